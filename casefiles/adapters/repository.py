@@ -1,0 +1,181 @@
+"""The case repository: loads a case aggregate from its tables and writes back what changed.
+
+SQLAlchemy Core on one connection; the unit of work owns the transaction. A snapshot taken at
+load tells which records are new (insert) or changed (update); nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, insert, or_, select, update
+
+from casefiles.adapters import tables as T
+from casefiles.domain import model as M
+from casefiles.domain.states import CaseState
+
+# collection attribute → (table, record class)
+COLLECTIONS: dict[str, tuple[Table, type]] = {
+    "evidence": (T.EvidenceRow.__table__, M.Evidence),
+    "proposals": (T.ProposalRow.__table__, M.Proposal),
+    "notices": (T.NoticeRow.__table__, M.Notice),
+    "defences": (T.DefenceRow.__table__, M.Defence),
+    "hearings": (T.HearingRow.__table__, M.Hearing),
+    "reviews": (T.ReviewRow.__table__, M.Review),
+    "discussions": (T.DiscussionRow.__table__, M.Discussion),
+    "extensions": (T.ExtensionRow.__table__, M.Extension),
+    "decisions": (T.DecisionRow.__table__, M.Decision),
+    "payments": (T.PaymentRow.__table__, M.Payment),
+    "instalments": (T.InstalmentRow.__table__, M.Instalment),
+    "reminders": (T.ReminderRow.__table__, M.Reminder),
+    "enforcements": (T.EnforcementRow.__table__, M.EnforcementApplication),
+    "deadlines": (T.DeadlineRow.__table__, M.Deadline),
+    "documents": (T.DocumentRow.__table__, M.Document),
+}
+CASES: Table = T.CaseRow.__table__
+PARTIES: Table = T.PartyRow.__table__
+PENALTIES: Table = T.PenaltyRow.__table__
+PEOPLE: Table = T.PersonRow.__table__
+
+_ROOT_FIELDS = [f.name for f in dataclasses.fields(M.Case)
+                if f.name not in COLLECTIONS and f.name != "party"]
+_FIELDS = {cls: [f.name for f in dataclasses.fields(cls) if f.name != "penalties"]
+           for _, cls in COLLECTIONS.values()}
+_PENALTY_FIELDS = ["id", "type", "amount", "on"]
+_PARTY_FIELDS = [f.name for f in dataclasses.fields(M.Party)]
+
+
+def _root_row(case: M.Case) -> dict[str, Any]:
+    row = {f: getattr(case, f) for f in _ROOT_FIELDS}
+    row["state"] = case.state.value
+    return row
+
+
+def _flat(case: M.Case) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every child record as (table name, id) → row, penalties included."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for attr, (table, cls) in COLLECTIONS.items():
+        for seq, rec in enumerate(getattr(case, attr)):
+            row = {f: getattr(rec, f) for f in _FIELDS[cls]}
+            row.update(case_id=case.id, seq=seq)
+            out[(table.name, rec.id)] = row
+            for pseq, pen in enumerate(getattr(rec, "penalties", ()) or ()):
+                prow = {f: getattr(pen, f) for f in _PENALTY_FIELDS}
+                prow.update(case_id=case.id, owner_id=rec.id, seq=pseq)
+                out[(PENALTIES.name, pen.id)] = prow
+    return out
+
+
+class CaseRepository:
+    """Cases and their records on one open connection."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._seen: dict[str, tuple[dict[str, Any], dict[tuple[str, str], dict[str, Any]]]] = {}
+        self._tables = {t.name: t for t, _ in COLLECTIONS.values()} | {PENALTIES.name: PENALTIES}
+
+    # --- finding ------------------------------------------------------------------------------
+
+    def resolve(self, ref: str) -> str | None:
+        """A case id from its id, its number, or a unique prefix of its id (at least 6)."""
+        row = self.conn.execute(select(CASES.c.id).where(
+            or_(CASES.c.id == ref, CASES.c.number == ref))).first()
+        if row:
+            return str(row[0])
+        if len(ref) >= 6:
+            rows = self.conn.execute(select(CASES.c.id).where(CASES.c.id.startswith(ref))
+                                     .limit(2)).all()
+            if len(rows) == 1:
+                return str(rows[0][0])
+        return None
+
+    def get(self, case_id: str, lock: bool = False) -> M.Case | None:
+        """The whole aggregate; ``lock`` holds the case row until the transaction ends."""
+        query = select(CASES).where(CASES.c.id == case_id)
+        if lock and self.conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        root = self.conn.execute(query).mappings().first()
+        if root is None:
+            return None
+        party = self.conn.execute(select(PARTIES).where(PARTIES.c.case_id == case_id)
+                                  ).mappings().one()
+        pens: dict[str, list[M.Penalty]] = {}
+        for r in self.conn.execute(select(PENALTIES).where(PENALTIES.c.case_id == case_id)
+                                   .order_by(PENALTIES.c.seq)).mappings():
+            pens.setdefault(r["owner_id"], []).append(
+                M.Penalty(**{f: r[f] for f in _PENALTY_FIELDS}))
+        lists: dict[str, list[Any]] = {}
+        for attr, (table, cls) in COLLECTIONS.items():
+            names = _FIELDS[cls]
+            rows = self.conn.execute(select(table).where(table.c.case_id == case_id)
+                                     .order_by(table.c.seq)).mappings()
+            items = []
+            for r in rows:
+                kwargs = {f: r[f] for f in names}
+                if cls in (M.Proposal, M.Decision):
+                    kwargs["penalties"] = pens.get(r["id"], [])
+                items.append(cls(**kwargs))
+            lists[attr] = items
+        fields = {f: root[f] for f in _ROOT_FIELDS}
+        fields["state"] = CaseState(root["state"])
+        case = M.Case(**fields, party=M.Party(**{f: party[f] for f in _PARTY_FIELDS}), **lists)
+        self._seen[case_id] = (_root_row(case), copy.deepcopy(_flat(case)))
+        return case
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def add(self, case: M.Case) -> None:
+        """Insert a new case with everything it holds."""
+        case.version = 1
+        self.conn.execute(insert(CASES).values(**_root_row(case)))
+        party = {f: getattr(case.party, f) for f in _PARTY_FIELDS}
+        self.conn.execute(insert(PARTIES).values(**party, case_id=case.id, seq=0))
+        self._write_children(case, {})
+        self._seen[case.id] = (_root_row(case), copy.deepcopy(_flat(case)))
+
+    def save(self, case: M.Case, bump: bool = True) -> bool:
+        """Write what changed since :meth:`get`; False when another writer got there first.
+
+        ``bump`` raises the version; a refused action, which changes only the history head,
+        leaves it, so that it does not make other writers' views stale."""
+        root_before, children_before = self._seen[case.id]
+        loaded_version = root_before["version"]
+        case.version = loaded_version + 1 if bump else loaded_version
+        changed = {k: v for k, v in _root_row(case).items() if root_before.get(k) != v}
+        result = self.conn.execute(
+            update(CASES).where(CASES.c.id == case.id, CASES.c.version == loaded_version)
+            .values(**changed))
+        if result.rowcount != 1:
+            case.version = loaded_version
+            return False
+        self._write_children(case, children_before)
+        self._seen[case.id] = (_root_row(case), copy.deepcopy(_flat(case)))
+        return True
+
+    def _write_children(self, case: M.Case,
+                        before: dict[tuple[str, str], dict[str, Any]]) -> None:
+        inserts: dict[str, list[dict[str, Any]]] = {}
+        for (tname, rid), row in _flat(case).items():
+            old = before.get((tname, rid))
+            if old is None:
+                inserts.setdefault(tname, []).append(row)
+            elif old != row:
+                table = self._tables[tname]
+                diff = {k: v for k, v in row.items() if old.get(k) != v}
+                self.conn.execute(update(table).where(table.c.id == rid).values(**diff))
+        for tname, rows in inserts.items():
+            self.conn.execute(insert(self._tables[tname]), rows)
+
+    # --- reading many -------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """How many cases there are."""
+        return int(self.conn.execute(select(func.count()).select_from(CASES)).scalar_one())
+
+    def ids(self) -> Iterable[str]:
+        """Every case id, oldest first."""
+        return [r[0] for r in self.conn.execute(
+            select(CASES.c.id).order_by(CASES.c.registered_at, CASES.c.id))]

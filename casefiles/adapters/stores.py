@@ -1,0 +1,135 @@
+"""People, document counters, history and the outbox, on the unit of work's connection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from casefiles.adapters import tables as T
+from casefiles.domain.history import Entry
+from casefiles.domain.model import Person
+
+PEOPLE: Table = T.PersonRow.__table__
+COUNTERS: Table = T.CounterRow.__table__
+HISTORY: Table = T.HistoryRow.__table__
+OUTBOX: Table = T.OutboxRow.__table__
+_PERSON = ["id", "name", "roles", "certificate", "legal_qualification", "active"]
+_ENTRY = [f for f in Entry.__dataclass_fields__]
+
+
+class PeopleStore:
+    """The people who act in casefiles."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, Person]:
+        """The known people among ``ids``."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        rows = self.conn.execute(select(PEOPLE).where(PEOPLE.c.id.in_(wanted))).mappings()
+        return {r["id"]: Person(**{f: r[f] for f in _PERSON}) for r in rows}
+
+    def all(self) -> list[Person]:
+        """Everyone, by id."""
+        rows = self.conn.execute(select(PEOPLE).order_by(PEOPLE.c.id)).mappings()
+        return [Person(**{f: r[f] for f in _PERSON}) for r in rows]
+
+    def put(self, person: Person, at: datetime, password_hash: str | None = None) -> bool:
+        """Create or update a person; True when created."""
+        values: dict[str, Any] = {f: getattr(person, f) for f in _PERSON}
+        values["updated_at"] = at
+        if password_hash is not None:
+            values["password_hash"] = password_hash
+        exists = self.conn.execute(select(PEOPLE.c.id).where(PEOPLE.c.id == person.id)).first()
+        if exists:
+            self.conn.execute(update(PEOPLE).where(PEOPLE.c.id == person.id).values(**values))
+            return False
+        self.conn.execute(insert(PEOPLE).values(**values))
+        return True
+
+
+class Counters:
+    """Document numbers per kind and year, without gaps or duplicates."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def next(self, kind: str, year: int) -> int:
+        """The next number; the row lock (or SQLite's write lock) serialises issuers."""
+        result = self.conn.execute(
+            update(COUNTERS).where(COUNTERS.c.kind == kind, COUNTERS.c.year == year)
+            .values(last=COUNTERS.c.last + 1).returning(COUNTERS.c.last))
+        row = result.first()
+        if row is not None:
+            return int(row[0])
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(insert(COUNTERS).values(kind=kind, year=year, last=1))
+        except IntegrityError:
+            return self.next(kind, year)
+        return 1
+
+
+class HistoryStore:
+    """Append-only history entries. There is no update and no delete here, by design."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def head(self, chain: str) -> tuple[int, str | None]:
+        """(seq, hash) of the last entry of ``chain``; (0, None) when empty."""
+        row = self.conn.execute(select(HISTORY.c.seq, HISTORY.c.hash)
+                                .where(HISTORY.c.chain == chain)
+                                .order_by(HISTORY.c.seq.desc()).limit(1)).first()
+        return (0, None) if row is None else (int(row[0]), row[1])
+
+    def append(self, entry: Entry) -> None:
+        """Insert one entry."""
+        self.conn.execute(insert(HISTORY).values(**{f: getattr(entry, f) for f in _ENTRY}))
+
+    def chain(self, chain: str) -> list[Entry]:
+        """Every entry of one chain in order."""
+        rows = self.conn.execute(select(HISTORY).where(HISTORY.c.chain == chain)
+                                 .order_by(HISTORY.c.seq)).mappings()
+        return [Entry(**{f: r[f] for f in _ENTRY}) for r in rows]
+
+    def chains(self) -> list[str]:
+        """Every chain name."""
+        return [r[0] for r in self.conn.execute(select(HISTORY.c.chain).distinct()
+                                                .order_by(HISTORY.c.chain))]
+
+
+class Outbox:
+    """Work for the flows, written with the action that causes it."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, case_id: str | None, kind: str, payload: dict[str, Any], at: datetime) -> None:
+        """Queue one item."""
+        self.conn.execute(insert(OUTBOX).values(case_id=case_id, kind=kind, payload=payload,
+                                                created_at=at))
+
+    def pending(self, limit: int) -> list[dict[str, Any]]:
+        """The oldest items not done yet."""
+        rows = self.conn.execute(select(OUTBOX).where(OUTBOX.c.done_at.is_(None))
+                                 .order_by(OUTBOX.c.id).limit(limit)).mappings()
+        return [dict(r) for r in rows]
+
+    def claim(self, item_id: int, at: datetime) -> bool:
+        """Mark an item done in the caller's transaction; False when another run did it."""
+        result = self.conn.execute(update(OUTBOX).where(OUTBOX.c.id == item_id,
+                                                        OUTBOX.c.done_at.is_(None))
+                                   .values(done_at=at, attempts=OUTBOX.c.attempts + 1))
+        return result.rowcount == 1
+
+    def failed(self, item_id: int, error: str) -> None:
+        """Count a failed attempt and keep the error for the supervisor."""
+        self.conn.execute(update(OUTBOX).where(OUTBOX.c.id == item_id)
+                          .values(attempts=OUTBOX.c.attempts + 1, last_error=error[:2000]))

@@ -1,0 +1,370 @@
+"""The SQLModel tables. One row class per record of the case aggregate; the migrations in
+``migrations/versions`` create and upgrade them (never ``create_all`` on a live database).
+
+Child rows carry ``case_id`` and ``seq`` (their place in the case's list)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from casefiles.adapters.types import AwareDateTime
+
+
+def _at(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_type=AwareDateTime, nullable=nullable, index=index)
+
+
+def _json() -> Any:
+    return Field(default_factory=list, sa_type=JSON, nullable=False)
+
+
+def _case() -> Any:
+    return Field(foreign_key="cases.id", index=True)
+
+
+class PersonRow(SQLModel, table=True):
+    """A person: roles, enforcement certificate, legal qualification, password hash."""
+
+    __tablename__ = "people"
+    id: str = Field(primary_key=True)
+    name: str
+    roles: list[str] = _json()
+    certificate: str | None = None
+    legal_qualification: bool = False
+    active: bool = True
+    password_hash: str | None = None
+    updated_at: datetime = _at()
+
+
+class CaseRow(SQLModel, table=True):
+    """A case: its state and the facts every rule reads, with its version and history head."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_state_sector", "state", "sector"),)
+    id: str = Field(primary_key=True)
+    number: str | None = Field(default=None, index=True, unique=True)
+    state: str = Field(index=True)
+    profile: str
+    rule_set_id: str
+    sector: str
+    source: str
+    summary: str
+    cause: str | None = None
+    registered_at: datetime = _at(index=True)
+    registered_by: str
+    violation_date: date
+    violation_ended: date | None = None
+    harm: bool = False
+    filed_at: datetime | None = _at(nullable=True)
+    investigators: list[str] = _json()
+    proposal_no: int = 0
+    end_reason: str | None = None
+    closed_at: datetime | None = _at(nullable=True)
+    close_summary: str | None = None
+    archived_at: datetime | None = _at(nullable=True)
+    warnings: list[str] = _json()
+    history_length: int = 0
+    history_head: str | None = None
+    version: int = Field(default=1, nullable=False)
+
+
+class PartyRow(SQLModel, table=True):
+    """The party of a case."""
+
+    __tablename__ = "parties"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int = 0
+    kind: str
+    name: str = Field(index=True)
+    address: str
+    credit_code: str | None = Field(default=None, index=True)
+    id_number: str | None = None
+    phone: str | None = None
+    legal_rep: str | None = None
+
+
+class EvidenceRow(SQLModel, table=True):
+    """An evidence record."""
+
+    __tablename__ = "evidence"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    kind: str
+    title: str
+    officers: list[str] = _json()
+    recorded_at: datetime = _at()
+    recorded_by: str
+    sha256: str | None = None
+    stored_path: str | None = None
+
+
+class ProposalRow(SQLModel, table=True):
+    """A proposal (拟处理意见) and its derived flags."""
+
+    __tablename__ = "proposals"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    no: int
+    violations: list[dict[str, str]] = _json()
+    outcome: str
+    proposed_at: datetime = _at()
+    proposed_by: str
+    hearing_eligible: bool = False
+    legal_review_required: bool = False
+    collective_discussion_required: bool = False
+
+
+class PenaltyRow(SQLModel, table=True):
+    """A penalty of a proposal or of a decision (``owner_id``)."""
+
+    __tablename__ = "penalties"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    owner_id: str = Field(index=True)
+    seq: int
+    type: str
+    amount: int | None = Field(default=None, sa_type=BigInteger)
+    on: str | None = None
+
+
+class NoticeRow(SQLModel, table=True):
+    """A served notice of proposed penalty."""
+
+    __tablename__ = "notices"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    proposal_no: int
+    notified_at: datetime = _at()
+    defence_due: date
+    hearing_request_due: date | None = None
+
+
+class DefenceRow(SQLModel, table=True):
+    """A statement and defence, or waiver."""
+
+    __tablename__ = "defences"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    proposal_no: int
+    at: datetime = _at()
+    statement: str | None = None
+    waived: bool = False
+
+
+class HearingRow(SQLModel, table=True):
+    """A hearing from request to holding."""
+
+    __tablename__ = "hearings"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    proposal_no: int
+    requested_on: date
+    status: str
+    host: str | None = None
+    scheduled_at: datetime | None = _at(nullable=True)
+    place: str | None = None
+    notified_on: date | None = None
+    held_at: datetime | None = _at(nullable=True)
+    attended: bool | None = None
+    record_sha256: str | None = None
+    summary: str | None = None
+
+
+class ReviewRow(SQLModel, table=True):
+    """A legal review."""
+
+    __tablename__ = "reviews"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    proposal_no: int
+    reviewer: str
+    verdict: str
+    checklist: dict[str, bool] = Field(default_factory=dict, sa_type=JSON)
+    opinion: str
+    at: datetime = _at()
+
+
+class DiscussionRow(SQLModel, table=True):
+    """A collective discussion."""
+
+    __tablename__ = "discussions"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    proposal_no: int
+    attendees: list[str] = _json()
+    conclusion: str
+    at: datetime = _at()
+    by: str
+
+
+class ExtensionRow(SQLModel, table=True):
+    """An extension of the decision period."""
+
+    __tablename__ = "extensions"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    days: int
+    reason: str
+    at: datetime = _at()
+    by: str
+
+
+class DecisionRow(SQLModel, table=True):
+    """A decision and its service, publication, revocation and withdrawal."""
+
+    __tablename__ = "decisions"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    number: str = Field(unique=True)
+    outcome: str
+    decided_at: datetime = _at(index=True)
+    decided_by: str
+    served_at: datetime | None = _at(nullable=True)
+    service_method: str | None = None
+    recipient: str | None = None
+    published_at: datetime | None = _at(nullable=True)
+    published_by: str | None = None
+    revoked_at: datetime | None = _at(nullable=True)
+    revoke_reason: str | None = None
+    withdrawn_at: datetime | None = _at(nullable=True)
+
+
+class PaymentRow(SQLModel, table=True):
+    """A payment."""
+
+    __tablename__ = "payments"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    amount: int = Field(sa_type=BigInteger)
+    paid_on: date
+    recorded_at: datetime = _at()
+    recorded_by: str
+
+
+class InstalmentRow(SQLModel, table=True):
+    """A due date of an approved schedule."""
+
+    __tablename__ = "instalments"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    schedule_no: int
+    due: date
+    amount: int = Field(sa_type=BigInteger)
+
+
+class ReminderRow(SQLModel, table=True):
+    """A written reminder (催告)."""
+
+    __tablename__ = "reminders"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    issued_at: datetime = _at()
+    by: str
+
+
+class EnforcementRow(SQLModel, table=True):
+    """An application to the court."""
+
+    __tablename__ = "enforcements"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    court: str
+    applied_at: datetime = _at()
+    by: str
+
+
+class DeadlineRow(SQLModel, table=True):
+    """A legal deadline; the sweep reads open ones by due date."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (UniqueConstraint("case_id", "kind"),
+                      Index("ix_deadlines_open_due", "done_on", "due"))
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    kind: str
+    due: date
+    done_on: date | None = None
+    missed: bool = False
+    unconfirmed: bool = False
+
+
+class DocumentRow(SQLModel, table=True):
+    """An issued document; its SHA-256 once the flows have stored the PDF."""
+
+    __tablename__ = "documents"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    kind: str
+    number: str = Field(index=True)
+    issued_at: datetime = _at()
+    sha256: str | None = None
+    path: str | None = None
+    supersedes: str | None = None
+
+
+class CounterRow(SQLModel, table=True):
+    """The last number given to a document kind in a year (numbers have no gaps)."""
+
+    __tablename__ = "counters"
+    kind: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class HistoryRow(SQLModel, table=True):
+    """One history entry. Rows are only ever inserted."""
+
+    __tablename__ = "history"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    chain: str = Field(index=True)
+    seq: int
+    case_id: str | None = Field(default=None, index=True)
+    at: datetime = _at()
+    actor: str
+    role: str | None = None
+    action: str
+    payload: Any = Field(default=None, sa_type=JSON)
+    result: str
+    codes: list[str] = _json()
+    warnings: list[str] = _json()
+    state_before: str | None = None
+    state_after: str | None = None
+    files: list[str] = _json()
+    prev_hash: str | None = None
+    hash: str
+
+
+class OutboxRow(SQLModel, table=True):
+    """Work an action leaves for the flows, written in the action's own transaction."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "done_at", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str | None = Field(default=None, index=True)
+    kind: str
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: datetime = _at()
+    done_at: datetime | None = _at(nullable=True)
+    attempts: int = 0
+    last_error: str | None = None

@@ -1,0 +1,279 @@
+"""The command line: `casefiles …`. Every command calls the services; none holds a rule."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from casefiles.domain.errors import CasefilesError, ScenarioError
+from casefiles.domain.model import Person
+from casefiles.domain.states import CaseState
+from casefiles.services.app import Casefiles
+
+app = typer.Typer(help="casefiles：应急管理行政执法办案 / enforcement case engine",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+people_app = typer.Typer(help="人员 / people", no_args_is_help=True)
+case_app = typer.Typer(help="案件 / cases", no_args_is_help=True)
+audit_app = typer.Typer(help="审计 / audit", no_args_is_help=True)
+app.add_typer(people_app, name="people")
+app.add_typer(case_app, name="case")
+app.add_typer(audit_app, name="audit")
+out = Console()
+err = Console(stderr=True)
+
+
+def _app(db: str | None = None) -> Casefiles:
+    try:
+        return Casefiles(database_url=db)
+    except CasefilesError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+def _ready(db: str | None = None) -> Casefiles:
+    cf = _app(db)
+    cf.init()
+    return cf
+
+
+def _dump(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+@app.command()
+def init(db: Annotated[str | None, typer.Option(help="database URL")] = None) -> None:
+    """创建或升级数据库 / create or upgrade the database."""
+    cf = _app(db)
+    changed = cf.init()
+    out.print(f"数据库已就绪 / database ready: {cf.url}" + (" (updated)" if changed else ""))
+
+
+@people_app.command("add")
+def people_add(
+    person_id: Annotated[str, typer.Argument(help="id, e.g. zhang")],
+    name: Annotated[str, typer.Option(help="姓名")],
+    role: Annotated[list[str], typer.Option(help="officer, reviewer, head, host, supervisor")],
+    certificate: Annotated[str | None, typer.Option(help="执法证号")] = None,
+    legal_qualification: Annotated[bool, typer.Option(help="法律职业资格")] = False,
+) -> None:
+    """添加或更新人员 / add or update a person."""
+    cf = _ready()
+    created = cf.put_person(Person(id=person_id, name=name, roles=role, certificate=certificate,
+                                   legal_qualification=legal_qualification))
+    out.print(("已添加 / added " if created else "已更新 / updated ") + person_id)
+
+
+@people_app.command("list")
+def people_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """列出人员 / list people."""
+    people = _ready().people()
+    if as_json:
+        _dump([p.__dict__ for p in people])
+        return
+    table = Table("id", "姓名", "角色", "执法证", "法律职业资格")
+    for p in people:
+        table.add_row(p.id, p.name, ", ".join(p.roles), p.certificate or "",
+                      "是" if p.legal_qualification else "")
+    out.print(table)
+
+
+@app.command()
+def act(
+    case: Annotated[str, typer.Argument(help="case id or number; 'new' for register")],
+    action: Annotated[str, typer.Argument(help="register, file, record, propose, …")],
+    by: Annotated[str, typer.Option("--by", help="person id")],
+    with_: Annotated[str, typer.Option("--with", help="payload as JSON")] = "{}",
+    expect_version: Annotated[int | None, typer.Option(help="refuse if the case moved on")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """执行一个办案操作 / take one action on a case."""
+    try:
+        payload = json.loads(with_)
+    except json.JSONDecodeError as exc:
+        err.print(f"[red]--with 不是有效的 JSON / --with is not valid JSON: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    cf = _ready()
+    try:
+        o = cf.act(by, action, None if case == "new" else case, payload, expect_version)
+    except CasefilesError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    if as_json:
+        _dump({"result": o.result, "case": o.case_id, "code": o.code, "codes": o.codes,
+               "message": o.message, "warnings": o.warnings, "state": o.state})
+    elif o.ok:
+        out.print(f"[green]✓ {action}[/green] {o.case_id} → {o.state}"
+                  + (f" [yellow]warnings: {', '.join(o.warnings)}[/yellow]" if o.warnings else ""))
+    else:
+        out.print(f"[red]✗ {action} refused: {o.code}[/red]\n  {o.message}")
+    raise typer.Exit(0 if o.ok else 1)
+
+
+def _state_label(value: str) -> str:
+    return f"{CaseState(value).label} ({value})"
+
+
+@case_app.command("list")
+def case_list(
+    state: Annotated[str | None, typer.Option(help="filter by state")] = None,
+    sector: Annotated[str | None, typer.Option(help="filter by sector")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """列出案件 / list cases."""
+    from casefiles.services.queries import list_cases
+
+    rows = list_cases(_ready(), state=state, sector=sector)
+    if as_json:
+        _dump(rows)
+        return
+    table = Table("id", "案号", "状态", "行业", "当事人", "登记时间")
+    for r in rows:
+        table.add_row(r["id"][:8], r["number"] or "", _state_label(r["state"]), r["sector"],
+                      r["party"], r["registered_at"][:16])
+    out.print(table)
+
+
+@case_app.command("show")
+def case_show(case: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """案件视图 / the case view."""
+    try:
+        view = _ready().view(case)
+    except CasefilesError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    if as_json:
+        _dump(view)
+        return
+    out.print(f"[bold]{view['number'] or view['id']}[/bold]  {_state_label(view['state'])}  "
+              f"{view['party']['name']}")
+    out.print(f"flags: {view['flags']}  review: {view['review']['status']}  "
+              f"hearing: {view['hearing']['status']}")
+    out.print(f"amounts: {view['amounts']}")
+    for kind, d in view["deadlines"].items():
+        out.print(f"  {kind}: {d['due']} {d['status']}")
+    for d in view["documents"]:
+        out.print(f"  📄 {d['kind']} {d['number']}")
+    if view["warnings"]:
+        out.print(f"[yellow]warnings: {', '.join(view['warnings'])}[/yellow]")
+
+
+@case_app.command("history")
+def case_history(case: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """案件全过程记录 / the case's timeline."""
+    try:
+        entries = _ready().history(case)
+    except CasefilesError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    if as_json:
+        _dump([e.content() | {"hash": e.hash} for e in entries])
+        return
+    table = Table("#", "时间", "人员", "角色", "操作", "结果", "状态", "hash")
+    for e in entries:
+        result = e.result if e.result == "ok" else f"[red]{', '.join(e.codes)}[/red]"
+        if e.warnings:
+            result += f" [yellow]{', '.join(e.warnings)}[/yellow]"
+        table.add_row(str(e.seq), e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.role or "",
+                      e.action, result, f"{e.state_before or ''}→{e.state_after or ''}",
+                      e.hash[:12])
+    out.print(table)
+
+
+@app.command()
+def deadlines(
+    within: Annotated[int, typer.Option(help="days ahead")] = 14,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """将到期和已逾期的期限 / deadlines due soon or missed."""
+    from casefiles.services.queries import upcoming_deadlines
+
+    rows = upcoming_deadlines(_ready(), within_days=within)
+    if as_json:
+        _dump(rows)
+        return
+    table = Table("案号", "期限", "到期日", "状态")
+    for r in rows:
+        style = "red" if r["status"] == "missed" else "yellow"
+        table.add_row(r["number"] or r["case_id"][:8], r["kind"], r["due"],
+                      f"[{style}]{r['status']}[/{style}]")
+    out.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(case: Annotated[str | None, typer.Option(help="one case only")] = None) -> None:
+    """校验全过程记录的哈希链 / verify every history chain."""
+    from casefiles.services.audit import verify_all
+
+    cf = _ready()
+    with cf.uow() as uow:
+        case_id = uow.cases.resolve(case) if case else None
+        report = verify_all(uow, case_id)
+    if report.ok:
+        out.print(f"[green]✓ 全部 {report.chains} 条链、{report.entries} 条记录校验通过 / "
+                  f"{report.chains} chains, {report.entries} entries verified[/green]")
+        return
+    for b in report.breaks:
+        out.print(f"[red]✗ chain {b.chain} entry {b.seq}: {b.reason}[/red]")
+    raise typer.Exit(1)
+
+
+@app.command()
+def replay(
+    files: Annotated[list[Path], typer.Argument(help="scenario YAML files")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    db: Annotated[str | None, typer.Option(help="database URL (cases accumulate)")] = None,
+) -> None:
+    """回放场景 / play scenario files through the services."""
+    from casefiles.replay import load, run
+
+    all_met = True
+    for path in files:
+        try:
+            scenario = load(path)
+        except ScenarioError as exc:
+            err.print(f"{exc}")
+            raise typer.Exit(2) from exc
+        passed = failed = 0
+        table = Table("#", "操作", "人员", "结果", "状态", "预期", "✓", title=str(path))
+        for step, result in zip(scenario.steps, run(path, scenario, db), strict=True):
+            line = result.line
+            passed, failed = passed + result.met, failed + (not result.met)
+            if as_json:
+                _dump(line)
+            else:
+                shown = line["result"] + (f":{line['code']}" if line["code"] else "")
+                expect = line["expected"] if isinstance(line["expected"], str) else "view"
+                table.add_row(str(line["step"]), line["do"], step.by, shown,
+                              line["state"] or "", expect, "✓" if result.met else "[red]✗[/red]")
+        all_met = all_met and failed == 0
+        if as_json:
+            _dump({"file": str(path), "steps": passed + failed, "passed": passed,
+                   "failed": failed})
+        else:
+            out.print(table)
+            out.print(f"{passed} passed, {failed} failed")
+    raise typer.Exit(0 if all_met else 1)
+
+
+@app.command()
+def sweep() -> None:
+    """每日期限巡查（供系统定时器调用）/ the daily deadline sweep, for a system timer."""
+    from casefiles.services.sweep import sweep as run_sweep
+
+    cf = _ready()
+    report = run_sweep(cf)
+    out.print(f"期限巡查 / sweep: {report.checked} checked, {report.missed} newly missed")
+
+
+@app.command()
+def demo() -> None:
+    """演示：四个行业的样例案件 / play the sample cases of every sector."""
+    from casefiles.demo import run_demo
+
+    raise typer.Exit(run_demo(out))

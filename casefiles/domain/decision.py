@@ -1,0 +1,237 @@
+"""Actions from the decision on: decide, serve, publish, pay, instalments, remind, court
+enforcement, close, archive, revoke and withdraw."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from casefiles.domain import deadlines, payloads as P, rules as R
+from casefiles.domain.actions import _not_in_state, _penalties
+from casefiles.domain.context import Context
+from casefiles.domain.effects import Effects, fine_balance, issue
+from casefiles.domain.errors import Refusal
+from casefiles.domain.model import (
+    Case, Decision, EnforcementApplication, Instalment, Payment, Penalty, Reminder,
+)
+from casefiles.domain.money import to_fen, to_yuan
+from casefiles.domain.timefmt import local_date
+
+DECISION_DOCUMENTS = {"penalty": "行政处罚决定书", "no_penalty": "不予行政处罚决定书",
+                      "transfer": "涉嫌犯罪案件移送书"}
+
+
+def decided_penalties(case: Case, p: P.Decide) -> list[Penalty]:
+    """The decision's penalties: those given, else the current proposal's."""
+    if p.outcome != "penalty":
+        return []
+    if p.penalties is not None:
+        return _penalties(p.penalties)
+    proposal = case.proposal
+    return [Penalty(type=x.type, amount=x.amount, on=x.on)
+            for x in (proposal.penalties if proposal else [])]
+
+
+def check_decide(case: Case, p: P.Decide, ctx: Context) -> list[Refusal]:
+    out = R.independent(ctx.actor, case, "审批决定的负责人")
+    penalties = decided_penalties(case, p)
+    proposal = case.proposal
+    if p.outcome == "penalty" and not penalties:
+        out.append(Refusal("invalid_input", "拟处理意见无处罚，请列明 penalties",
+                           "the proposal has no penalty; give penalties", "penalties"))
+        return out
+    if p.outcome == "penalty" and proposal is not None:
+        out += R.fine_ranges(case, proposal.violations, penalties, ctx.rules)[0]
+    return out + R.decision_rules(case, p.outcome, penalties, ctx)
+
+
+def apply_decide(case: Case, p: P.Decide, ctx: Context, fx: Effects) -> None:
+    kind = DECISION_DOCUMENTS[p.outcome]
+    decision = Decision(number=ctx.number(kind, ctx.today.year), outcome=p.outcome,
+                        penalties=decided_penalties(case, p), decided_at=ctx.now,
+                        decided_by=ctx.actor.id)
+    case.decisions.append(decision)
+    issue(case, kind, decision.number, ctx.now, fx)
+    d = case.deadline("decision")
+    if d is not None:
+        d.done_on = ctx.today
+    case.set_deadline("service", deadlines.service_due(decision, ctx.rules, ctx.periods))
+    if p.outcome == "penalty":
+        case.set_deadline("publication",
+                          deadlines.publication_due(decision, ctx.rules, ctx.periods))
+        fx.events.append(("publish_decision", {"decision_id": decision.id}))
+
+
+def _decision(case: Case) -> Decision:
+    d = case.decision
+    assert d is not None, "the machine admits this action only after a decision"
+    return d
+
+
+def apply_serve(case: Case, p: P.Serve, ctx: Context, fx: Effects) -> None:
+    d = _decision(case)
+    d.served_at, d.service_method, d.recipient = ctx.now, p.method, p.recipient
+    _done(case, "service", ctx.today, fx, "service_late")
+    if d.fine:
+        case.set_deadline("payment", deadlines.payment_due(ctx.today, ctx.rules, ctx.periods))
+    issue(case, "文书送达回执", ctx.number("文书送达回执", ctx.today.year), ctx.now, fx)
+
+
+def _done(case: Case, kind: str, day: date, fx: Effects, late_code: str) -> None:
+    d = case.deadline(kind)
+    if d is not None and d.done_on is None:
+        d.done_on = day
+        if day > d.due:
+            fx.warn(late_code)
+
+
+def check_publish(case: Case, p: P.Empty, ctx: Context) -> list[Refusal]:
+    d = _decision(case)
+    if d.outcome != "penalty":
+        return _not_in_state("只公示行政处罚决定", "only penalty decisions are published")
+    if d.revoked_at is not None:
+        return _not_in_state("决定已撤销，不再公示", "a revoked decision is not published")
+    if d.published_at is not None:
+        return _not_in_state("决定已公示", "the decision is already published")
+    return []
+
+
+def apply_publish(case: Case, p: P.Empty, ctx: Context, fx: Effects) -> None:
+    d = _decision(case)
+    d.published_at, d.published_by = ctx.now, ctx.actor.id
+    _done(case, "publication", ctx.today, fx, "publication_late")
+
+
+def check_pay(case: Case, p: P.Pay, ctx: Context) -> list[Refusal]:
+    d = _decision(case)
+    paid_on = p.paid_on or ctx.today
+    owed = fine_balance(case, ctx.rules, paid_on).outstanding
+    if d.fine == 0 or d.revoked_at is not None:
+        return _not_in_state("本案无罚款可缴", "this case has no fine to pay")
+    if d.served_at is not None and paid_on < local_date(d.served_at):
+        return [Refusal("invalid_input", "缴款日期早于决定送达", "paid before service", "paid_on")]
+    if to_fen(p.amount) > owed:
+        return [Refusal("invalid_input", f"缴款超过应缴金额{to_yuan(owed)}元",
+                        f"more than the {to_yuan(owed)} yuan owed", "amount")]
+    return []
+
+
+def apply_pay(case: Case, p: P.Pay, ctx: Context, fx: Effects) -> None:
+    paid_on = p.paid_on or ctx.today
+    before = fine_balance(case, ctx.rules, paid_on)
+    due = case.deadline("payment")
+    if due is not None and paid_on > due.due and before.fine_outstanding > 0:
+        fx.warn("payment_late")
+    case.payments.append(Payment(amount=to_fen(p.amount), paid_on=paid_on, recorded_at=ctx.now,
+                                 recorded_by=ctx.actor.id))
+    after = fine_balance(case, ctx.rules, paid_on)
+    if due is not None and due.done_on is None and after.fine_outstanding == 0:
+        due.done_on = after.fine_paid_on or paid_on
+
+
+def check_instalments(case: Case, p: P.Instalments, ctx: Context) -> list[Refusal]:
+    d = _decision(case)
+    total = sum(to_fen(i.amount) for i in p.schedule)
+    dues = [i.due for i in p.schedule]
+    if d.fine == 0 or d.revoked_at is not None:
+        return _not_in_state("本案无罚款", "this case has no fine")
+    if total != d.fine:
+        return [Refusal("invalid_input", f"分期金额合计应等于罚款{to_yuan(d.fine)}元",
+                        f"the instalments add up to the fine of {to_yuan(d.fine)} yuan",
+                        "schedule")]
+    if dues != sorted(set(dues)) or dues[0] < ctx.today:
+        return [Refusal("invalid_input", "各期缴款日期应递增且不早于今日",
+                        "due dates rise and none is before today", "schedule")]
+    return []
+
+
+def apply_instalments(case: Case, p: P.Instalments, ctx: Context, fx: Effects) -> None:
+    number = max((i.schedule_no for i in case.instalments), default=0) + 1
+    case.instalments += [Instalment(schedule_no=number, due=i.due, amount=to_fen(i.amount))
+                         for i in p.schedule]
+    case.set_deadline("payment", p.schedule[-1].due)
+
+
+def _overdue(case: Case, ctx: Context) -> list[Refusal]:
+    due = case.deadline("payment")
+    if fine_balance(case, ctx.rules, ctx.today).outstanding == 0 or due is None:
+        return _not_in_state("没有欠缴的罚款", "nothing is owed")
+    if ctx.today <= due.due:
+        return _not_in_state(f"缴款期限{due.due}尚未届满", f"payment is due by {due.due}")
+    return []
+
+
+def apply_remind(case: Case, p: P.Empty, ctx: Context, fx: Effects) -> None:
+    case.reminders.append(Reminder(issued_at=ctx.now, by=ctx.actor.id))
+    issue(case, "罚款催告书", ctx.number("罚款催告书", ctx.today.year), ctx.now, fx)
+
+
+def check_apply_enforcement(case: Case, p: P.ApplyEnforcement, ctx: Context) -> list[Refusal]:
+    out = _overdue(case, ctx)
+    if out:
+        return out
+    served = _decision(case).served_at
+    assert served is not None
+    reminded = local_date(case.reminders[-1].issued_at) if case.reminders else None
+    return R.enforcement_rules(local_date(served), reminded, ctx)
+
+
+def apply_apply_enforcement(case: Case, p: P.ApplyEnforcement, ctx: Context,
+                            fx: Effects) -> None:
+    case.enforcements.append(EnforcementApplication(court=p.court, applied_at=ctx.now,
+                                                    by=ctx.actor.id))
+    issue(case, "强制执行申请书", ctx.number("强制执行申请书", ctx.today.year), ctx.now, fx)
+
+
+def check_close(case: Case, p: P.Close, ctx: Context) -> list[Refusal]:
+    d = _decision(case)
+    if d.outcome != "penalty" or d.revoked_at is not None or case.enforcements:
+        return []
+    if d.served_at is None:
+        return [Refusal("execution_incomplete", "处罚决定尚未送达", "the decision is not served")]
+    owed = fine_balance(case, ctx.rules, ctx.today).outstanding
+    if owed:
+        return [Refusal("execution_incomplete", f"尚欠罚款及加处罚款{to_yuan(owed)}元",
+                        f"{to_yuan(owed)} yuan of fine and surcharge is still owed")]
+    return []
+
+
+def apply_close(case: Case, p: P.Close, ctx: Context, fx: Effects) -> None:
+    case.closed_at, case.close_summary = ctx.now, p.summary
+    issue(case, "结案审批表", ctx.number("结案审批表", ctx.today.year), ctx.now, fx)
+
+
+def apply_archive(case: Case, p: P.Empty, ctx: Context, fx: Effects) -> None:
+    case.archived_at = ctx.now
+
+
+def check_revoke(case: Case, p: P.Reason, ctx: Context) -> list[Refusal]:
+    if _decision(case).revoked_at is not None:
+        return _not_in_state("决定已撤销", "the decision is already revoked")
+    return []
+
+
+def apply_revoke(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
+    d = _decision(case)
+    d.revoked_at, d.revoke_reason = ctx.now, p.reason
+    if d.published_at is not None:
+        case.set_deadline("withdrawal", deadlines.withdrawal_due(ctx.today, ctx.rules,
+                                                                  ctx.periods))
+        fx.events.append(("withdraw_publication", {"decision_id": d.id}))
+
+
+def check_withdraw(case: Case, p: P.Empty, ctx: Context) -> list[Refusal]:
+    d = case.decision
+    if d is None or d.revoked_at is None or d.published_at is None:
+        return _not_in_state("只有已公示且已撤销的决定才撤回公示",
+                             "only a revoked, published decision is withdrawn")
+    if d.withdrawn_at is not None:
+        return _not_in_state("公示已撤回", "the publication is already withdrawn")
+    return []
+
+
+def apply_withdraw(case: Case, p: P.Empty, ctx: Context, fx: Effects) -> None:
+    _decision(case).withdrawn_at = ctx.now
+    _done(case, "withdrawal", ctx.today, fx, "withdrawal_late")
+
+
+check_remind = _overdue

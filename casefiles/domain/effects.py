@@ -1,0 +1,54 @@
+"""What an accepted action leaves behind besides the new state: warnings, files, work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from casefiles.domain.model import Case, Document
+from casefiles.domain.money import Balance, Dues, balance
+from casefiles.domain.policy import RuleSet
+
+
+@dataclass
+class Effects:
+    """Warnings to record, SHA-256 of attached files, and events for the flows."""
+
+    warnings: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def warn(self, code: str) -> None:
+        """Add a warning (once)."""
+        if code not in self.warnings:
+            self.warnings.append(code)
+
+
+def issue(case: Case, kind: str, number: str, ctx_now: Any, effects: Effects) -> Document:
+    """Record a numbered document on the case and ask the flows to render it."""
+    doc = Document(kind=kind, number=number, issued_at=ctx_now)
+    case.documents.append(doc)
+    effects.events.append(("document_issued", {"document_id": doc.id, "kind": kind}))
+    return doc
+
+
+def fine_schedule(case: Case) -> list[Dues]:
+    """The due dates of the fine: the approved schedule, else the whole fine on its due day."""
+    decision = case.decision
+    if decision is None or decision.fine == 0:
+        return []
+    latest = max((i.schedule_no for i in case.instalments), default=0)
+    if latest:
+        return [Dues(i.due, i.amount) for i in case.instalments if i.schedule_no == latest]
+    due = case.deadline("payment")
+    return [] if due is None else [Dues(due.due, decision.fine)]
+
+
+def fine_balance(case: Case, rules: RuleSet, as_of: date) -> Balance:
+    """The fine, payments and surcharge of the case as of ``as_of`` (zero when revoked)."""
+    decision = case.decision
+    fine = 0 if decision is None or decision.revoked_at is not None else decision.fine
+    return balance(fine, fine_schedule(case) if fine else [],
+                   [(p.paid_on, p.amount) for p in case.payments], as_of,
+                   rules.surcharge.daily_rate)

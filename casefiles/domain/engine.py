@@ -1,0 +1,106 @@
+"""Judging one action: person, state, role, input, then the action's rules; apply if none
+refuse. The service layer loads, saves and records; this module decides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from casefiles.domain import machine
+from casefiles.domain.context import Context
+from casefiles.domain.effects import Effects
+from casefiles.domain.errors import Refusal, ordered
+from casefiles.domain.model import Case, Party, Person
+from casefiles.domain.payloads import Payload, Register, parse
+from casefiles.domain.registry import ACTIONS
+from casefiles.domain.states import CaseState
+
+
+@dataclass
+class Judgement:
+    """The outcome of judging one action on one case."""
+
+    refusals: list[Refusal] = field(default_factory=list)
+    effects: Effects = field(default_factory=Effects)
+    role: str | None = None
+    payload: Payload | None = None
+    state_before: CaseState | None = None
+    state_after: CaseState | None = None
+
+    @property
+    def accepted(self) -> bool:
+        """No rule refused."""
+        return not self.refusals
+
+
+def unknown_people(actor_id: str, payload: Payload | None, people: Mapping[str, Person]) -> list[
+        Refusal]:
+    """``unknown_person`` for the actor or any id in the payload that names nobody."""
+    ids = [actor_id] + (payload.person_ids() if payload else [])
+    missing = [i for i in dict.fromkeys(ids) if i not in people]
+    return [Refusal("unknown_person", f"没有编号为{i}的人员", f"no person has the id {i!r}",
+                    None if i == actor_id else "with") for i in missing]
+
+
+def _role(actor: Person, action: str, case: Case | None) -> tuple[str | None, list[Refusal]]:
+    spec = ACTIONS[action]
+    role = next((r for r in spec.roles if actor.has_role(r)), None)
+    if role is None:
+        return None, [Refusal("forbidden_role", f"{actor.name}无权执行{action}",
+                              f"{actor.id} may not {action}: it needs role "
+                              f"{' or '.join(spec.roles)}")]
+    if spec.investigators_only and case is not None and case.investigators \
+            and actor.id not in case.investigators:
+        return role, [Refusal("forbidden_role", f"{actor.name}不是本案调查人员",
+                              f"{actor.id} does not investigate this case")]
+    return role, []
+
+
+def judge(case: Case | None, action: str, data: Any, ctx: Context) -> Judgement:
+    """Judge ``action`` by ``ctx.actor`` on ``case`` (None for ``register``); on acceptance the
+    case is changed in place. On refusal the case is untouched."""
+    j = Judgement(state_before=case.state if case else None)
+    payload, invalid = parse(action, data, ctx.today)
+    j.payload = payload
+    unknown = unknown_people(ctx.actor.id, payload, ctx.people)
+    if unknown:
+        j.refusals = unknown
+        return j
+    refusals: list[Refusal] = []
+    target = None
+    if case is not None:
+        target = machine.target(case.state, action, data if isinstance(data, dict) else {})
+        if target is None:
+            refusals.append(Refusal("not_allowed_in_state",
+                                    f"案件处于“{case.state.label}”，不能执行{action}",
+                                    f"{action} is not allowed in state {case.state.value}"))
+    j.role, role_refusals = _role(ctx.actor, action, case)
+    refusals += role_refusals + invalid
+    if not refusals and payload is not None and case is not None:
+        refusals += ACTIONS[action].check(case, payload, ctx)
+    if refusals:
+        j.refusals = ordered(refusals)
+        j.state_after = j.state_before
+        return j
+    if case is not None and payload is not None and target is not None:
+        ACTIONS[action].apply(case, payload, ctx, j.effects)
+        case.state = target
+    if ctx.periods.unconfirmed:
+        j.effects.warn("calendar_unconfirmed")
+    if case is not None:
+        for w in j.effects.warnings:
+            case.warn(w)
+        j.state_after = case.state
+    return j
+
+
+def new_case(case_id: str, profile: str, p: Register, ctx: Context) -> Case:
+    """The case a registration creates (rule set chosen by the violation date)."""
+    party = Party(kind=p.party.kind, name=p.party.name, address=p.party.address,
+                  credit_code=p.party.credit_code, id_number=p.party.id_number,
+                  phone=p.party.phone, legal_rep=p.party.legal_rep)
+    return Case(id=case_id, profile=profile, rule_set_id=ctx.rules.id,
+                state=CaseState.REGISTERED, sector=p.sector, source=p.source, summary=p.summary,
+                party=party, registered_at=ctx.now, registered_by=ctx.actor.id,
+                violation_date=p.violation_date, violation_ended=p.violation_ended, harm=p.harm)

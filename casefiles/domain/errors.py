@@ -1,0 +1,118 @@
+"""Refusal and warning codes, in the precedence of SCENARIOS.md, and the domain's exceptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+REFUSAL_CODES: tuple[str, ...] = (
+    "unknown_person",
+    "not_allowed_in_state",
+    "forbidden_role",
+    "invalid_input",
+    "too_few_officers",
+    "officer_not_certified",
+    "too_few_attendees",
+    "conflict_of_interest",
+    "reviewer_not_qualified",
+    "limitation_expired",
+    "amount_out_of_range",
+    "notice_required",
+    "defence_window_open",
+    "heavier_than_notified",
+    "hearing_not_available",
+    "hearing_request_late",
+    "hearing_notice_too_short",
+    "hearing_pending",
+    "evidence_missing",
+    "legal_review_required",
+    "collective_discussion_required",
+    "decision_overdue",
+    "appeal_period_open",
+    "enforcement_window_closed",
+    "reminder_period_open",
+    "execution_incomplete",
+    "stale_version",
+)
+
+WARNING_CODES: tuple[str, ...] = (
+    "outside_discretion_benchmark",
+    "service_late",
+    "publication_late",
+    "withdrawal_late",
+    "payment_late",
+    "calendar_unconfirmed",
+)
+
+_RANK = {code: i for i, code in enumerate(REFUSAL_CODES)}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One reason an action is refused: its code, the field at fault, and why in two languages."""
+
+    code: str
+    zh: str
+    en: str
+    field: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in _RANK:
+            raise ValueError(f"unknown refusal code {self.code!r}")
+
+    @property
+    def message(self) -> str:
+        """Chinese, then English, with the field named when there is one."""
+        where = f" [{self.field}]" if self.field else ""
+        return f"{self.zh} / {self.en}{where}"
+
+
+def ordered(refusals: list[Refusal]) -> list[Refusal]:
+    """Refusals sorted by the contract's precedence (stable within one code)."""
+    return sorted(refusals, key=lambda r: _RANK[r.code])
+
+
+def codes_of(refusals: list[Refusal]) -> list[str]:
+    """The distinct codes of ``refusals``, in precedence order."""
+    seen: list[str] = []
+    for r in ordered(refusals):
+        if r.code not in seen:
+            seen.append(r.code)
+    return seen
+
+
+class CasefilesError(Exception):
+    """Base of every error casefiles raises on purpose."""
+
+
+class ActionRefusedError(CasefilesError):
+    """An action broke one or more rules; nothing but the history changes."""
+
+    def __init__(self, refusals: list[Refusal]) -> None:
+        self.refusals = ordered(refusals)
+        super().__init__("; ".join(r.message for r in self.refusals))
+
+    @property
+    def code(self) -> str:
+        """The first code in precedence order."""
+        return self.refusals[0].code
+
+    @property
+    def codes(self) -> list[str]:
+        """Every distinct code, in precedence order."""
+        return codes_of(self.refusals)
+
+
+class PolicyError(CasefilesError):
+    """A policy file is missing or malformed; names the file and the field."""
+
+
+class CalendarError(CasefilesError):
+    """A calendar data file in policies/ is malformed."""
+
+
+class CaseNotFoundError(CasefilesError):
+    """No case has the given id or number."""
+
+
+class ScenarioError(CasefilesError):
+    """A scenario file is not valid; names the file, the step and the field."""

@@ -1,0 +1,355 @@
+"""The payload of every action, validated: unknown fields, wrong types, bad identifiers,
+negative or over-precise amounts, impossible dates and past events dated after the clock are
+refused ``invalid_input`` with the field named. Counts (two investigators, three attendees)
+are rules, checked elsewhere."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from casefiles.domain.errors import Refusal
+from casefiles.domain.identifiers import check_credit_code, check_id_number
+from casefiles.domain.money import to_fen
+from casefiles.domain.policy import TIERS
+from casefiles.domain.timefmt import parse_date, parse_datetime
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Day = Annotated[date, BeforeValidator(parse_date)]
+Moment = Annotated[datetime, BeforeValidator(parse_datetime)]
+
+
+def _amount(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("金额应为数字 / an amount is a number")
+    amount = Decimal(str(value))
+    if not amount.is_finite() or amount < 0:
+        raise ValueError("金额不能为负 / an amount cannot be negative")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("金额最多两位小数 / at most two decimals")
+    return amount
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+
+
+class Payload(BaseModel):
+    """Base of every payload: strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def person_ids(self) -> list[str]:
+        """Ids of people the payload names (each must be known)."""
+        return []
+
+
+def _not_after_clock(value: date, info: ValidationInfo) -> date:
+    today = (info.context or {}).get("today")
+    if today is not None and value > today:
+        raise ValueError("日期晚于当前时间 / a past event cannot be dated after the clock")
+    return value
+
+
+PastDay = Annotated[Day, Field()]
+
+
+class PartyIn(Payload):
+    kind: Literal["organisation", "individual"]
+    name: Name
+    address: Name
+    credit_code: str | None = None
+    id_number: str | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\- ]{5,20}$")] | None = None
+    legal_rep: Name | None = None
+
+    @field_validator("credit_code")
+    @classmethod
+    def _uscc(cls, v: str | None) -> str | None:
+        return None if v is None else check_credit_code(v)
+
+    @field_validator("id_number")
+    @classmethod
+    def _ric(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return None if v is None else check_id_number(v, (info.context or {}).get("today"))
+
+    @model_validator(mode="after")
+    def _identifier_of_kind(self) -> PartyIn:
+        if self.kind == "organisation" and not self.credit_code:
+            raise ValueError("单位应有统一社会信用代码 / an organisation needs credit_code")
+        if self.kind == "individual" and not self.id_number:
+            raise ValueError("个人应有身份证号 / an individual needs id_number")
+        return self
+
+
+class Register(Payload):
+    source: Literal["inspection", "complaint", "referral", "other"]
+    sector: Literal["non_coal_mine", "hazardous_chemicals", "fireworks", "industry_trade",
+                    "other"]
+    party: PartyIn
+    summary: Text
+    violation_date: Day
+    violation_ended: Day | None = None
+    harm: bool = False
+
+    _past = field_validator("violation_date", "violation_ended")(_not_after_clock)
+
+    @model_validator(mode="after")
+    def _ended_after_start(self) -> Register:
+        if self.violation_ended and self.violation_ended < self.violation_date:
+            raise ValueError("violation_ended 早于 violation_date / ends before it began")
+        return self
+
+
+class File(Payload):
+    investigators: list[Name]
+    cause: Text
+
+    def person_ids(self) -> list[str]:
+        return list(self.investigators)
+
+
+class Reason(Payload):
+    reason: Text
+
+
+class Record(Payload):
+    kind: Literal["inquiry", "inspection", "survey", "audio_video", "document", "physical",
+                  "sample", "expert_opinion"]
+    title: Name
+    officers: list[Name]
+    sha256: Sha256 | None = None
+    file: Name | None = None
+
+    def person_ids(self) -> list[str]:
+        return list(self.officers)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Record:
+        if self.sha256 and self.file:
+            raise ValueError("sha256 与 file 只能给一个 / give sha256 or file, not both")
+        return self
+
+
+class ViolationIn(Payload):
+    code: Name
+    tier: Literal["轻微", "一般", "较重", "严重"]
+    facts: Text
+
+
+class PenaltyIn(Payload):
+    type: Literal["warning", "fine", "confiscation", "suspension", "revocation", "closure"]
+    amount: Amount | None = None
+    on: Name | None = None
+
+    @model_validator(mode="after")
+    def _amount_where_needed(self) -> PenaltyIn:
+        if self.type in ("fine", "confiscation") and self.amount is None:
+            raise ValueError(f"{self.type} 需要 amount / a {self.type} needs an amount")
+        if self.type not in ("fine", "confiscation") and self.amount is not None:
+            raise ValueError(f"{self.type} 不带金额 / a {self.type} has no amount")
+        return self
+
+    @property
+    def fen(self) -> int | None:
+        """The amount in fen."""
+        return None if self.amount is None else to_fen(self.amount)
+
+
+class Propose(Payload):
+    violations: Annotated[list[ViolationIn], Field(min_length=1)]
+    penalties: list[PenaltyIn] | None = None
+    outcome: Literal["penalty", "no_penalty", "transfer"] | None = None
+
+    @model_validator(mode="after")
+    def _penalties_or_outcome(self) -> Propose:
+        if self.outcome in (None, "penalty") and not self.penalties:
+            raise ValueError("需要 penalties 或 outcome / give penalties or an outcome")
+        if self.outcome in ("no_penalty", "transfer") and self.penalties:
+            raise ValueError(f"outcome {self.outcome} 不带 penalties / takes no penalties")
+        return self
+
+    @property
+    def resolved_outcome(self) -> str:
+        """penalty, no_penalty or transfer."""
+        return self.outcome or "penalty"
+
+
+class Empty(Payload):
+    pass
+
+
+class Defend(Payload):
+    statement: Text | None = None
+    waive: bool | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Defend:
+        if bool(self.statement) == bool(self.waive):
+            raise ValueError("给 statement 或 waive: true 之一 / give a statement or waive: true")
+        return self
+
+
+class RequestHearing(Payload):
+    requested_on: Day | None = None
+
+    _past = field_validator("requested_on")(_not_after_clock)
+
+
+class ScheduleHearing(Payload):
+    host: Name
+    at: Moment
+    place: Name
+    notified_on: Day | None = None
+
+    _past = field_validator("notified_on")(_not_after_clock)
+
+    def person_ids(self) -> list[str]:
+        return [self.host]
+
+
+class HoldHearing(Payload):
+    attended: bool
+    summary: Text
+    record_sha256: Sha256 | None = None
+
+
+CHECKLIST: tuple[str, ...] = (
+    "body_lawful", "officers_qualified", "procedure_lawful", "facts_and_evidence",
+    "law_and_discretion", "within_powers", "documents_complete", "rights_protected",
+    "no_transfer_needed",
+)
+
+
+class Checklist(Payload):
+    body_lawful: bool
+    officers_qualified: bool
+    procedure_lawful: bool
+    facts_and_evidence: bool
+    law_and_discretion: bool
+    within_powers: bool
+    documents_complete: bool
+    rights_protected: bool
+    no_transfer_needed: bool
+
+
+class ReviewIn(Payload):
+    verdict: Literal["pass", "return"]
+    checklist: Checklist
+    opinion: Text
+
+    @model_validator(mode="after")
+    def _pass_means_yes(self) -> ReviewIn:
+        if self.verdict == "pass":
+            noes = [k for k in CHECKLIST if not getattr(self.checklist, k)]
+            if noes:
+                raise ValueError(
+                    f"审核通过时各项应均为是 / a passing review answers yes to every item: "
+                    f"{', '.join(noes)}"
+                )
+        return self
+
+
+class Discuss(Payload):
+    attendees: list[Name]
+    conclusion: Text
+
+
+class Extend(Payload):
+    days: Annotated[int, Field(gt=0, le=365, strict=True)]
+    reason: Text
+
+
+class Decide(Payload):
+    outcome: Literal["penalty", "no_penalty", "transfer"]
+    penalties: list[PenaltyIn] | None = None
+
+    @model_validator(mode="after")
+    def _penalties_fit_outcome(self) -> Decide:
+        if self.outcome != "penalty" and self.penalties:
+            raise ValueError(f"outcome {self.outcome} 不带 penalties / takes no penalties")
+        if self.outcome == "penalty" and self.penalties is not None and not self.penalties:
+            raise ValueError("处罚决定至少一项处罚 / a penalty decision has a penalty")
+        return self
+
+
+class Serve(Payload):
+    method: Literal["in_person", "left_at_premises", "post", "electronic", "public_notice"]
+    recipient: Name
+
+
+class Pay(Payload):
+    amount: Amount
+    paid_on: Day | None = None
+
+    _past = field_validator("paid_on")(_not_after_clock)
+
+    @field_validator("amount")
+    @classmethod
+    def _positive(cls, v: Decimal) -> Decimal:
+        if v <= 0:
+            raise ValueError("缴款金额应大于零 / a payment is more than zero")
+        return v
+
+
+class InstalmentIn(Payload):
+    due: Day
+    amount: Amount
+
+
+class Instalments(Payload):
+    schedule: Annotated[list[InstalmentIn], Field(min_length=1)]
+
+
+class ApplyEnforcement(Payload):
+    court: Name
+
+
+class Close(Payload):
+    summary: Text
+
+
+PAYLOADS: dict[str, type[Payload]] = {
+    "register": Register, "file": File, "decline": Reason, "record": Record,
+    "propose": Propose, "notify": Empty, "defend": Defend, "request_hearing": RequestHearing,
+    "schedule_hearing": ScheduleHearing, "hold_hearing": HoldHearing, "submit_review": Empty,
+    "review": ReviewIn, "discuss": Discuss, "extend": Extend, "decide": Decide, "serve": Serve,
+    "publish": Empty, "pay": Pay, "instalments": Instalments, "remind": Empty,
+    "apply_enforcement": ApplyEnforcement, "close": Close, "archive": Empty, "revoke": Reason,
+    "withdraw": Empty, "terminate": Reason,
+}
+
+
+def parse(action: str, data: Any, today: date) -> tuple[Payload | None, list[Refusal]]:
+    """The validated payload, or the ``invalid_input`` refusals naming each bad field."""
+    model = PAYLOADS[action]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [Refusal("invalid_input", "载荷应为对象 / the payload is an object", "with")]
+    try:
+        return model.model_validate(data, context={"today": today}), []
+    except ValidationError as exc:
+        refusals = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "with"
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            refusals.append(Refusal("invalid_input", f"输入有误：{msg}", "invalid input", where))
+        return None, refusals
+
+
+__all__ = ["CHECKLIST", "PAYLOADS", "TIERS", "Payload", "parse"]

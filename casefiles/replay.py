@@ -1,0 +1,122 @@
+"""`casefiles replay`: play scenario files through the service layer and compare each step
+with its expectation (SCENARIOS.md)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from casefiles.clock import SimulatedClock
+from casefiles.domain.errors import CaseNotFoundError
+from casefiles.domain.history import jsonable
+from casefiles.domain.model import Person
+from casefiles.scenario import Scenario, Step, load
+from casefiles.services.app import Casefiles, Outcome
+from casefiles.settings import Settings
+
+
+@dataclass
+class StepResult:
+    """One step line of the replay output."""
+
+    line: dict[str, Any]
+
+    @property
+    def met(self) -> bool:
+        """The step met its expectation."""
+        return bool(self.line["met"])
+
+
+def matches(expected: Any, actual: Any) -> bool:
+    """SCENARIOS.md matching: mappings by listed keys, lists by distinct items in any order,
+    numbers numerically, dates as ISO text."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(
+            k in actual and matches(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, list):
+        return isinstance(actual, list) and _assign(expected, list(actual))
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected is actual or expected == actual
+    if isinstance(expected, int | float | Decimal) and not isinstance(expected, bool):
+        try:
+            return actual is not None and Decimal(str(expected)) == Decimal(str(actual))
+        except InvalidOperation:
+            return False
+    if isinstance(expected, datetime | date):
+        return expected.isoformat() == actual or str(expected) == actual
+    return bool(expected == actual)
+
+
+def _assign(expected: list[Any], actual: list[Any]) -> bool:
+    if not expected:
+        return True
+    first, rest = expected[0], expected[1:]
+    for i, candidate in enumerate(actual):
+        if matches(first, candidate) and _assign(rest, actual[:i] + actual[i + 1:]):
+            return True
+    return False
+
+
+def _met(expect: str | dict[str, Any], outcome: Outcome) -> bool:
+    if isinstance(expect, dict):
+        return outcome.ok and outcome.view is not None and matches(expect["view"], outcome.view)
+    if expect == "ok":
+        return outcome.ok
+    if expect == "refused":
+        return not outcome.ok
+    return not outcome.ok and outcome.code == expect.split(":", 1)[1]
+
+
+def run(path: Path, scenario: Scenario, db_url: str | None,
+        settings: Settings | None = None) -> Iterator[StepResult]:
+    """Play ``scenario``; yield one result per step."""
+    clock = SimulatedClock(scenario.start)
+    base = (settings or Settings()).model_copy(update={"profile": scenario.profile})
+    with tempfile.TemporaryDirectory(prefix="casefiles-replay-") as tmp:
+        url = db_url or f"sqlite:///{Path(tmp) / 'replay.db'}"
+        app = Casefiles(base, clock, url)
+        app.init()
+        for p in scenario.people:
+            app.put_person(Person(id=p.id, name=p.name, roles=list(p.roles),
+                                  certificate=p.certificate,
+                                  legal_qualification=p.legal_qualification))
+        cases: dict[str, str] = {}
+        for n, step in enumerate(scenario.steps, start=1):
+            if step.at is not None:
+                clock.set(step.at)
+            yield StepResult(_play(app, path, n, step, cases))
+        app.engine.dispose()
+
+
+def _play(app: Casefiles, path: Path, n: int, step: Step, cases: dict[str, str]) -> dict[str,
+                                                                                        Any]:
+    line: dict[str, Any] = {"file": str(path), "step": n, "do": step.do}
+    expected = step.expect if isinstance(step.expect, str) else jsonable(step.expect)
+    ref = None if step.do == "register" else cases.get(step.case)
+    if step.do != "register" and ref is None:
+        line.update(case=None, result="error", code=None, codes=[],
+                    message=f"案件{step.case}尚未登记 / case {step.case!r} was never registered",
+                    warnings=[], state=None, expected=expected, met=False)
+        return line
+    try:
+        outcome = app.act(step.by, step.do, ref, step.with_)
+    except CaseNotFoundError as exc:
+        line.update(case=ref, result="error", code=None, codes=[], message=str(exc),
+                    warnings=[], state=None, expected=expected, met=False)
+        return line
+    if step.do == "register" and outcome.ok and outcome.case_id:
+        cases[step.case] = outcome.case_id
+    line.update(case=outcome.case_id, result=outcome.result, code=outcome.code,
+                codes=outcome.codes, message=outcome.message, warnings=outcome.warnings,
+                state=outcome.state, expected=expected, met=_met(step.expect, outcome))
+    if not line["met"] and isinstance(step.expect, dict) and outcome.view is not None:
+        line["view"] = outcome.view
+    return line
+
+
+__all__ = ["StepResult", "load", "matches", "run"]

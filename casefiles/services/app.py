@@ -1,0 +1,258 @@
+"""The service layer: every action goes through :meth:`Casefiles.act` — load the case in a unit
+of work, judge the action, apply it, append the history entry, queue the flows' work, commit.
+Replay, the CLI, the web and the flows all call this; none holds a rule of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from casefiles.adapters.db import engine_for, is_current, migrate
+from casefiles.clock import Clock, SystemClock
+from casefiles.domain.context import Context, Periods
+from casefiles.domain.engine import Judgement, judge, new_case
+from casefiles.domain.errors import CaseNotFoundError, Refusal, codes_of
+from casefiles.domain.history import BUREAU_CHAIN, Entry, make_entry
+from casefiles.domain.model import Case, Person, new_id
+from casefiles.domain.policy import Profile, RuleSet, load_calendar, load_profile
+from casefiles.domain.registry import ACTIONS
+from casefiles.domain.timefmt import local_date, parse_date
+from casefiles.domain.view import case_view
+from casefiles.domain.workdays import WorkCalendar
+from casefiles.services.uow import UnitOfWork
+from casefiles.settings import Settings
+
+_PERSON_KEYS = ("investigators", "officers", "host")
+SYSTEM_PERSON = Person(id="system", name="系统（定时流程）", roles=["system"])
+
+
+@dataclass
+class Outcome:
+    """What an action came to: the contract's step fields, and the case view after it."""
+
+    action: str
+    result: str
+    case_id: str | None
+    codes: list[str] = field(default_factory=list)
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+    state: str | None = None
+    view: dict[str, Any] | None = None
+    refusals: list[Refusal] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Accepted."""
+        return self.result == "ok"
+
+    @property
+    def code(self) -> str | None:
+        """The first refusal code by precedence."""
+        return self.codes[0] if self.codes else None
+
+
+class _StaleError(Exception):
+    """The case row changed under the unit of work (caught inside this module)."""
+
+
+class Casefiles:
+    """The application: settings, policy, calendar, clock and the database behind them."""
+
+    def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
+                 database_url: str | None = None) -> None:
+        self.settings = settings or Settings()
+        self.clock: Clock = clock or SystemClock()
+        self.url = database_url or self.settings.url
+        self.profile: Profile = load_profile(self.settings.policies_dir, self.settings.profile)
+        self.calendar: WorkCalendar = load_calendar(self.settings.policies_dir)
+
+    @cached_property
+    def engine(self):  # type: ignore[no-untyped-def]
+        """The database engine (created on first use)."""
+        return engine_for(self.url)
+
+    # --- set-up -------------------------------------------------------------------------------
+
+    def init(self) -> bool:
+        """Create or upgrade the schema and the system person; True when something changed."""
+        changed = not is_current(self.url)
+        if changed:
+            migrate(self.url)
+        with self.uow(write=True) as uow:
+            if not uow.people.get_many([SYSTEM_PERSON.id]):
+                uow.people.put(SYSTEM_PERSON, self.clock.now())
+                changed = True
+            uow.commit()
+        return changed
+
+    def uow(self, write: bool = False) -> UnitOfWork:
+        """A new unit of work."""
+        return UnitOfWork(self.engine, write=write)
+
+    # --- people -------------------------------------------------------------------------------
+
+    def put_person(self, person: Person, by: str = "system",
+                   password_hash: str | None = None) -> bool:
+        """Create or update a person; recorded in the bureau's history chain."""
+        now = self.clock.now()
+        with self.uow(write=True) as uow:
+            created = uow.people.put(person, now, password_hash)
+            payload = {"id": person.id, "name": person.name, "roles": person.roles,
+                       "certificate": person.certificate,
+                       "legal_qualification": person.legal_qualification,
+                       "password_set": password_hash is not None}
+            self._append_bureau(uow, now, by, "people.add" if created else "people.update",
+                                payload, "ok", [])
+            uow.commit()
+        return created
+
+    def people(self) -> list[Person]:
+        """Everyone."""
+        with self.uow() as uow:
+            return uow.people.all()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def act(self, by: str, action: str, case_ref: str | None, payload: Any = None,
+            expected_version: int | None = None) -> Outcome:
+        """Take ``action`` on the case ``case_ref`` (None for ``register``) as ``by``."""
+        for _attempt in range(5):
+            try:
+                with self.uow(write=True) as uow:
+                    outcome = self._act(uow, by, action, case_ref, payload, expected_version)
+                    uow.commit()
+                return outcome
+            except _StaleError:
+                expected_version = -1  # someone wrote in between: refuse stale, and record it
+            except IntegrityError:
+                continue  # a concurrent first number of a kind, or bureau-chain append: retry
+        raise RuntimeError("could not record the action after 5 attempts")
+
+    def _act(self, uow: UnitOfWork, by: str, action: str, case_ref: str | None, payload: Any,
+             expected_version: int | None) -> Outcome:
+        now = self.clock.now()
+        if action not in ACTIONS:
+            bad = Refusal("invalid_input", f"未知操作{action}", f"unknown action {action!r}", "do")
+            return self._refuse_bureau(uow, now, by, action, payload, [bad])
+        case: Case | None = None
+        if action != "register":
+            case_id = uow.cases.resolve(case_ref or "")
+            case = uow.cases.get(case_id, lock=True) if case_id else None
+            if case is None:
+                raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
+        people = uow.people.get_many([by, *_named_people(payload)])
+        actor = people.get(by) or Person(id=by, name=by, roles=[], active=False)
+        rules = self._rules_for(case, payload)
+        ctx = Context(now=now, actor=actor, people=people, profile=self.profile, rules=rules,
+                      periods=Periods(self.calendar),
+                      number=lambda kind, year: self._number(uow, kind, year))
+        if case is not None and expected_version is not None and case.version != expected_version:
+            stale = Refusal("stale_version", "案件已被他人修改，请刷新后重试",
+                            f"the case changed since version {expected_version}; reload it")
+            j = Judgement(refusals=[stale], state_before=case.state, state_after=case.state)
+        else:
+            j = judge(case, action, payload, ctx)
+        if action == "register" and j.accepted and j.payload is not None:
+            case = new_case(new_id(), self.profile.profile, j.payload, ctx)  # type: ignore[arg-type]
+            j.state_after = case.state
+            uow.cases.add(case)
+        if case is None:
+            return self._refuse_bureau(uow, now, by, action, payload, j.refusals, j.role)
+        entry = self._record(uow, case, now, by, action, payload, j)
+        if not uow.cases.save(case, bump=j.accepted):
+            raise _StaleError
+        for kind, data in j.effects.events:
+            uow.outbox.add(case.id, kind, data, now)
+        return Outcome(action=action, result="ok" if j.accepted else "refused", case_id=case.id,
+                       codes=codes_of(j.refusals), message=_message(j.refusals),
+                       warnings=list(j.effects.warnings), state=case.state.value,
+                       view=case_view(case, rules, local_date(now)), refusals=j.refusals)
+
+    def _rules_for(self, case: Case | None, payload: Any) -> RuleSet:
+        if case is not None:
+            return self.profile.rule_set(case.rule_set_id)
+        day = None
+        if isinstance(payload, dict) and payload.get("violation_date") is not None:
+            try:
+                day = parse_date(payload["violation_date"])
+            except (ValueError, TypeError):
+                day = None
+        found = self.profile.rule_set_for(day) if day else None
+        return found or self.profile.rule_sets[-1]
+
+    def _number(self, uow: UnitOfWork, kind: str, year: int) -> str:
+        word = self.profile.document_kinds.get(kind)
+        if word is None:
+            raise KeyError(f"document kind {kind} is not in profile {self.profile.profile}")
+        n = uow.counters.next(word, year)
+        return f"{self.profile.agency.number_prefix}{word}〔{year}〕{n}号"
+
+    def _record(self, uow: UnitOfWork, case: Case, now: Any, by: str, action: str, payload: Any,
+                j: Judgement) -> Entry:
+        entry = make_entry(
+            chain=case.id, seq=case.history_length + 1, prev_hash=case.history_head,
+            case_id=case.id, at=now, actor=by, role=j.role, action=action, payload=payload,
+            result="ok" if j.accepted else "refused", codes=codes_of(j.refusals),
+            warnings=list(j.effects.warnings),
+            state_before=j.state_before.value if j.state_before else None,
+            state_after=j.state_after.value if j.state_after else None,
+            files=list(j.effects.files))
+        uow.history.append(entry)
+        case.history_length, case.history_head = entry.seq, entry.hash
+        return entry
+
+    def _append_bureau(self, uow: UnitOfWork, now: Any, by: str, action: str, payload: Any,
+                       result: str, refusals: list[Refusal], role: str | None = None) -> None:
+        seq, head = uow.history.head(BUREAU_CHAIN)
+        uow.history.append(make_entry(
+            chain=BUREAU_CHAIN, seq=seq + 1, prev_hash=head, case_id=None, at=now, actor=by,
+            role=role, action=action, payload=payload, result=result,
+            codes=codes_of(refusals), warnings=[], state_before=None, state_after=None,
+            files=[]))
+
+    def _refuse_bureau(self, uow: UnitOfWork, now: Any, by: str, action: str, payload: Any,
+                       refusals: list[Refusal], role: str | None = None) -> Outcome:
+        self._append_bureau(uow, now, by, action, payload, "refused", refusals, role)
+        return Outcome(action=action, result="refused", case_id=None, codes=codes_of(refusals),
+                       message=_message(refusals), refusals=refusals)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def view(self, case_ref: str, today: date | None = None) -> dict[str, Any]:
+        """The case view of SCENARIOS.md."""
+        with self.uow() as uow:
+            case_id = uow.cases.resolve(case_ref)
+            case = uow.cases.get(case_id) if case_id else None
+        if case is None:
+            raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
+        rules = self.profile.rule_set(case.rule_set_id)
+        return case_view(case, rules, today or local_date(self.clock.now()))
+
+    def history(self, case_ref: str) -> list[Entry]:
+        """The case's history entries in order."""
+        with self.uow() as uow:
+            case_id = uow.cases.resolve(case_ref)
+            if case_id is None:
+                raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
+            return uow.history.chain(case_id)
+
+
+def _named_people(payload: Any) -> list[str]:
+    if not isinstance(payload, dict):
+        return []
+    out: list[str] = []
+    for key in _PERSON_KEYS:
+        value = payload.get(key)
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            out += [v for v in value if isinstance(v, str)]
+    return out
+
+
+def _message(refusals: list[Refusal]) -> str:
+    return "; ".join(r.message for r in refusals)

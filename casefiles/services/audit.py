@@ -1,0 +1,43 @@
+"""Supervision: verifying every history chain against its hashes and its case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from casefiles.adapters.repository import CASES
+from casefiles.domain.history import BUREAU_CHAIN, Break, verify_chain
+from casefiles.services.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """How many chains and entries were checked, and every break found."""
+
+    chains: int
+    entries: int
+    breaks: list[Break]
+
+    @property
+    def ok(self) -> bool:
+        """Every chain verified."""
+        return not self.breaks
+
+
+def verify_all(uow: UnitOfWork, case_id: str | None = None) -> AuditReport:
+    """Recompute every chain (or one case's) and name the first entry of each that fails."""
+    heads = {r.id: (r.history_head, r.history_length)
+             for r in uow.conn.execute(select(CASES.c.id, CASES.c.history_head,
+                                              CASES.c.history_length))}
+    chains = [case_id] if case_id else sorted(set(uow.history.chains()) | set(heads))
+    breaks: list[Break] = []
+    total = 0
+    for chain in chains:
+        entries = uow.history.chain(chain)
+        total += len(entries)
+        head, length = heads.get(chain, (None, None)) if chain != BUREAU_CHAIN else (None, None)
+        found = verify_chain(entries, head, length)
+        if found is not None:
+            breaks.append(found)
+    return AuditReport(chains=len(chains), entries=total, breaks=breaks)
