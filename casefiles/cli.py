@@ -264,7 +264,7 @@ def replay(
 @app.command()
 def sweep() -> None:
     """每日期限巡查（供系统定时器调用）/ the daily deadline sweep, for a system timer."""
-    from casefiles.services.sweep import sweep as run_sweep
+    from casefiles.services.work import sweep as run_sweep
 
     cf = _ready()
     report = run_sweep(cf)

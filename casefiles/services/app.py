@@ -123,7 +123,7 @@ class Casefiles:
         for _attempt in range(5):
             try:
                 with self.uow(write=True) as uow:
-                    outcome = self._act(uow, by, action, case_ref, payload, expected_version)
+                    outcome = self.act_in(uow, by, action, case_ref, payload, expected_version)
                     uow.commit()
                 return outcome
             except _StaleError:
@@ -132,8 +132,9 @@ class Casefiles:
                 continue  # a concurrent first number of a kind, or bureau-chain append: retry
         raise RuntimeError("could not record the action after 5 attempts")
 
-    def _act(self, uow: UnitOfWork, by: str, action: str, case_ref: str | None, payload: Any,
-             expected_version: int | None) -> Outcome:
+    def act_in(self, uow: UnitOfWork, by: str, action: str, case_ref: str | None, payload: Any,
+               expected_version: int | None = None) -> Outcome:
+        """:meth:`act` inside the caller's unit of work (the flows claim their work in it)."""
         now = self.clock.now()
         if action not in ACTIONS:
             bad = Refusal("invalid_input", f"未知操作{action}", f"unknown action {action!r}", "do")
@@ -162,7 +163,12 @@ class Casefiles:
             uow.cases.add(case)
         if case is None:
             return self._refuse_bureau(uow, now, by, action, payload, j.refusals, j.role)
-        entry = self._record(uow, case, now, by, action, payload, j)
+        self.record(uow, case, at=now, actor=by, role=j.role, action=action, payload=payload,
+                    result="ok" if j.accepted else "refused", codes=codes_of(j.refusals),
+                    warnings=list(j.effects.warnings),
+                    state_before=j.state_before.value if j.state_before else None,
+                    state_after=j.state_after.value if j.state_after else None,
+                    files=list(j.effects.files))
         if not uow.cases.save(case, bump=j.accepted):
             raise _StaleError
         for kind, data in j.effects.events:
@@ -191,16 +197,11 @@ class Casefiles:
         n = uow.counters.next(word, year)
         return f"{self.profile.agency.number_prefix}{word}〔{year}〕{n}号"
 
-    def _record(self, uow: UnitOfWork, case: Case, now: Any, by: str, action: str, payload: Any,
-                j: Judgement) -> Entry:
-        entry = make_entry(
-            chain=case.id, seq=case.history_length + 1, prev_hash=case.history_head,
-            case_id=case.id, at=now, actor=by, role=j.role, action=action, payload=payload,
-            result="ok" if j.accepted else "refused", codes=codes_of(j.refusals),
-            warnings=list(j.effects.warnings),
-            state_before=j.state_before.value if j.state_before else None,
-            state_after=j.state_after.value if j.state_after else None,
-            files=list(j.effects.files))
+    @staticmethod
+    def record(uow: UnitOfWork, case: Case, **fields: Any) -> Entry:
+        """Append the next entry of the case's chain and move the case's head to it."""
+        entry = make_entry(chain=case.id, seq=case.history_length + 1,
+                           prev_hash=case.history_head, case_id=case.id, **fields)
         uow.history.append(entry)
         case.history_length, case.history_head = entry.seq, entry.hash
         return entry
