@@ -261,14 +261,52 @@ def replay(
     raise typer.Exit(0 if all_met else 1)
 
 
+def _run_flow(flow_fn: Any) -> dict[str, int]:
+    import asyncio
+
+    return dict(asyncio.run(flow_fn(database_url=_app().url)))
+
+
 @app.command()
-def sweep() -> None:
+def sweep(
+    prefect: Annotated[bool, typer.Option(help="run as a Prefect flow run")] = False,
+) -> None:
     """每日期限巡查（供系统定时器调用）/ the daily deadline sweep, for a system timer."""
     from casefiles.services.work import sweep as run_sweep
 
-    cf = _ready()
-    report = run_sweep(cf)
-    out.print(f"期限巡查 / sweep: {report.checked} checked, {report.missed} newly missed")
+    if prefect:
+        from flows.sweep import sweep_flow
+
+        report = _run_flow(sweep_flow)
+    else:
+        report = run_sweep(_ready()).__dict__
+    out.print(f"期限巡查 / sweep: {report['checked']} cases checked, "
+              f"{report['missed']} deadlines newly missed")
+
+
+@app.command()
+def dispatch(
+    prefect: Annotated[bool, typer.Option(help="run as a Prefect flow run")] = False,
+) -> None:
+    """处理操作留下的后续工作（公示、撤回公示）/ do the work actions left behind."""
+    from casefiles.services.work import dispatch as run_dispatch
+
+    if prefect:
+        from flows.dispatch import dispatch_flow
+
+        report = _run_flow(dispatch_flow)
+    else:
+        report = run_dispatch(_ready()).__dict__
+    out.print(f"后续工作 / dispatch: {report['done']} done, {report['skipped']} no longer needed, "
+              f"{report['failed']} failed")
+
+
+@app.command("serve-flows")
+def serve_flows() -> None:
+    """在 Prefect 服务器上按计划运行流程 / serve the flows on their schedules."""
+    from flows.serve import main
+
+    main()
 
 
 @app.command()

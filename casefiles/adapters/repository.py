@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, or_, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select, update
 
 from casefiles.adapters import tables as T
 from casefiles.domain import model as M
@@ -48,6 +48,33 @@ _PENALTY_FIELDS = ["id", "type", "amount", "on"]
 _PARTY_FIELDS = [f.name for f in dataclasses.fields(M.Party)]
 
 
+_CID = bindparam("cid")
+# Statements are built once: building SQL expressions per action cost more than running them.
+_ROOT_BY_ID = select(CASES).where(CASES.c.id == _CID)
+_PARTY_BY_CASE = select(PARTIES).where(PARTIES.c.case_id == _CID)
+_ROWS_BY_CASE: dict[str, Select[Any]] = {
+    t.name: select(t).where(t.c.case_id == _CID).order_by(t.c.seq)
+    for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]
+}
+_ID_EXISTS = select(CASES.c.id).where(CASES.c.id == _CID)
+_ID_BY_NUMBER = select(CASES.c.id).where(CASES.c.number == _CID)
+_UPDATE_ROOT = (update(CASES)
+                .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version")))
+_UPDATE_BY_ID = {t.name: update(t).where(t.c.id == bindparam("b_id"))
+                 for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]}
+# One round trip tells which child tables hold rows for the case; only those are read.
+_COUNTS = select(*[
+    select(func.count()).select_from(t).where(t.c.case_id == _CID).scalar_subquery().label(t.name)
+    for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]
+])
+
+
+def _snapshot(rows: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """A copy that later changes to the records cannot reach (containers copied, rest shared)."""
+    return {k: {f: copy.deepcopy(v) if isinstance(v, list | dict) else v for f, v in row.items()}
+            for k, row in rows.items()}
+
+
 def _root_row(case: M.Case) -> dict[str, Any]:
     row = {f: getattr(case, f) for f in _ROOT_FIELDS}
     row["state"] = case.state.value
@@ -81,8 +108,9 @@ class CaseRepository:
 
     def resolve(self, ref: str) -> str | None:
         """A case id from its id, its number, or a unique prefix of its id (at least 6)."""
-        row = self.conn.execute(select(CASES.c.id).where(
-            or_(CASES.c.id == ref, CASES.c.number == ref))).first()
+        if self.conn.execute(_ID_EXISTS, {"cid": ref}).first():
+            return ref
+        row = self.conn.execute(_ID_BY_NUMBER, {"cid": ref}).first()
         if row:
             return str(row[0])
         if len(ref) >= 6:
@@ -94,35 +122,36 @@ class CaseRepository:
 
     def get(self, case_id: str, lock: bool = False) -> M.Case | None:
         """The whole aggregate; ``lock`` holds the case row until the transaction ends."""
-        query = select(CASES).where(CASES.c.id == case_id)
+        query = _ROOT_BY_ID
         if lock and self.conn.dialect.name == "postgresql":
             query = query.with_for_update()
-        root = self.conn.execute(query).mappings().first()
+        params = {"cid": case_id}
+        root = self.conn.execute(query, params).mappings().first()
         if root is None:
             return None
-        party = self.conn.execute(select(PARTIES).where(PARTIES.c.case_id == case_id)
-                                  ).mappings().one()
+        party = self.conn.execute(_PARTY_BY_CASE, params).mappings().one()
+        counts = self.conn.execute(_COUNTS, params).mappings().one()
         pens: dict[str, list[M.Penalty]] = {}
-        for r in self.conn.execute(select(PENALTIES).where(PENALTIES.c.case_id == case_id)
-                                   .order_by(PENALTIES.c.seq)).mappings():
-            pens.setdefault(r["owner_id"], []).append(
-                M.Penalty(**{f: r[f] for f in _PENALTY_FIELDS}))
+        if counts[PENALTIES.name]:
+            for r in self.conn.execute(_ROWS_BY_CASE[PENALTIES.name], params).mappings():
+                pens.setdefault(r["owner_id"], []).append(
+                    M.Penalty(**{f: r[f] for f in _PENALTY_FIELDS}))
         lists: dict[str, list[Any]] = {}
         for attr, (table, cls) in COLLECTIONS.items():
+            items: list[Any] = []
+            lists[attr] = items
+            if not counts[table.name]:
+                continue
             names = _FIELDS[cls]
-            rows = self.conn.execute(select(table).where(table.c.case_id == case_id)
-                                     .order_by(table.c.seq)).mappings()
-            items = []
-            for r in rows:
+            for r in self.conn.execute(_ROWS_BY_CASE[table.name], params).mappings():
                 kwargs = {f: r[f] for f in names}
                 if cls in (M.Proposal, M.Decision):
                     kwargs["penalties"] = pens.get(r["id"], [])
                 items.append(cls(**kwargs))
-            lists[attr] = items
         fields = {f: root[f] for f in _ROOT_FIELDS}
         fields["state"] = CaseState(root["state"])
         case = M.Case(**fields, party=M.Party(**{f: party[f] for f in _PARTY_FIELDS}), **lists)
-        self._seen[case_id] = (_root_row(case), copy.deepcopy(_flat(case)))
+        self._seen[case_id] = (_root_row(case), _snapshot(_flat(case)))
         return case
 
     # --- writing ------------------------------------------------------------------------------
@@ -134,7 +163,7 @@ class CaseRepository:
         party = {f: getattr(case.party, f) for f in _PARTY_FIELDS}
         self.conn.execute(insert(PARTIES).values(**party, case_id=case.id, seq=0))
         self._write_children(case, {})
-        self._seen[case.id] = (_root_row(case), copy.deepcopy(_flat(case)))
+        self._seen[case.id] = (_root_row(case), _snapshot(_flat(case)))
 
     def save(self, case: M.Case, bump: bool = True) -> bool:
         """Write what changed since :meth:`get`; False when another writer got there first.
@@ -144,15 +173,14 @@ class CaseRepository:
         root_before, children_before = self._seen[case.id]
         loaded_version = root_before["version"]
         case.version = loaded_version + 1 if bump else loaded_version
-        changed = {k: v for k, v in _root_row(case).items() if root_before.get(k) != v}
-        result = self.conn.execute(
-            update(CASES).where(CASES.c.id == case.id, CASES.c.version == loaded_version)
-            .values(**changed))
+        row = _root_row(case)
+        row.update(b_id=case.id, b_version=loaded_version)
+        result = self.conn.execute(_UPDATE_ROOT, row)
         if result.rowcount != 1:
             case.version = loaded_version
             return False
         self._write_children(case, children_before)
-        self._seen[case.id] = (_root_row(case), copy.deepcopy(_flat(case)))
+        self._seen[case.id] = (_root_row(case), _snapshot(_flat(case)))
         return True
 
     def _write_children(self, case: M.Case,
@@ -163,9 +191,7 @@ class CaseRepository:
             if old is None:
                 inserts.setdefault(tname, []).append(row)
             elif old != row:
-                table = self._tables[tname]
-                diff = {k: v for k, v in row.items() if old.get(k) != v}
-                self.conn.execute(update(table).where(table.c.id == rid).values(**diff))
+                self.conn.execute(_UPDATE_BY_ID[tname], {**row, "b_id": rid})
         for tname, rows in inserts.items():
             self.conn.execute(insert(self._tables[tname]), rows)
 

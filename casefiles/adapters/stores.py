@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from casefiles.adapters import tables as T
@@ -19,6 +19,11 @@ HISTORY: Table = T.HistoryRow.__table__
 OUTBOX: Table = T.OutboxRow.__table__
 _PERSON = ["id", "name", "roles", "certificate", "legal_qualification", "active"]
 _ENTRY = [f for f in Entry.__dataclass_fields__]
+_PEOPLE_BY_ID = select(PEOPLE).where(PEOPLE.c.id.in_(bindparam("ids", expanding=True)))
+_INSERT_HISTORY = insert(HISTORY)
+_INSERT_OUTBOX = insert(OUTBOX)
+_HEAD = (select(HISTORY.c.seq, HISTORY.c.hash).where(HISTORY.c.chain == bindparam("chain"))
+         .order_by(HISTORY.c.seq.desc()).limit(1))
 
 
 class PeopleStore:
@@ -32,7 +37,7 @@ class PeopleStore:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        rows = self.conn.execute(select(PEOPLE).where(PEOPLE.c.id.in_(wanted))).mappings()
+        rows = self.conn.execute(_PEOPLE_BY_ID, {"ids": wanted}).mappings()
         return {r["id"]: Person(**{f: r[f] for f in _PERSON}) for r in rows}
 
     def all(self) -> list[Person]:
@@ -84,14 +89,12 @@ class HistoryStore:
 
     def head(self, chain: str) -> tuple[int, str | None]:
         """(seq, hash) of the last entry of ``chain``; (0, None) when empty."""
-        row = self.conn.execute(select(HISTORY.c.seq, HISTORY.c.hash)
-                                .where(HISTORY.c.chain == chain)
-                                .order_by(HISTORY.c.seq.desc()).limit(1)).first()
+        row = self.conn.execute(_HEAD, {"chain": chain}).first()
         return (0, None) if row is None else (int(row[0]), row[1])
 
     def append(self, entry: Entry) -> None:
         """Insert one entry."""
-        self.conn.execute(insert(HISTORY).values(**{f: getattr(entry, f) for f in _ENTRY}))
+        self.conn.execute(_INSERT_HISTORY, {f: getattr(entry, f) for f in _ENTRY})
 
     def chain(self, chain: str) -> list[Entry]:
         """Every entry of one chain in order."""
@@ -113,8 +116,8 @@ class Outbox:
 
     def add(self, case_id: str | None, kind: str, payload: dict[str, Any], at: datetime) -> None:
         """Queue one item."""
-        self.conn.execute(insert(OUTBOX).values(case_id=case_id, kind=kind, payload=payload,
-                                                created_at=at))
+        self.conn.execute(_INSERT_OUTBOX, {"case_id": case_id, "kind": kind,
+                                           "payload": payload, "created_at": at})
 
     def pending(self, limit: int) -> list[dict[str, Any]]:
         """The oldest items not done yet."""

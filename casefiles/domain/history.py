@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -55,14 +55,16 @@ class Entry:
 
     def content(self) -> dict[str, Any]:
         """The hashed fields (everything but the hash itself)."""
-        data = asdict(self)
-        data.pop("hash")
+        data = {name: getattr(self, name) for name in _HASHED}
         data["at"] = aware(self.at).isoformat(timespec="microseconds")
         return data
 
     def recomputed(self) -> str:
         """The hash these fields should have."""
         return digest(self.content())
+
+
+_HASHED = [name for name in Entry.__dataclass_fields__ if name != "hash"]
 
 
 def digest(content: dict[str, Any]) -> str:
@@ -75,7 +77,7 @@ def make_entry(*, chain: str, seq: int, prev_hash: str | None, **fields: Any) ->
     """A new entry linked to ``prev_hash`` with its hash computed."""
     fields["payload"] = jsonable(fields.get("payload"))
     draft = Entry(chain=chain, seq=seq, prev_hash=prev_hash, hash="", **fields)
-    return Entry(**{**asdict(draft), "hash": draft.recomputed()})
+    return replace(draft, hash=draft.recomputed())
 
 
 @dataclass(frozen=True)

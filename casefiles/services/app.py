@@ -4,6 +4,7 @@ Replay, the CLI, the web and the flows all call this; none holds a rule of its o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -41,8 +42,13 @@ class Outcome:
     message: str = ""
     warnings: list[str] = field(default_factory=list)
     state: str | None = None
-    view: dict[str, Any] | None = None
     refusals: list[Refusal] = field(default_factory=list)
+    view_of: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+
+    @cached_property
+    def view(self) -> dict[str, Any] | None:
+        """The case view after the action, built when first asked for."""
+        return self.view_of() if self.view_of is not None else None
 
     @property
     def ok(self) -> bool:
@@ -176,7 +182,8 @@ class Casefiles:
         return Outcome(action=action, result="ok" if j.accepted else "refused", case_id=case.id,
                        codes=codes_of(j.refusals), message=_message(j.refusals),
                        warnings=list(j.effects.warnings), state=case.state.value,
-                       view=case_view(case, rules, local_date(now)), refusals=j.refusals)
+                       refusals=j.refusals,
+                       view_of=lambda: case_view(case, rules, local_date(now)))
 
     def _rules_for(self, case: Case | None, payload: Any) -> RuleSet:
         if case is not None:

@@ -1,0 +1,78 @@
+"""`audit verify` recomputes the hash chains and names the first entry edited behind its back."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, update
+
+from casefiles.adapters.stores import HISTORY
+from casefiles.services.audit import verify_all
+from casefiles.services.app import Casefiles
+from tests.support import CASEFILES, SMALL_FINE, cli_env, open_bureau, play, until
+
+
+def _audit_cli(db_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CASEFILES, "audit", "verify"], capture_output=True, text=True,
+                          env=cli_env(CASEFILES_DATABASE_URL=db_url), timeout=60, check=False)
+
+
+def _verify(cf: Casefiles) -> Any:
+    with cf.uow() as uow:
+        return verify_all(uow)
+
+
+EDITS = {
+    "payload": {"payload": {"investigators": ["zhang", "newbie"], "cause": "未培训"}},
+    "actor": {"actor": "sun"},
+    "payload and actor": {"payload": {}, "actor": "li"},
+}
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=list(EDITS))
+def test_an_edited_history_entry_is_named_by_audit_verify(db_url: str,
+                                                           edit: dict[str, Any]) -> None:
+    """Editing entry 3 of a case's chain in the database makes verify name chain and entry 3."""
+    cf, clock = open_bureau(db_url)
+    case_id = play(cf, clock, until(SMALL_FINE, "notify"))
+    other = play(cf, clock, [("2020-06-08T12:00", "li", "register", SMALL_FINE[0][3])])
+    before = _verify(cf)
+    assert before.ok and before.entries >= 6
+    assert _audit_cli(db_url).returncode == 0
+    with cf.uow(write=True) as uow:
+        changed = uow.conn.execute(update(HISTORY).where(HISTORY.c.chain == case_id,
+                                                         HISTORY.c.seq == 3).values(**edit))
+        assert changed.rowcount == 1
+        uow.commit()
+    report = _verify(cf)
+    assert [(b.chain, b.seq) for b in report.breaks] == [(case_id, 3)]
+    assert other != case_id
+    done = _audit_cli(db_url)
+    assert done.returncode == 1
+    assert f"chain {case_id} entry 3" in done.stdout
+    assert "content does not match its hash" in done.stdout
+
+
+def test_a_removed_last_entry_is_named_by_audit_verify(db_url: str) -> None:
+    """Deleting the newest entry of a chain is caught against the case's recorded length."""
+    cf, clock = open_bureau(db_url)
+    case_id = play(cf, clock, until(SMALL_FINE, "record"))
+    with cf.uow(write=True) as uow:
+        uow.conn.execute(delete(HISTORY).where(HISTORY.c.chain == case_id, HISTORY.c.seq == 3))
+        uow.commit()
+    report = _verify(cf)
+    assert [(b.chain, b.seq) for b in report.breaks] == [(case_id, 3)]
+    done = _audit_cli(db_url)
+    assert done.returncode == 1 and f"chain {case_id} entry 3" in done.stdout
+
+
+def test_an_edited_bureau_entry_is_named_by_audit_verify(db_url: str) -> None:
+    """The bureau's own chain (people, refused registrations) is verified as well."""
+    cf, _ = open_bureau(db_url)
+    with cf.uow(write=True) as uow:
+        uow.conn.execute(update(HISTORY).where(HISTORY.c.chain == "bureau", HISTORY.c.seq == 2)
+                         .values(payload={"id": "li", "name": "李娜", "roles": ["head"]}))
+        uow.commit()
+    assert [(b.chain, b.seq) for b in _verify(cf).breaks] == [("bureau", 2)]

@@ -1,0 +1,142 @@
+"""What the integration and end-to-end tests share: the bureau's people, an application on a
+simulated clock, and the steps of two typical cases (SCENARIOS.md payloads)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from casefiles.clock import SimulatedClock
+from casefiles.domain.model import Person
+from casefiles.domain.timefmt import SHANGHAI, parse_datetime
+from casefiles.services.app import Casefiles, Outcome
+from casefiles.settings import Settings
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CASEFILES = str(Path(sys.executable).parent / "casefiles")
+START = datetime(2020, 6, 1, 9, 0, tzinfo=SHANGHAI)
+
+PEOPLE = [
+    Person(id="zhang", name="张伟", roles=["officer"], certificate="湘0401001"),
+    Person(id="li", name="李娜", roles=["officer"], certificate="湘0401002"),
+    Person(id="newbie", name="钱多", roles=["officer"]),
+    Person(id="wang", name="王芳", roles=["reviewer"], legal_qualification=True),
+    Person(id="qian", name="钱学", roles=["reviewer"]),
+    Person(id="zhao", name="赵强", roles=["head"]),
+    Person(id="sun", name="孙丽", roles=["head", "officer"], certificate="湘0401009"),
+    Person(id="chen", name="陈刚", roles=["host"]),
+]
+
+ORGANISATION = {"kind": "organisation", "name": "湖南省嘉禾机械制造有限公司",
+                "credit_code": "91430423MA4QTRADXH", "address": "衡山县开云镇工业园区",
+                "legal_rep": "黄志勇"}
+MINE = {"kind": "organisation", "name": "衡山县东岭石料有限公司",
+        "credit_code": "91430423MA4L0M1N86", "address": "衡山县东湖镇东岭村", "legal_rep": "刘建国"}
+SHA_A = "3f1c8a1e2b7d4c6f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5"
+SHA_B = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
+CHECKLIST_YES = dict.fromkeys(
+    ("body_lawful", "officers_qualified", "procedure_lawful", "facts_and_evidence",
+     "law_and_discretion", "within_powers", "documents_complete", "rights_protected",
+     "no_transfer_needed"), True)
+
+
+def register(party: dict[str, Any] = ORGANISATION, violation_date: str = "2020-05-20",
+             sector: str = "industry_trade") -> dict[str, Any]:
+    """A registration payload."""
+    return {"source": "complaint", "sector": sector, "party": party,
+            "summary": "新入职员工未经安全培训即上岗", "violation_date": violation_date}
+
+
+# (at, by, action, payload): a small fine that the party pays on time (no hearing, no review).
+SMALL_FINE: list[tuple[str, str, str, dict[str, Any] | None]] = [
+    ("2020-06-01T09:30", "zhang", "register", register()),
+    ("2020-06-01T15:00", "zhao", "file", {"investigators": ["zhang", "li"], "cause": "未培训"}),
+    ("2020-06-03T10:00", "zhang", "record", {"kind": "inspection", "title": "现场检查记录",
+                                             "officers": ["zhang", "li"], "sha256": SHA_A}),
+    ("2020-06-08T09:00", "zhang", "propose", {
+        "violations": [{"code": "WSL-97-4", "tier": "一般", "facts": "3名新员工未经培训上岗"}],
+        "penalties": [{"type": "fine", "amount": "8000.50"}]}),
+    ("2020-06-08T10:00", "zhang", "notify", None),
+    ("2020-06-08T11:00", "zhang", "defend", {"waive": True}),
+    ("2020-06-09T09:00", "zhao", "decide", {"outcome": "penalty"}),
+    ("2020-06-10T10:00", "li", "serve", {"method": "in_person", "recipient": "黄志勇"}),
+    ("2020-06-11T10:00", "zhao", "publish", None),
+    ("2020-06-15T10:00", "zhang", "pay", {"amount": "8000.50"}),
+    ("2020-06-16T09:00", "zhao", "close", {"summary": "罚款已缴清"}),
+    ("2020-06-16T10:00", "zhang", "archive", None),
+]
+
+# A large fine with a hearing, legal review and collective discussion (shared scenario 01).
+MAJOR_FINE: list[tuple[str, str, str, dict[str, Any] | None]] = [
+    ("2020-06-01T09:30", "zhang", "register", register(MINE, "2020-05-20", "non_coal_mine")),
+    ("2020-06-01T15:00", "zhao", "file", {"investigators": ["zhang", "li"], "cause": "逾期未改正"}),
+    ("2020-06-02T10:00", "li", "record", {"kind": "inquiry", "title": "询问笔录",
+                                          "officers": ["li", "zhang"], "sha256": SHA_A}),
+    ("2020-06-03T09:00", "zhang", "propose", {
+        "violations": [{"code": "WSL-99-1-late", "tier": "一般", "facts": "逾期未设置警示标志"}],
+        "penalties": [{"type": "fine", "amount": 60000}]}),
+    ("2020-06-03T10:00", "zhang", "notify", None),
+    ("2020-06-04T09:00", "zhang", "request_hearing", None),
+    ("2020-06-04T11:00", "zhao", "schedule_hearing", {
+        "host": "chen", "at": "2020-06-16T09:00", "place": "听证室", "notified_on": "2020-06-04"}),
+    ("2020-06-16T11:30", "chen", "hold_hearing", {"attended": True, "summary": "无异议",
+                                                  "record_sha256": SHA_B}),
+    ("2020-06-17T09:00", "zhang", "submit_review", None),
+    ("2020-06-18T09:00", "wang", "review", {"verdict": "pass", "checklist": CHECKLIST_YES,
+                                            "opinion": "同意"}),
+    ("2020-06-18T10:00", "zhao", "extend", {"days": 30, "reason": "案情复杂"}),
+    ("2020-06-19T09:00", "zhao", "discuss", {"attendees": ["赵强", "孙丽", "周明"],
+                                             "conclusion": "同意罚款陆万元"}),
+    ("2020-06-19T10:00", "zhao", "decide", {"outcome": "penalty"}),
+    ("2020-06-22T10:00", "zhang", "serve", {"method": "in_person", "recipient": "刘建国"}),
+    ("2020-06-23T09:00", "zhao", "instalments", {"schedule": [
+        {"due": "2020-07-10", "amount": 30000}, {"due": "2020-08-10", "amount": 30000}]}),
+    ("2020-07-10T10:00", "zhang", "pay", {"amount": 30000}),
+]
+
+
+def open_bureau(url: str, start: datetime = START) -> tuple[Casefiles, SimulatedClock]:
+    """An initialised application on ``url`` with :data:`PEOPLE`, its clock at ``start``."""
+    clock = SimulatedClock(start)
+    cf = Casefiles(Settings(), clock, url)
+    cf.init()
+    for person in PEOPLE:
+        cf.put_person(person)
+    return cf, clock
+
+
+def act(cf: Casefiles, clock: SimulatedClock, at: str, by: str, action: str,
+        case: str | None, payload: dict[str, Any] | None = None) -> Outcome:
+    """Move the clock to ``at`` and take the action (whatever comes of it)."""
+    clock.set(parse_datetime(at))
+    return cf.act(by, action, case, payload)
+
+
+def play(cf: Casefiles, clock: SimulatedClock,
+         steps: list[tuple[str, str, str, dict[str, Any] | None]],
+         case: str | None = None) -> str:
+    """Play ``steps`` on one case (registering it when the first step registers); every step
+    must be accepted. Returns the case id."""
+    for at, by, action, payload in steps:
+        outcome = act(cf, clock, at, by, action, case, payload)
+        assert outcome.ok, (action, outcome.codes, outcome.message)
+        case = outcome.case_id
+    assert case is not None
+    return case
+
+
+def until(steps: list[tuple[str, str, str, dict[str, Any] | None]],
+          action: str) -> list[tuple[str, str, str, dict[str, Any] | None]]:
+    """The steps up to and including the first ``action``."""
+    names = [s[2] for s in steps]
+    return steps[: names.index(action) + 1]
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for a `casefiles` subprocess: no inherited database settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILES_")}
+    env.update(COLUMNS="400", **extra)
+    return env
