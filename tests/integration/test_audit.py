@@ -27,7 +27,6 @@ def _verify(cf: Casefiles) -> Any:
 EDITS = {
     "payload": {"payload": {"investigators": ["zhang", "newbie"], "cause": "未培训"}},
     "actor": {"actor": "sun"},
-    "payload and actor": {"payload": {}, "actor": "li"},
 }
 
 
@@ -37,7 +36,7 @@ def test_an_edited_history_entry_is_named_by_audit_verify(db_url: str,
     """Editing entry 3 of a case's chain in the database makes verify name chain and entry 3."""
     cf, clock = open_bureau(db_url)
     case_id = play(cf, clock, until(SMALL_FINE, "notify"))
-    other = play(cf, clock, [("2020-06-08T12:00", "li", "register", SMALL_FINE[0][3])])
+    play(cf, clock, [("2020-06-08T12:00", "li", "register", SMALL_FINE[0][3])])  # intact
     before = _verify(cf)
     assert before.ok and before.entries >= 6
     assert _audit_cli(db_url).returncode == 0
@@ -48,7 +47,6 @@ def test_an_edited_history_entry_is_named_by_audit_verify(db_url: str,
         uow.commit()
     report = _verify(cf)
     assert [(b.chain, b.seq) for b in report.breaks] == [(case_id, 3)]
-    assert other != case_id
     done = _audit_cli(db_url)
     assert done.returncode == 1
     assert f"chain {case_id} entry 3" in done.stdout

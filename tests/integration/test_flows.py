@@ -1,0 +1,121 @@
+"""The Prefect flows, run for real under Prefect's test harness (started once per session)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="casefiles-prefect-"))
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+from prefect.testing.utilities import prefect_test_harness  # noqa: E402
+
+from casefiles.clock import SimulatedClock  # noqa: E402
+from casefiles.domain.model import Person  # noqa: E402
+from casefiles.domain.timefmt import SHANGHAI  # noqa: E402
+from casefiles.services.app import Casefiles  # noqa: E402
+from casefiles.settings import Settings  # noqa: E402
+from flows.dispatch import dispatch_flow  # noqa: E402
+from flows.sweep import sweep_flow  # noqa: E402
+
+pytestmark = pytest.mark.prefect
+
+
+@pytest.fixture(scope="session")
+def harness() -> Iterator[None]:
+    """Prefect's test harness: a temporary API server for the whole session."""
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+def _decided_case(url: str) -> tuple[Casefiles, str]:
+    """A small-fine case decided on 2020-06-22 (scenario 02), not yet published or served."""
+    clock = SimulatedClock(datetime(2020, 6, 1, 9, 0, tzinfo=SHANGHAI))
+    cf = Casefiles(Settings(), clock, url)
+    cf.init()
+    for p in (Person("zhou", "周明", ["officer"], "湘0401003"),
+              Person("wu", "吴磊", ["officer"], "湘0401004"), Person("zhao", "赵强", ["head"])):
+        cf.put_person(p)
+    o = cf.act("zhou", "register", None, {
+        "source": "complaint", "sector": "industry_trade",
+        "party": {"kind": "organisation", "name": "湖南省嘉禾机械制造有限公司",
+                  "credit_code": "91430423MA4QTRADXH", "address": "衡山县开云镇工业园区"},
+        "summary": "新入职员工未经安全培训即上岗", "violation_date": "2020-05-20"})
+    case = o.case_id
+    steps = [
+        ("zhao", "file", {"investigators": ["zhou", "wu"], "cause": "未培训"}, None),
+        ("zhou", "propose", {"violations": [{"code": "WSL-97-4", "tier": "一般", "facts": "未培训"}],
+                             "penalties": [{"type": "fine", "amount": 8000}]}, "2020-06-08T09:00"),
+        ("zhou", "notify", {}, None),
+        ("zhao", "decide", {"outcome": "penalty"}, "2020-06-22T09:00"),
+    ]
+    for by, action, payload, at in steps:
+        if at:
+            clock.set(datetime.fromisoformat(at).replace(tzinfo=SHANGHAI))
+        assert cf.act(by, action, case, payload).ok, action
+    return cf, case
+
+
+@pytest.fixture
+def url() -> Iterator[str]:
+    """A fresh SQLite database file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        yield f"sqlite:///{Path(tmp) / 'flows.db'}"
+
+
+def test_dispatch_flow_publishes_a_decision_once_however_often_it_runs(harness: None,
+                                                                     url: str) -> None:
+    """The decision's publication, queued by the decide action, is done by the flow exactly once."""
+    cf, case = _decided_case(url)
+    with cf.uow() as uow:
+        queued = [i["kind"] for i in uow.outbox.pending(100)]
+    assert "publish_decision" in queued
+    first = asyncio.run(dispatch_flow(database_url=url))
+    second = asyncio.run(dispatch_flow(database_url=url))
+    assert first["done"] == 1 and second["done"] == 0
+    history = cf.history(case)
+    publishes = [e for e in history if e.action == "publish"]
+    assert len(publishes) == 1 and publishes[0].actor == "system" and publishes[0].result == "ok"
+    assert cf.view(case)["decision"]["published"] is True
+
+
+def test_dispatch_flow_skips_a_publication_the_head_already_made(harness: None, url: str) -> None:
+    """When the head published by hand first, the flow marks the item done and adds nothing."""
+    cf, case = _decided_case(url)
+    assert cf.act("zhao", "publish", case, {}).ok
+    length = cf.view(case)["history_length"]
+    report = asyncio.run(dispatch_flow(database_url=url))
+    assert report["skipped"] == 1 and report["done"] == 0
+    assert cf.view(case)["history_length"] == length
+
+
+def test_sweep_flow_marks_missed_deadlines_once_and_records_their_warnings(harness: None,
+                                                                          url: str) -> None:
+    """Service and publication deadlines passed undone become missed, warned, and logged once."""
+    cf, case = _decided_case(url)
+    first = asyncio.run(sweep_flow(database_url=url))
+    second = asyncio.run(sweep_flow(database_url=url))
+    assert first["missed"] == 2 and second["missed"] == 0
+    view = cf.view(case)
+    assert view["deadlines"]["service"]["status"] == "missed"
+    assert {"service_late", "publication_late"} <= set(view["warnings"])
+    sweeps = [e for e in cf.history(case) if e.action == "sweep"]
+    assert len(sweeps) == 1 and set(sweeps[0].warnings) == {"service_late", "publication_late"}
+
+
+def test_a_refused_action_queues_no_work_for_the_flows(url: str) -> None:
+    """Only an accepted action writes outbox items, in its own transaction."""
+    cf, case = _decided_case(url)
+    with cf.uow() as uow:
+        before = len(uow.outbox.pending(100))
+    assert not cf.act("zhou", "decide", case, {"outcome": "penalty"}).ok
+    with cf.uow() as uow:
+        assert len(uow.outbox.pending(100)) == before
