@@ -85,7 +85,8 @@ _RECORD_DOCUMENTS = {"inquiry": "询问笔录", "inspection": "现场检查记�
 
 def apply_record(case: Case, p: P.Record, ctx: Context, fx: Effects) -> None:
     case.evidence.append(Evidence(kind=p.kind, title=p.title, officers=list(p.officers),
-                                  recorded_at=ctx.now, recorded_by=ctx.actor.id, sha256=p.sha256))
+                                  recorded_at=ctx.now, recorded_by=ctx.actor.id, sha256=p.sha256,
+                                  stored_path=p.file))
     if p.sha256:
         fx.files.append(p.sha256)
     if p.kind in _RECORD_DOCUMENTS:

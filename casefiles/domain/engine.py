@@ -57,11 +57,14 @@ def _role(actor: Person, action: str, case: Case | None) -> tuple[str | None, li
     return role, []
 
 
-def judge(case: Case | None, action: str, data: Any, ctx: Context) -> Judgement:
+def judge(case: Case | None, action: str, data: Any, ctx: Context,
+          preflight: list[Refusal] | None = None) -> Judgement:
     """Judge ``action`` by ``ctx.actor`` on ``case`` (None for ``register``); on acceptance the
-    case is changed in place. On refusal the case is untouched."""
+    case is changed in place. On refusal the case is untouched. ``preflight`` carries input
+    refusals the service found before (an evidence file that cannot be read)."""
     j = Judgement(state_before=case.state if case else None)
     payload, invalid = parse(action, data, ctx.today)
+    invalid = invalid + list(preflight or [])
     j.payload = payload
     unknown = unknown_people(ctx.actor.id, payload, ctx.people)
     if unknown:

@@ -138,11 +138,6 @@ class Record(Payload):
     def person_ids(self) -> list[str]:
         return list(self.officers)
 
-    @model_validator(mode="after")
-    def _one_source(self) -> Record:
-        if self.sha256 and self.file:
-            raise ValueError("sha256 与 file 只能给一个 / give sha256 or file, not both")
-        return self
 
 
 class ViolationIn(Payload):

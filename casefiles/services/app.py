@@ -12,7 +12,10 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from pathlib import Path
+
 from casefiles.adapters.db import engine_for, is_current, migrate
+from casefiles.adapters.files import FileStore
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
 from casefiles.domain.engine import Judgement, judge, new_case
@@ -153,7 +156,7 @@ class Casefiles:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
         people = uow.people.get_many([by, *_named_people(payload)])
         actor = people.get(by) or Person(id=by, name=by, roles=[], active=False)
-        rules = self._rules_for(case, payload)
+        rules, uncovered = self._rules_for(case, payload)
         ctx = Context(now=now, actor=actor, people=people, profile=self.profile, rules=rules,
                       periods=Periods(self.calendar),
                       number=lambda kind, year: self._number(uow, kind, year))
@@ -162,7 +165,8 @@ class Casefiles:
                             f"the case changed since version {expected_version}; reload it")
             j = Judgement(refusals=[stale], state_before=case.state, state_after=case.state)
         else:
-            j = judge(case, action, payload, ctx)
+            payload, preflight = self._store_files(action, payload)
+            j = judge(case, action, payload, ctx, preflight + uncovered)
         if action == "register" and j.accepted and j.payload is not None:
             case = new_case(new_id(), self.profile.profile, j.payload, ctx)  # type: ignore[arg-type]
             j.state_after = case.state
@@ -185,9 +189,28 @@ class Casefiles:
                        refusals=j.refusals,
                        view_of=lambda: case_view(case, rules, local_date(now)))
 
-    def _rules_for(self, case: Case | None, payload: Any) -> RuleSet:
+    def _store_files(self, action: str, payload: Any) -> tuple[Any, list[Refusal]]:
+        """Copy a ``record``'s evidence file into the data directory by its SHA-256; the
+        domain sees the stored path and the hash, never the user's file name."""
+        if action != "record" or not isinstance(payload, dict) or not payload.get("file"):
+            return payload, []
+        given = payload.get("sha256")
+        try:
+            sha, stored = FileStore(self.settings.data_dir).put(Path(str(payload["file"])))
+        except (OSError, ValueError) as exc:
+            return payload, [Refusal("invalid_input", f"证据文件无法读取：{exc}",
+                                     f"cannot read the evidence file: {exc}", "file")]
+        if given and given != sha:
+            return payload, [Refusal("invalid_input", "文件的SHA-256与所给sha256不符",
+                                     "the file's SHA-256 differs from the given sha256",
+                                     "sha256")]
+        return {**payload, "file": stored, "sha256": sha}, []
+
+    def _rules_for(self, case: Case | None, payload: Any) -> tuple[RuleSet, list[Refusal]]:
+        """The case's rule set; for a registration, the one its violation date falls in (a
+        refusal when none does: the profile must first carry the rules of that date)."""
         if case is not None:
-            return self.profile.rule_set(case.rule_set_id)
+            return self.profile.rule_set(case.rule_set_id), []
         day = None
         if isinstance(payload, dict) and payload.get("violation_date") is not None:
             try:
@@ -195,7 +218,13 @@ class Casefiles:
             except (ValueError, TypeError):
                 day = None
         found = self.profile.rule_set_for(day) if day else None
-        return found or self.profile.rule_sets[-1]
+        if found is not None or day is None:
+            return found or self.profile.rule_sets[-1], []
+        return self.profile.rule_sets[-1], [Refusal(
+            "invalid_input",
+            f"规则配置{self.profile.profile}中没有适用于{day}违法行为的规则集，请先在policies/中补充",
+            f"no rule set of profile {self.profile.profile} covers violations on {day}; "
+            "add one to policies/ first", "violation_date")]
 
     def _number(self, uow: UnitOfWork, kind: str, year: int) -> str:
         word = self.profile.document_kinds.get(kind)

@@ -130,6 +130,16 @@ def test_an_unknown_field_in_a_profile_is_refused_by_name(tmp_path: Path) -> Non
         load_profile(policies, "hengshan")
 
 
+def test_a_profile_with_an_impossible_date_names_the_file_and_the_field(tmp_path: Path) -> None:
+    """violations_until: 2026-02-30 is refused with a PolicyError naming the file and field."""
+    policies = _profile_dir(tmp_path, _edited("violations_until: 2026-01-31",
+                                              "violations_until: 2026-02-30"))
+    with pytest.raises(PolicyError) as caught:
+        load_profile(policies, "hengshan")
+    assert "hengshan.yaml" in str(caught.value)
+    assert "violations_until" in str(caught.value)
+
+
 def test_a_profile_that_is_not_yaml_names_the_file(tmp_path: Path) -> None:
     """Broken YAML is reported with the file's path."""
     policies = _profile_dir(tmp_path, SHIPPED + "\n  - : [\n")
@@ -171,16 +181,6 @@ def test_a_calendar_file_with_an_impossible_date_names_the_file_and_the_field(
         load_calendar(policies)
     assert "2027.yaml" in str(caught.value)
     assert "holidays" in str(caught.value)
-
-
-def test_a_profile_with_an_impossible_date_names_the_file_and_the_field(tmp_path: Path) -> None:
-    """violations_until: 2026-02-30 is refused with a PolicyError naming the file and field."""
-    policies = _profile_dir(tmp_path, _edited("violations_until: 2026-01-31",
-                                              "violations_until: 2026-02-30"))
-    with pytest.raises(PolicyError) as caught:
-        load_profile(policies, "hengshan")
-    assert "hengshan.yaml" in str(caught.value)
-    assert "violations_until" in str(caught.value)
 
 
 def test_a_calendar_file_without_its_source_names_the_field(tmp_path: Path) -> None:
