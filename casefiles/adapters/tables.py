@@ -305,6 +305,7 @@ class DeadlineRow(SQLModel, table=True):
     done_on: date | None = None
     missed: bool = False
     unconfirmed: bool = False
+    not_applicable: bool = False
 
 
 class DocumentRow(SQLModel, table=True):

@@ -71,6 +71,7 @@ def apply_file(case: Case, p: P.File, ctx: Context, fx: Effects) -> None:
 
 def apply_end(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
     case.end_reason = p.reason
+    case.drop_deadlines("decision")
 
 
 # --- investigation ----------------------------------------------------------------------------

@@ -213,6 +213,7 @@ def check_revoke(case: Case, p: P.Reason, ctx: Context) -> list[Refusal]:
 def apply_revoke(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
     d = _decision(case)
     d.revoked_at, d.revoke_reason = ctx.now, p.reason
+    case.drop_deadlines("service", "publication", "payment")
     if d.published_at is not None:
         case.set_deadline("withdrawal", deadlines.withdrawal_due(ctx.today, ctx.rules,
                                                                   ctx.periods))

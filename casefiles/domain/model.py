@@ -243,10 +243,13 @@ class Deadline:
     done_on: date | None = None
     missed: bool = False
     unconfirmed: bool = False
+    not_applicable: bool = False
     id: str = field(default_factory=new_id)
 
     def status(self, today: date) -> str:
-        """open, met or missed as of ``today``."""
+        """open, met, missed or not_applicable as of ``today``."""
+        if self.not_applicable:
+            return "not_applicable"
         if self.done_on is not None:
             return "met" if self.done_on <= self.due else "missed"
         return "missed" if today > self.due or self.missed else "open"
@@ -368,6 +371,13 @@ class Case:
         else:
             d.due, d.unconfirmed, d.missed = due, unconfirmed, False
         return d
+
+    def drop_deadlines(self, *kinds: str) -> None:
+        """Deadlines of ``kinds`` not yet done no longer apply (the case ended, or its decision
+        was revoked)."""
+        for d in self.deadlines:
+            if d.kind in kinds and d.done_on is None:
+                d.not_applicable = True
 
     def warn(self, code: str) -> None:
         """Record a warning on the case (each code once)."""

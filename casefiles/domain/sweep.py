@@ -18,7 +18,7 @@ LATE_WARNINGS: dict[str, str | None] = {
 def newly_missed(case: Case, today: date) -> list[Deadline]:
     """Deadlines past their due day, not done, not yet marked missed."""
     return [d for d in case.deadlines
-            if d.done_on is None and not d.missed and today > d.due]
+            if d.done_on is None and not d.missed and not d.not_applicable and today > d.due]
 
 
 def mark_missed(case: Case, today: date) -> list[str]:

@@ -45,12 +45,17 @@ def _deadlines(case: Case, today: date) -> dict[str, dict[str, Any]]:
             out.setdefault("publication", {"due": None, "status": "not_applicable"})
         if decision.fine == 0:
             out.setdefault("payment", {"due": None, "status": "not_applicable"})
-    notice = case.notice
-    if notice is not None:
-        out["defence"] = {"due": notice.defence_due.isoformat(),
-                          "status": "met" if case.waived() else (
-                              "open" if today <= notice.defence_due else "met")}
     return out
+
+
+def _notice(case: Case) -> dict[str, Any] | None:
+    n = case.notice
+    if n is None:
+        return None
+    return {"notified_at": n.notified_at.isoformat(), "defence_due": n.defence_due.isoformat(),
+            "hearing_request_due": (n.hearing_request_due.isoformat()
+                                    if n.hearing_request_due else None),
+            "waived": case.waived()}
 
 
 def case_view(case: Case, rules: RuleSet, today: date) -> dict[str, Any]:
@@ -82,6 +87,7 @@ def case_view(case: Case, rules: RuleSet, today: date) -> dict[str, Any]:
             "revoked": decision.revoked_at is not None,
             "withdrawn": decision.withdrawn_at is not None,
         },
+        "notice": _notice(case),
         "deadlines": _deadlines(case, today),
         "amounts": {"fine": yuan_number(bal.fine), "paid": yuan_number(bal.paid),
                     "surcharge": yuan_number(bal.surcharge),

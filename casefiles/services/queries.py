@@ -52,7 +52,8 @@ def upcoming_deadlines(cf: Casefiles, *, within_days: int = 14) -> list[dict[str
     q = (select(DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
                 CASES.c.number, CASES.c.state)
          .join(CASES, CASES.c.id == DEADLINES.c.case_id)
-         .where(DEADLINES.c.done_on.is_(None), DEADLINES.c.due <= horizon)
+         .where(DEADLINES.c.done_on.is_(None), DEADLINES.c.not_applicable.is_(False),
+                DEADLINES.c.due <= horizon)
          .order_by(DEADLINES.c.due))
     with cf.uow() as uow:
         rows = uow.conn.execute(q).mappings().all()

@@ -83,7 +83,7 @@ def sweep(cf: Casefiles, batch: int = 500) -> SweepReport:
         case_ids = [r[0] for r in uow.conn.execute(
             select(DEADLINES.c.case_id).distinct()
             .where(DEADLINES.c.done_on.is_(None), DEADLINES.c.missed.is_(False),
-                   DEADLINES.c.due < today))]
+                   DEADLINES.c.not_applicable.is_(False), DEADLINES.c.due < today))]
     for start in range(0, len(case_ids), batch):
         for case_id in case_ids[start:start + batch]:
             report.checked += 1

@@ -66,7 +66,7 @@ REFUSALS: dict[str, tuple[Steps, str, str, str, dict[str, Any] | None, str]] = {
                              {"outcome": "penalty"}, "conflict_of_interest"),
     "close with money owed": (until(SMALL_FINE, "publish"), "2020-06-12T09:00", "zhao", "close",
                               {"summary": "结案"}, "execution_incomplete"),
-    "court before the appeal periods": (MAJOR_FINE, "2020-07-11T09:00", "zhao",
+    "court before the appeal periods": (MAJOR_FINE, "2020-08-20T09:00", "zhao",
                                         "apply_enforcement", {"court": "衡山县人民法院"},
                                         "appeal_period_open"),
 }

@@ -1,8 +1,8 @@
-"""initial schema: cases, records, history, outbox
+"""initial schema
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 01:55:23.818781
+Create Date: 2026-11-29 02:04:19.133732
 """
 from __future__ import annotations
 
@@ -121,6 +121,7 @@ def upgrade() -> None:
     sa.Column('done_on', sa.Date(), nullable=True),
     sa.Column('missed', sa.Boolean(), nullable=False),
     sa.Column('unconfirmed', sa.Boolean(), nullable=False),
+    sa.Column('not_applicable', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('case_id', 'kind')
