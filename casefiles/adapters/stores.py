@@ -119,10 +119,12 @@ class Outbox:
         self.conn.execute(_INSERT_OUTBOX, {"case_id": case_id, "kind": kind,
                                            "payload": payload, "created_at": at})
 
-    def pending(self, limit: int) -> list[dict[str, Any]]:
-        """The oldest items not done yet."""
-        rows = self.conn.execute(select(OUTBOX).where(OUTBOX.c.done_at.is_(None))
-                                 .order_by(OUTBOX.c.id).limit(limit)).mappings()
+    def pending(self, limit: int, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """The oldest items not done yet (of ``kinds`` only, when given)."""
+        query = select(OUTBOX).where(OUTBOX.c.done_at.is_(None))
+        if kinds is not None:
+            query = query.where(OUTBOX.c.kind.in_(list(kinds)))
+        rows = self.conn.execute(query.order_by(OUTBOX.c.id).limit(limit)).mappings()
         return [dict(r) for r in rows]
 
     def claim(self, item_id: int, at: datetime) -> bool:

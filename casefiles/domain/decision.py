@@ -151,6 +151,11 @@ def apply_instalments(case: Case, p: P.Instalments, ctx: Context, fx: Effects) -
     case.set_deadline("payment", p.schedule[-1].due)
 
 
+def check_remind(case: Case, p: P.Empty, ctx: Context) -> list[Refusal]:
+    """A reminder (催告) only for a fine that is owed after its due day."""
+    return _overdue(case, ctx)
+
+
 def _overdue(case: Case, ctx: Context) -> list[Refusal]:
     due = case.deadline("payment")
     if fine_balance(case, ctx.rules, ctx.today).outstanding == 0 or due is None:
@@ -234,5 +239,3 @@ def apply_withdraw(case: Case, p: P.Empty, ctx: Context, fx: Effects) -> None:
     _decision(case).withdrawn_at = ctx.now
     _done(case, "withdrawal", ctx.today, fx, "withdrawal_late")
 
-
-check_remind = _overdue

@@ -44,7 +44,7 @@ def dispatch(cf: Casefiles, batch: int = 200) -> DispatchReport:
     """Do up to ``batch`` pending outbox items this engine knows how to do."""
     report = DispatchReport()
     with cf.uow() as uow:
-        items = [i for i in uow.outbox.pending(batch * 4) if i["kind"] in SYSTEM_ACTIONS][:batch]
+        items = uow.outbox.pending(batch, kinds=SYSTEM_ACTIONS)
     for item in items:
         with cf.uow(write=True) as uow:
             if not uow.outbox.claim(item["id"], cf.clock.now()):

@@ -1,0 +1,376 @@
+"""`casefiles demo`: the bureau's sample cases (``demo_cases/*.yaml``), one or more for each
+sector it supervises, played through the same service layer as `casefiles replay` into one
+fresh database; then the flows' work (outbox dispatch, deadline sweep) on the simulated clock,
+the audit of every history chain, and a summary in Chinese for the bureau head.
+
+Money is summed in integer fen from the case records and shown as exact yuan."""
+
+from __future__ import annotations
+
+import tempfile
+import time as wallclock
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from casefiles.clock import SimulatedClock
+from casefiles.domain.effects import fine_balance
+from casefiles.domain.errors import ScenarioError
+from casefiles.domain.history import BUREAU_CHAIN
+from casefiles.domain.model import Case
+from casefiles.domain.money import to_yuan
+from casefiles.domain.policy import RuleSet
+from casefiles.domain.states import CaseState
+from casefiles.domain.timefmt import SHANGHAI, local_date
+from casefiles.replay import load, run
+from casefiles.scenario import Scenario
+from casefiles.services.app import SYSTEM_PERSON, Casefiles
+from casefiles.services.audit import AuditReport, verify_all
+from casefiles.services.work import dispatch, sweep
+from casefiles.settings import Settings
+
+DEMO_CASES = Path(__file__).parent / "demo_cases"
+
+SECTORS = {"non_coal_mine": "非煤矿山", "hazardous_chemicals": "危险化学品",
+           "fireworks": "烟花爆竹", "industry_trade": "工贸", "other": "其他"}
+
+ACTIONS = {
+    "register": "案源登记", "file": "立案", "decline": "不予立案", "record": "调查取证",
+    "propose": "拟处理意见", "notify": "处罚告知", "defend": "陈述申辩",
+    "request_hearing": "申请听证", "schedule_hearing": "安排听证", "hold_hearing": "举行听证",
+    "submit_review": "提交法制审核", "review": "法制审核", "discuss": "集体讨论",
+    "extend": "延长办案期限", "decide": "作出决定", "serve": "送达", "publish": "公示",
+    "pay": "缴款", "instalments": "分期缴纳", "remind": "催告",
+    "apply_enforcement": "申请强制执行", "close": "结案", "archive": "归档",
+    "revoke": "撤销决定", "withdraw": "撤回公示", "terminate": "终止调查",
+}
+
+REFUSALS = {
+    "unknown_person": "人员不存在",
+    "not_allowed_in_state": "当前办案环节不能办理该事项",
+    "forbidden_role": "无此权限（须相应角色或本案承办人员）",
+    "invalid_input": "填报内容有误",
+    "too_few_officers": "执法人员不足两名",
+    "officer_not_certified": "执法人员未持执法证",
+    "too_few_attendees": "集体讨论不足三人",
+    "conflict_of_interest": "应当回避（调查人员不得审核、主持听证或审批）",
+    "reviewer_not_qualified": "审核人员无法律职业资格",
+    "limitation_expired": "超过追责时效",
+    "amount_out_of_range": "罚款超出法定幅度",
+    "notice_required": "未告知不得作出处罚决定",
+    "defence_window_open": "陈述申辩期尚未届满",
+    "heavier_than_notified": "决定重于告知内容，须重新告知",
+    "hearing_not_available": "不属于听证范围",
+    "hearing_request_late": "听证申请超过5个工作日",
+    "hearing_notice_too_short": "听证通知不足7个工作日",
+    "hearing_pending": "听证尚未举行",
+    "evidence_missing": "听证缺少全程录音录像",
+    "legal_review_required": "重大执法决定未经法制审核通过",
+    "collective_discussion_required": "未经集体讨论",
+    "decision_overdue": "超过办案期限",
+    "appeal_period_open": "复议、诉讼期限未满，不能申请强制执行",
+    "enforcement_window_closed": "已过申请强制执行期限",
+    "reminder_period_open": "未催告或催告期未满",
+    "execution_incomplete": "罚款或加处罚款未缴清，不能结案",
+    "stale_version": "案件已被他人修改",
+}
+
+WARNINGS = {
+    "outside_discretion_benchmark": "罚款超出裁量基准档次",
+    "service_late": "决定书送达超过7个工作日",
+    "publication_late": "公示超过7个工作日",
+    "withdrawal_late": "撤回公示超过3个工作日",
+    "payment_late": "逾期缴款，加处罚款",
+    "calendar_unconfirmed": "期限所涉年份节假日尚未公布",
+}
+
+
+@dataclass
+class CaseRun:
+    """How one sample case went: its steps, the refusals and warnings it met, where it ended."""
+
+    name: str
+    sector: str
+    steps: int = 0
+    state: str | None = None
+    notes: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def _database(settings: Settings) -> Path:
+    """A fresh ``demo.db`` under ``$CASEFILES_DATA_DIR/demo``, else in a temporary folder."""
+    folder = settings.data_dir / "demo"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            (folder / f"demo.db{suffix}").unlink(missing_ok=True)
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix="casefiles-demo-"))
+    return (folder / "demo.db").resolve()
+
+
+def _latest(scenario: Scenario) -> datetime:
+    return max([scenario.start] + [s.at for s in scenario.steps if s.at is not None])
+
+
+def _cases_of(scenario: Scenario) -> dict[str, CaseRun]:
+    runs: dict[str, CaseRun] = {}
+    for step in scenario.steps:
+        if step.do == "register" and step.case not in runs and isinstance(step.with_, dict):
+            party = step.with_.get("party") or {}
+            runs[step.case] = CaseRun(str(party.get("name", step.case)),
+                                      str(step.with_.get("sector", "other")))
+    return runs
+
+
+def play(path: Path, url: str, settings: Settings) -> tuple[list[CaseRun], datetime]:
+    """Replay one sample file into ``url``; what each of its cases came to, and its last time."""
+    scenario = load(path)
+    runs = _cases_of(scenario)
+    results = run(path, scenario, url, settings)
+    for n, step in enumerate(scenario.steps, start=1):
+        case = runs.setdefault(step.case, CaseRun(step.case, "other"))
+        try:
+            result = next(results)
+        except Exception as exc:  # an engine error is reported as a failed step, not a crash
+            case.failures.append(f"第{n}步 {ACTIONS.get(step.do, step.do)}：执行出错 {exc!r}")
+            break
+        line = result.line
+        case.steps += 1
+        case.state = line["state"] or case.state
+        what = ACTIONS.get(step.do, step.do)
+        if not result.met:
+            expected = line["expected"] if isinstance(line["expected"], str) else "view"
+            actual = line["result"] + (f":{line['code']}" if line["code"] else "")
+            case.failures.append(f"第{n}步 {what}：预期 {expected}，实际 {actual} "
+                                 f"{line.get('message') or ''}")
+        elif line["result"] == "refused":
+            code = line["code"]
+            case.notes.append(f"[red]拒绝[/red]｜{what}：{REFUSALS.get(code, code)}（{code}）")
+        for w in line["warnings"]:
+            case.notes.append(f"[yellow]提示[/yellow]｜{what}：{WARNINGS.get(w, w)}（{w}）")
+    return list(runs.values()), _latest(scenario)
+
+
+def _print_case(console: Console, case: CaseRun) -> None:
+    state = CaseState(case.state).label if case.state else "未登记"
+    mark = "[green]✓[/green]" if not case.failures else "[red]✗[/red]"
+    verdict = "均符合预期" if not case.failures else f"，{len(case.failures)}步不符合预期"
+    console.print(f"  {mark} {SECTORS.get(case.sector, case.sector)}｜{escape(case.name)}｜"
+                  f"{case.steps}步{verdict} → {state}")
+    for note in case.notes:
+        console.print(f"      {note}")
+    for failure in case.failures:
+        console.print(f"      [red]✗ {escape(failure)}[/red]")
+
+
+@dataclass
+class Figures:
+    """What the summary reports, gathered from the case records and their history."""
+
+    sectors: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    penalty_decisions: int = 0
+    no_penalty_decisions: int = 0
+    revoked: int = 0
+    fine: int = 0
+    revoked_fine: int = 0
+    paid_fine: int = 0
+    surcharge: int = 0
+    paid_surcharge: int = 0
+    outstanding: int = 0
+    overdue: int = 0
+    reviews: Counter[str] = field(default_factory=Counter)
+    hearings: Counter[str] = field(default_factory=Counter)
+    waivers: int = 0
+    discussions: int = 0
+    published: int = 0
+    withdrawn: int = 0
+    documents: int = 0
+    evidence: int = 0
+    refusals: Counter[str] = field(default_factory=Counter)
+    warnings: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_system: list[str] = field(default_factory=list)
+
+
+def gather(cf: Casefiles) -> Figures:
+    """Every figure of the summary, as of the clock of ``cf``."""
+    now = cf.clock.now()
+    today = local_date(now)
+    f = Figures()
+    with cf.uow() as uow:
+        for chain in uow.history.chains():
+            for e in uow.history.chain(chain):
+                if e.result == "refused" and e.codes:
+                    f.refusals[e.codes[0]] += 1
+        for case_id in uow.history.chains():
+            case = None if case_id == BUREAU_CHAIN else uow.cases.get(case_id)
+            if case is None:
+                continue
+            f.sectors[case.sector][case.state.value] += 1
+            f.reviews.update(r.verdict for r in case.reviews)
+            f.hearings.update(h.status for h in case.hearings)
+            f.discussions += len(case.discussions)
+            f.waivers += sum(1 for d in case.defences if d.waived)
+            f.documents += len(case.documents)
+            f.evidence += len(case.evidence)
+            for w in case.warnings:
+                f.warnings[w].append(case.party.name)
+            for e in uow.history.chain(case_id):
+                if e.actor == SYSTEM_PERSON.id and e.at == now:
+                    f.by_system.append(_system_note(case.party.name, e.action, e.payload))
+            _money(f, case, cf.profile.rule_set(case.rule_set_id), today)
+    return f
+
+
+def _system_note(name: str, action: str, payload: object) -> str:
+    if action == "sweep" and isinstance(payload, dict):
+        kinds = {"payment": "缴款期限", "service": "送达期限", "publication": "公示期限",
+                 "withdrawal": "撤回公示期限", "decision": "办案期限"}
+        missed = "、".join(kinds.get(k, k) for k in payload.get("missed", []))
+        return f"期限巡查：{name} {missed}已逾期"
+    return f"{ACTIONS.get(action, action)}：{name}"
+
+
+def _money(f: Figures, case: Case, rules: RuleSet, today: date) -> None:
+    d = case.decision
+    if d is None:
+        return
+    if d.outcome != "penalty":
+        f.no_penalty_decisions += 1
+        return
+    f.penalty_decisions += 1
+    f.published += d.published_at is not None
+    f.withdrawn += d.withdrawn_at is not None
+    if d.revoked_at is not None:
+        f.revoked += 1
+        f.revoked_fine += d.fine
+        return
+    bal = fine_balance(case, rules, today)
+    f.fine += bal.fine
+    f.paid_fine += min(bal.paid, bal.fine)
+    f.surcharge += bal.surcharge
+    f.paid_surcharge += max(0, bal.paid - bal.fine)
+    f.outstanding += bal.outstanding
+    due = case.deadline("payment")
+    if bal.outstanding and due is not None and today > due.due:
+        f.overdue += bal.outstanding
+
+
+def _cn(moment: datetime) -> str:
+    return f"{moment.year}年{moment.month}月{moment.day}日"
+
+
+def yuan(fen: int) -> str:
+    """Exact yuan with thousands separators: 164,000.00元."""
+    return f"{to_yuan(fen):,}元"
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    return table
+
+
+def _summary(console: Console, f: Figures, report: AuditReport, today: str) -> None:
+    console.rule(f"[bold]执法办案情况汇总（截至{today}）[/bold]")
+    t = _table("一、案件情况", "行业", "案件数", "办理状态")
+    total = 0
+    for code, label in SECTORS.items():
+        states = f.sectors.get(code)
+        if not states:
+            continue
+        n = sum(states.values())
+        total += n
+        shown = "、".join(f"{s.label}{states[s.value]}件" for s in CaseState if states[s.value])
+        t.add_row(label, str(n), shown)
+    t.add_row("[bold]合计[/bold]", f"[bold]{total}[/bold]", "")
+    console.print(t)
+
+    m = _table("二、罚款情况（元，精确到分）", "项目", "金额", "说明")
+    m.add_row("罚款决定金额", yuan(f.fine),
+              f"处罚决定{f.penalty_decisions}件（其中撤销{f.revoked}件，{yuan(f.revoked_fine)}"
+              f"不计入）；另有不予处罚决定{f.no_penalty_decisions}件")
+    m.add_row("已缴罚款", yuan(f.paid_fine), "")
+    m.add_row("加处罚款", yuan(f.surcharge),
+              f"已缴{yuan(f.paid_surcharge)}；按罚款数额每日3%计，以罚款数额为限")
+    m.add_row("尚欠罚款及加处罚款", yuan(f.outstanding), f"其中逾期未缴{yuan(f.overdue)}")
+    console.print(m)
+
+    r = _table("三、系统拦截的违规操作（拒绝办理）", "代码", "含义", "次数")
+    for code, n in sorted(f.refusals.items(), key=lambda kv: (-kv[1], kv[0])):
+        r.add_row(code, REFUSALS.get(code, code), str(n))
+    r.add_row("[bold]合计[/bold]", "", f"[bold]{sum(f.refusals.values())}[/bold]")
+    console.print(r)
+
+    w = _table("四、提示事项（准予办理，记录在案）", "代码", "含义", "涉及案件")
+    for code, names in f.warnings.items():
+        w.add_row(code, WARNINGS.get(code, code), "、".join(escape(n) for n in names))
+    console.print(w)
+
+    console.print("[bold]五、行政执法三项制度[/bold]")
+    console.print(f"  法制审核{sum(f.reviews.values())}次（通过{f.reviews['pass']}次，退回补充调查"
+                  f"{f.reviews['return']}次）；举行听证{f.hearings['held']}场；集体讨论"
+                  f"{f.discussions}次；当事人书面放弃陈述申辩和听证{f.waivers}件")
+    console.print(f"  执法公示{f.published}件，撤回公示{f.withdrawn}件；执法文书{f.documents}份；"
+                  f"证据{f.evidence}份（均存SHA-256）")
+    if report.ok:
+        console.print(f"  [bold green]全过程记录校验通过 {report.entries} 条"
+                      f"（{report.chains}条哈希链）[/bold green]")
+    else:
+        for b in report.breaks:
+            console.print(f"  [bold red]全过程记录校验未通过：链{b.chain}第{b.seq}条："
+                          f"{escape(b.reason)}[/bold red]")
+
+
+def run_demo(console: Console) -> int:
+    """Play every sample case, run the flows' work and the audit, print the summary.
+    0 when every step met its expectation, the flows did their work and the history verifies."""
+    started = wallclock.perf_counter()
+    settings = Settings()
+    path = _database(settings)
+    url = f"sqlite:///{path}"
+    files = sorted(DEMO_CASES.glob("*.yaml"))
+    console.rule("[bold]衡山县应急管理局 行政执法办案系统 演示[/bold]")
+    console.print(f"样例案件（虚构）共{len(files)}个文件，覆盖本局直管的非煤矿山、"
+                  "危险化学品、烟花爆竹、工贸行业，按法定工作日历在模拟时钟上逐步办理。")
+    console.print(f"演示数据库：{path}")
+    all_met, latest = True, None
+    for file in files:
+        try:
+            cases, last = play(file, url, settings)
+        except ScenarioError as exc:
+            console.print(f"[red]样例文件无效 / invalid sample: {escape(str(exc))}[/red]")
+            return 2
+        latest = last if latest is None else max(latest, last)
+        console.print(f"[bold]{file.name}[/bold]")
+        for case in cases:
+            _print_case(console, case)
+            all_met = all_met and not case.failures
+    if latest is None:
+        console.print(f"[red]没有样例案件 / no sample in {DEMO_CASES}[/red]")
+        return 2
+    sweep_at = datetime.combine(local_date(latest) + timedelta(days=1), time(8, 0), SHANGHAI)
+    cf = Casefiles(settings.model_copy(update={"profile": "hengshan"}), SimulatedClock(sweep_at),
+                   url)
+    sent, swept = dispatch(cf), sweep(cf)
+    console.print(f"[bold]系统定时流程[/bold]（模拟时间{_cn(sweep_at)}{sweep_at:%H:%M}）："
+                  f"发件箱派发完成{sent.done}项、无需办理{sent.skipped}项、失败{sent.failed}项；期限巡查检查"
+                  f"{swept.checked}件，新发现逾期{swept.missed}项")
+    figures = gather(cf)
+    for note in figures.by_system:
+        console.print(f"  · {escape(note)}")
+    with cf.uow() as uow:
+        report = verify_all(uow)
+    cf.engine.dispose()
+    _summary(console, figures, report, _cn(sweep_at))
+    ok = all_met and report.ok and sent.failed == 0
+    verdict = "[green]全部步骤符合预期[/green]" if all_met else "[red]有步骤不符合预期[/red]"
+    console.print(f"{verdict}；用时{wallclock.perf_counter() - started:.1f}秒。")
+    console.print(f"查看演示案件：CASEFILES_DATABASE_URL=sqlite:///{path} casefiles case list")
+    return 0 if ok else 1
