@@ -10,16 +10,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from casefiles.domain import deadlines, payloads as P, rules as R
+from casefiles.domain import deadlines
+from casefiles.domain import payloads as P
+from casefiles.domain import rules as R
 from casefiles.domain.context import Context
-from casefiles.domain.effects import Effects, fine_balance, issue
+from casefiles.domain.effects import Effects, issue
 from casefiles.domain.errors import Refusal
 from casefiles.domain.model import (
-    Case, Decision, Defence, Discussion, EnforcementApplication, Evidence, Extension, Hearing,
-    Instalment, Notice, Payment, Penalty, Proposal, Reminder, Review,
+    Case,
+    Defence,
+    Discussion,
+    Evidence,
+    Extension,
+    Hearing,
+    Notice,
+    Penalty,
+    Proposal,
+    Review,
 )
-from casefiles.domain.money import to_fen
-from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import local_date
 
 Check = Callable[[Case, Any, Context], list[Refusal]]
@@ -174,7 +182,8 @@ def _no_hearing(zh: str, en: str) -> list[Refusal]:
 def check_request_hearing(case: Case, p: P.RequestHearing, ctx: Context) -> list[Refusal]:
     proposal, notice = case.proposal, case.notice
     if proposal is None or notice is None or not proposal.hearing_eligible:
-        return _no_hearing("本案拟处罚不属于听证范围", "the proposed penalty gives no hearing right")
+        return _no_hearing("本案拟处罚不属于听证范围",
+                           "the proposed penalty gives no hearing right")
     if case.hearing is not None:
         return _not_in_state("已申请听证", "a hearing was already requested")
     if case.waived():

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from casefiles.domain import deadlines, payloads as P, rules as R
+from casefiles.domain import deadlines
+from casefiles.domain import payloads as P
+from casefiles.domain import rules as R
 from casefiles.domain.actions import _not_in_state, _penalties
 from casefiles.domain.context import Context
 from casefiles.domain.effects import Effects, fine_balance, issue
 from casefiles.domain.errors import Refusal
 from casefiles.domain.model import (
-    Case, Decision, EnforcementApplication, Instalment, Payment, Penalty, Reminder,
+    Case,
+    Decision,
+    EnforcementApplication,
+    Instalment,
+    Payment,
+    Penalty,
+    Reminder,
 )
 from casefiles.domain.money import to_fen, to_yuan
 from casefiles.domain.timefmt import local_date

@@ -27,7 +27,8 @@ def check_credit_code(code: str) -> str:
     try:
         compact = uscc.validate(code)
     except ValidationError as exc:
-        raise ValueError(f"统一社会信用代码无效 / invalid unified social credit code: {exc}") from exc
+        raise ValueError(
+            f"统一社会信用代码无效 / invalid unified social credit code: {exc}") from exc
     org = compact[8:17]
     if any(c not in _ORG_ALPHABET for c in org) or _org_code_check(org[:8]) != org[8]:
         raise ValueError(
@@ -49,7 +50,8 @@ def check_id_number(number: str, today: date | None = None) -> str:
     try:
         born = ric.get_birth_date(compact)
     except ValidationError as exc:
-        raise ValueError("身份证号中的出生日期无效 / the birth date in the ID number is invalid") from exc
+        raise ValueError(
+            "身份证号中的出生日期无效 / the birth date in the ID number is invalid") from exc
     if today is not None and born > today:
         raise ValueError("身份证号中的出生日期在将来 / the birth date lies in the future")
     if ric.calc_check_digit(compact) != compact[17]:

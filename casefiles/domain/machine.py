@@ -1,10 +1,11 @@
 """The case machine: which action may move a case from which state, and where to.
 
 Strict semantics (``StateMachine``): an event with no transition from the current state raises
-``TransitionNotAllowed``. ``not_filed`` and ``terminated`` are final; ``archived`` is
-the end of the main path but keeps one event, the withdrawal of a revoked decision's
-publication, which changes nothing in the sealed dossier. The machine knows nothing of storage, people or documents; the
-payload-dependent branches are guards on the event's keyword arguments.
+``TransitionNotAllowed``. ``not_filed`` and ``terminated`` are final; ``archived`` is the end of
+the main path but keeps one event, the withdrawal of a revoked decision's publication, which
+changes nothing in the sealed dossier. The machine knows nothing of storage, people or
+documents; the payload-dependent branch (a review that returns) is a guard on the event's
+keyword arguments.
 """
 
 from __future__ import annotations

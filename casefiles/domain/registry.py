@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from casefiles.domain import actions as A, decision as D
+from casefiles.domain import actions as A
+from casefiles.domain import decision as D
 from casefiles.domain.actions import ActionSpec, _none, _nothing
 
 OFFICER, HEAD, SYSTEM = ("officer",), ("head",), ("head", "system")

@@ -13,7 +13,10 @@ from casefiles.services.app import Casefiles, Outcome
 class CaseAction(Protocol):
     """The signature every action function shares."""
 
-    def __call__(self, cf: Casefiles, by: str, case: str | None, payload: dict[str, Any] | None = None,
+    __name__: str
+
+    def __call__(self, cf: Casefiles, by: str, case: str | None,
+                 payload: dict[str, Any] | None = None,
                  expected_version: int | None = None) -> Outcome: ...
 
 

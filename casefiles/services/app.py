@@ -8,11 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-
-from pathlib import Path
 
 from casefiles.adapters.db import engine_for, is_current, migrate
 from casefiles.adapters.files import FileStore

@@ -119,3 +119,13 @@ def test_a_refused_action_queues_no_work_for_the_flows(url: str) -> None:
     assert not cf.act("zhou", "decide", case, {"outcome": "penalty"}).ok
     with cf.uow() as uow:
         assert len(uow.outbox.pending(100)) == before
+
+
+def test_served_deployments_carry_the_dispatch_interval_and_the_daily_sweep() -> None:
+    """`casefiles serve-flows` schedules dispatch every minute and the sweep at 01:00 Shanghai."""
+    from flows.serve import deployments
+
+    dispatch, sweep = deployments()
+    assert dispatch.schedules[0].schedule.interval.total_seconds() == 60
+    assert sweep.schedules[0].schedule.cron == "0 1 * * *"
+    assert sweep.schedules[0].schedule.timezone == "Asia/Shanghai"

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 import casefiles.adapters.types
 
 revision = '0001'
