@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from casefiles.domain.errors import REFUSAL_CODES, ScenarioError
 from casefiles.domain.registry import ACTIONS
 from casefiles.domain.timefmt import parse_datetime
+from casefiles.domain.yamltext import load_yaml
 
 ROLES = ("officer", "reviewer", "head", "host", "supervisor", "system")
 
@@ -91,7 +92,7 @@ class Scenario(BaseModel):
 def load(path: Path) -> Scenario:
     """Read and validate ``path``."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ScenarioError(f"{path}: cannot read: {exc}") from exc
     try:

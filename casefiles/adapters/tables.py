@@ -47,7 +47,7 @@ class CaseRow(SQLModel, table=True):
     __table_args__ = (Index("ix_cases_state_sector", "state", "sector"),)
     id: str = Field(primary_key=True)
     number: str | None = Field(default=None, index=True, unique=True)
-    state: str = Field(index=True)
+    state: str
     profile: str
     rule_set_id: str
     sector: str
@@ -333,14 +333,15 @@ class CounterRow(SQLModel, table=True):
 
 
 class HistoryRow(SQLModel, table=True):
-    """One history entry. Rows are only ever inserted."""
+    """One history entry. Rows are only ever inserted. Every write of an action touches the
+    indexes of this table, so it has only the one it needs: (chain, seq)."""
 
     __tablename__ = "history"
     __table_args__ = (UniqueConstraint("chain", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
-    chain: str = Field(index=True)
+    chain: str
     seq: int
-    case_id: str | None = Field(default=None, index=True)
+    case_id: str | None = None
     at: datetime = _at()
     actor: str
     role: str | None = None
@@ -360,9 +361,9 @@ class OutboxRow(SQLModel, table=True):
     """Work an action leaves for the flows, written in the action's own transaction."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "done_at", "id"),)
+    __table_args__ = (Index("ix_outbox_pending", "done_at", "kind", "id"),)
     id: int | None = Field(default=None, primary_key=True)
-    case_id: str | None = Field(default=None, index=True)
+    case_id: str | None = None
     kind: str
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     created_at: datetime = _at()

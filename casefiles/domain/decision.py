@@ -10,7 +10,7 @@ from casefiles.domain import payloads as P
 from casefiles.domain import rules as R
 from casefiles.domain.actions import _not_in_state, _penalties
 from casefiles.domain.context import Context
-from casefiles.domain.effects import Effects, fine_balance, issue
+from casefiles.domain.effects import Effects, fine_balance, fine_schedule, issue
 from casefiles.domain.errors import Refusal
 from casefiles.domain.model import (
     Case,
@@ -125,15 +125,27 @@ def check_pay(case: Case, p: P.Pay, ctx: Context) -> list[Refusal]:
 
 def apply_pay(case: Case, p: P.Pay, ctx: Context, fx: Effects) -> None:
     paid_on = p.paid_on or ctx.today
-    before = fine_balance(case, ctx.rules, paid_on)
     due = case.deadline("payment")
-    if due is not None and paid_on > due.due and before.fine_outstanding > 0:
+    first_unpaid = _first_unpaid_due(case, paid_on)
+    if first_unpaid is not None and paid_on > first_unpaid:
         fx.warn("payment_late")
     case.payments.append(Payment(amount=to_fen(p.amount), paid_on=paid_on, recorded_at=ctx.now,
                                  recorded_by=ctx.actor.id))
     after = fine_balance(case, ctx.rules, paid_on)
     if due is not None and due.done_on is None and after.fine_outstanding == 0:
         due.done_on = after.fine_paid_on or paid_on
+
+
+def _first_unpaid_due(case: Case, as_of: date) -> date | None:
+    """The due day of the first amount of the fine (whole, or instalment) not yet covered by
+    the payments recorded up to ``as_of``."""
+    paid = sum(p.amount for p in case.payments if p.paid_on <= as_of)
+    covered = 0
+    for item in sorted(fine_schedule(case), key=lambda s: s.due):
+        covered += item.amount
+        if paid < covered:
+            return item.due
+    return None
 
 
 def check_instalments(case: Case, p: P.Instalments, ctx: Context) -> list[Refusal]:

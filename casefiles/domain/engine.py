@@ -34,10 +34,27 @@ class Judgement:
         return not self.refusals
 
 
-def unknown_people(actor_id: str, payload: Payload | None, people: Mapping[str, Person]) -> list[
-        Refusal]:
+PERSON_FIELDS = ("investigators", "officers", "host")
+
+
+def named_people(data: Any) -> list[str]:
+    """Person ids a raw payload names (read before validation: an unknown person is refused
+    ``unknown_person`` alone even in an otherwise malformed payload)."""
+    if not isinstance(data, dict):
+        return []
+    out: list[str] = []
+    for key in PERSON_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            out += [v for v in value if isinstance(v, str)]
+    return out
+
+
+def unknown_people(actor_id: str, data: Any, people: Mapping[str, Person]) -> list[Refusal]:
     """``unknown_person`` for the actor or any id in the payload that names nobody."""
-    ids = [actor_id] + (payload.person_ids() if payload else [])
+    ids = [actor_id, *named_people(data)]
     missing = [i for i in dict.fromkeys(ids) if i not in people]
     return [Refusal("unknown_person", f"没有编号为{i}的人员", f"no person has the id {i!r}",
                     None if i == actor_id else "with") for i in missing]
@@ -66,7 +83,7 @@ def judge(case: Case | None, action: str, data: Any, ctx: Context,
     payload, invalid = parse(action, data, ctx.today)
     invalid = invalid + list(preflight or [])
     j.payload = payload
-    unknown = unknown_people(ctx.actor.id, payload, ctx.people)
+    unknown = unknown_people(ctx.actor.id, data, ctx.people)
     if unknown:
         j.refusals = unknown
         return j

@@ -335,7 +335,8 @@ def parse(action: str, data: Any, today: date) -> tuple[Payload | None, list[Ref
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return None, [Refusal("invalid_input", "载荷应为对象 / the payload is an object", "with")]
+        return None, [Refusal("invalid_input", "载荷应为对象", "the payload must be an object",
+                              "with")]
     try:
         return model.model_validate(data, context={"today": today}), []
     except ValidationError as exc:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from casefiles.domain.errors import CalendarError, PolicyError
 from casefiles.domain.workdays import WorkCalendar, YearCalendar
+from casefiles.domain.yamltext import load_yaml
 
 TIERS: tuple[str, ...] = ("轻微", "一般", "较重", "严重")
 
@@ -194,7 +195,7 @@ def _field_path(err: dict) -> str:
 
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise PolicyError(f"{path}: 文件不存在 / file not found") from exc
     except yaml.YAMLError as exc:

@@ -17,7 +17,7 @@ from casefiles.adapters.db import engine_for, is_current, migrate
 from casefiles.adapters.files import FileStore
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
-from casefiles.domain.engine import Judgement, judge, new_case
+from casefiles.domain.engine import Judgement, judge, named_people, new_case
 from casefiles.domain.errors import CaseNotFoundError, Refusal, codes_of
 from casefiles.domain.history import BUREAU_CHAIN, Entry, make_entry
 from casefiles.domain.model import Case, Person, new_id
@@ -29,7 +29,6 @@ from casefiles.domain.workdays import WorkCalendar
 from casefiles.services.uow import UnitOfWork
 from casefiles.settings import Settings
 
-_PERSON_KEYS = ("investigators", "officers", "host")
 SYSTEM_PERSON = Person(id="system", name="系统（定时流程）", roles=["system"])
 
 
@@ -153,7 +152,7 @@ class Casefiles:
             case = uow.cases.get(case_id, lock=True) if case_id else None
             if case is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
-        people = uow.people.get_many([by, *_named_people(payload)])
+        people = uow.people.get_many([by, *named_people(payload)])
         actor = people.get(by) or Person(id=by, name=by, roles=[], active=False)
         rules, uncovered = self._rules_for(case, payload)
         ctx = Context(now=now, actor=actor, people=people, profile=self.profile, rules=rules,
@@ -275,19 +274,6 @@ class Casefiles:
             if case_id is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
             return uow.history.chain(case_id)
-
-
-def _named_people(payload: Any) -> list[str]:
-    if not isinstance(payload, dict):
-        return []
-    out: list[str] = []
-    for key in _PERSON_KEYS:
-        value = payload.get(key)
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, list):
-            out += [v for v in value if isinstance(v, str)]
-    return out
 
 
 def _message(refusals: list[Refusal]) -> str:

@@ -63,6 +63,7 @@ class Desk:
     def __init__(self, app: Casefiles, clock: SimulatedClock) -> None:
         self.app = app
         self.clock = clock
+        self.violation_date = "2020-04-20"  # what the builders register, unless told
 
     # --- acting -----------------------------------------------------------------------------
 
@@ -86,12 +87,11 @@ class Desk:
 
     # --- builders ---------------------------------------------------------------------------
 
-    def registered(self, at: str, party: dict[str, Any] | None = None,
-                   violation_date: str = "2020-05-20", **extra: Any) -> str:
-        """Register a case at ``at``; return its id."""
+    def registered(self, at: str, party: dict[str, Any] | None = None, **extra: Any) -> str:
+        """Register a case at ``at`` (``extra`` adds to or overrides the payload); its id."""
         payload = {"source": "inspection", "sector": "industry_trade",
                    "party": party or ORGANISATION, "summary": "检查发现违法行为",
-                   "violation_date": violation_date, **extra}
+                   "violation_date": self.violation_date, **extra}
         return self.ok("zhang", "register", None, payload, at).case_id or ""
 
     def filed(self, at: str, investigators: tuple[str, ...] = ("zhang", "li"),
@@ -110,11 +110,11 @@ class Desk:
         return case
 
     def notified(self, at: str, proposal: dict[str, Any] | None = None,
-                 filed_at: str | None = None, party: dict[str, Any] | None = None,
+                 party: dict[str, Any] | None = None,
                  investigators: tuple[str, ...] = ("zhang", "li")) -> str:
-        """A case notified at ``at``, filed and proposed at ``filed_at`` (default: same time)."""
-        case = self.proposed(filed_at or at, proposal, party=party, investigators=investigators)
-        self.ok(investigators[0], "notify", case, None, at)
+        """Register, file, propose and notify at ``at``."""
+        case = self.proposed(at, proposal, party=party, investigators=investigators)
+        self.ok(investigators[0], "notify", case)
         return case
 
     def decided(self, at: str, proposal: dict[str, Any] | None = None) -> str:
@@ -124,11 +124,10 @@ class Desk:
         self.ok("zhao", "decide", case, {"outcome": "penalty"})
         return case
 
-    def served(self, at: str, decided_at: str | None = None,
-               proposal: dict[str, Any] | None = None) -> str:
-        """A small-fine case decided at ``decided_at`` (default: same time), served at ``at``."""
-        case = self.decided(decided_at or at, proposal)
-        self.ok("zhang", "serve", case, {"method": "in_person", "recipient": "黄志勇"}, at)
+    def served(self, at: str, proposal: dict[str, Any] | None = None) -> str:
+        """A small-fine case decided and served at ``at``."""
+        case = self.decided(at, proposal)
+        self.ok("zhang", "serve", case, {"method": "in_person", "recipient": "黄志勇"})
         return case
 
 

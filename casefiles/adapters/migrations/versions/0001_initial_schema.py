@@ -1,8 +1,8 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
-Create Date: 2026-11-29 02:04:19.133732
+Revises:
+Create Date: 2026-11-29 02:09:39.270400
 """
 from __future__ import annotations
 
@@ -51,7 +51,6 @@ def upgrade() -> None:
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cases_number'), ['number'], unique=True)
         batch_op.create_index(batch_op.f('ix_cases_registered_at'), ['registered_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cases_state'), ['state'], unique=False)
         batch_op.create_index('ix_cases_state_sector', ['state', 'sector'], unique=False)
 
     op.create_table('counters',
@@ -81,10 +80,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('chain', 'seq')
     )
-    with op.batch_alter_table('history', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_history_case_id'), ['case_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_history_chain'), ['chain'], unique=False)
-
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
@@ -97,8 +92,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_case_id'), ['case_id'], unique=False)
-        batch_op.create_index('ix_outbox_pending', ['done_at', 'id'], unique=False)
+        batch_op.create_index('ix_outbox_pending', ['done_at', 'kind', 'id'], unique=False)
 
     op.create_table('people',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -467,18 +461,12 @@ def downgrade() -> None:
     op.drop_table('people')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_pending')
-        batch_op.drop_index(batch_op.f('ix_outbox_case_id'))
 
     op.drop_table('outbox')
-    with op.batch_alter_table('history', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_history_chain'))
-        batch_op.drop_index(batch_op.f('ix_history_case_id'))
-
     op.drop_table('history')
     op.drop_table('counters')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_state_sector')
-        batch_op.drop_index(batch_op.f('ix_cases_state'))
         batch_op.drop_index(batch_op.f('ix_cases_registered_at'))
         batch_op.drop_index(batch_op.f('ix_cases_number'))
 
