@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from casefiles.domain.errors import CasefilesError, ScenarioError
@@ -25,14 +26,14 @@ app.add_typer(people_app, name="people")
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _app(db: str | None = None) -> Casefiles:
     try:
         return Casefiles(database_url=db)
     except CasefilesError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
 
 
@@ -78,7 +79,8 @@ def people_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
         return
     table = Table("id", "姓名", "角色", "执法证", "法律职业资格")
     for p in people:
-        table.add_row(p.id, p.name, ", ".join(p.roles), p.certificate or "",
+        table.add_row(escape(p.id), escape(p.name), ", ".join(p.roles),
+                      escape(p.certificate or ""),
                       "是" if p.legal_qualification else "")
     out.print(table)
 
@@ -96,13 +98,13 @@ def act(
     try:
         payload = json.loads(with_)
     except json.JSONDecodeError as exc:
-        err.print(f"[red]--with 不是有效的 JSON / --with is not valid JSON: {exc}[/red]")
+        err.print(f"[red]--with 不是有效的 JSON / --with is not valid JSON: {escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
     cf = _ready()
     try:
         o = cf.act(by, action, None if case == "new" else case, payload, expect_version)
     except CasefilesError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
     if as_json:
         _dump({"result": o.result, "case": o.case_id, "code": o.code, "codes": o.codes,
@@ -111,7 +113,7 @@ def act(
         out.print(f"[green]✓ {action}[/green] {o.case_id} → {o.state}"
                   + (f" [yellow]warnings: {', '.join(o.warnings)}[/yellow]" if o.warnings else ""))
     else:
-        out.print(f"[red]✗ {action} refused: {o.code}[/red]\n  {o.message}")
+        out.print(f"[red]✗ {action} refused: {o.code}[/red]\n  {escape(o.message)}")
     raise typer.Exit(0 if o.ok else 1)
 
 
@@ -135,7 +137,7 @@ def case_list(
     table = Table("id", "案号", "状态", "行业", "当事人", "登记时间")
     for r in rows:
         table.add_row(r["id"][:8], r["number"] or "", _state_label(r["state"]), r["sector"],
-                      r["party"], r["registered_at"][:16])
+                      escape(r["party"]), r["registered_at"][:16])
     out.print(table)
 
 
@@ -145,20 +147,20 @@ def case_show(case: str, as_json: Annotated[bool, typer.Option("--json")] = Fals
     try:
         view = _ready().view(case)
     except CasefilesError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
     if as_json:
         _dump(view)
         return
     out.print(f"[bold]{view['number'] or view['id']}[/bold]  {_state_label(view['state'])}  "
-              f"{view['party']['name']}")
+              f"{escape(view['party']['name'])}")
     out.print(f"flags: {view['flags']}  review: {view['review']['status']}  "
               f"hearing: {view['hearing']['status']}")
     out.print(f"amounts: {view['amounts']}")
     for kind, d in view["deadlines"].items():
         out.print(f"  {kind}: {d['due']} {d['status']}")
     for d in view["documents"]:
-        out.print(f"  📄 {d['kind']} {d['number']}")
+        out.print(f"  📄 {d['kind']} {escape(d['number'])}")
     if view["warnings"]:
         out.print(f"[yellow]warnings: {', '.join(view['warnings'])}[/yellow]")
 
@@ -169,7 +171,7 @@ def case_history(case: str, as_json: Annotated[bool, typer.Option("--json")] = F
     try:
         entries = _ready().history(case)
     except CasefilesError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
     if as_json:
         _dump([e.content() | {"hash": e.hash} for e in entries])
@@ -179,7 +181,7 @@ def case_history(case: str, as_json: Annotated[bool, typer.Option("--json")] = F
         result = e.result if e.result == "ok" else f"[red]{', '.join(e.codes)}[/red]"
         if e.warnings:
             result += f" [yellow]{', '.join(e.warnings)}[/yellow]"
-        table.add_row(str(e.seq), e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.role or "",
+        table.add_row(str(e.seq), e.at.strftime("%Y-%m-%d %H:%M"), escape(e.actor), e.role or "",
                       e.action, result, f"{e.state_before or ''}→{e.state_after or ''}",
                       e.hash[:12])
     out.print(table)
@@ -237,7 +239,7 @@ def replay(
         try:
             scenario = load(path)
         except ScenarioError as exc:
-            err.print(f"{exc}")
+            err.print(escape(str(exc)))
             raise typer.Exit(2) from exc
         passed = failed = 0
         table = Table("#", "操作", "人员", "结果", "状态", "预期", "✓", title=str(path))
