@@ -15,6 +15,7 @@ from rich.table import Table
 from casefiles.domain.errors import CasefilesError, ScenarioError
 from casefiles.domain.model import Person
 from casefiles.domain.states import CaseState
+from casefiles.domain.vocabulary import SECTORS
 from casefiles.services.app import Casefiles
 
 app = typer.Typer(help="casefiles：应急管理行政执法办案 / enforcement case engine",
@@ -98,7 +99,8 @@ def act(
     try:
         payload = json.loads(with_)
     except json.JSONDecodeError as exc:
-        err.print(f"[red]--with 不是有效的 JSON / --with is not valid JSON: {escape(str(exc))}[/red]")
+        err.print("[red]--with 不是有效的 JSON / --with is not valid JSON: "
+                  f"{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
     cf = _ready()
     try:
@@ -136,7 +138,8 @@ def case_list(
         return
     table = Table("id", "案号", "状态", "行业", "当事人", "登记时间")
     for r in rows:
-        table.add_row(r["id"][:8], r["number"] or "", _state_label(r["state"]), r["sector"],
+        table.add_row(r["id"][:8], r["number"] or "", _state_label(r["state"]),
+                      SECTORS.get(r["sector"], r["sector"]),
                       escape(r["party"]), r["registered_at"][:16])
     out.print(table)
 

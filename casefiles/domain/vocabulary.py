@@ -1,0 +1,60 @@
+"""The words officers read: Chinese names of sectors, sources, actions, refusal and warning
+codes. One place, shared by the CLI, the demo and the web pages."""
+
+from __future__ import annotations
+
+SOURCES = {"inspection": "执法检查", "complaint": "投诉举报", "referral": "移送",
+           "other": "其他"}
+
+SECTORS: dict[str, str] = {"non_coal_mine": "非煤矿山", "hazardous_chemicals": "危险化学品",
+           "fireworks": "烟花爆竹", "industry_trade": "工贸", "other": "其他"}
+
+ACTIONS: dict[str, str] = {
+    "register": "案源登记", "file": "立案", "decline": "不予立案", "record": "调查取证",
+    "propose": "拟处理意见", "notify": "处罚告知", "defend": "陈述申辩",
+    "request_hearing": "申请听证", "schedule_hearing": "安排听证", "hold_hearing": "举行听证",
+    "submit_review": "提交法制审核", "review": "法制审核", "discuss": "集体讨论",
+    "extend": "延长办案期限", "decide": "作出决定", "serve": "送达", "publish": "公示",
+    "pay": "缴款", "instalments": "分期缴纳", "remind": "催告",
+    "apply_enforcement": "申请强制执行", "close": "结案", "archive": "归档",
+    "revoke": "撤销决定", "withdraw": "撤回公示", "terminate": "终止调查",
+}
+
+REFUSALS: dict[str, str] = {
+    "unknown_person": "人员不存在",
+    "not_allowed_in_state": "当前办案环节不能办理该事项",
+    "forbidden_role": "无此权限（须相应角色或本案承办人员）",
+    "invalid_input": "填报内容有误",
+    "too_few_officers": "执法人员不足两名",
+    "officer_not_certified": "执法人员未持执法证",
+    "too_few_attendees": "集体讨论不足三人",
+    "conflict_of_interest": "应当回避（调查人员不得审核、主持听证或审批）",
+    "reviewer_not_qualified": "审核人员无法律职业资格",
+    "limitation_expired": "超过追责时效",
+    "amount_out_of_range": "罚款超出法定幅度",
+    "notice_required": "未告知不得作出处罚决定",
+    "defence_window_open": "陈述申辩期尚未届满",
+    "heavier_than_notified": "决定重于告知内容，须重新告知",
+    "hearing_not_available": "不属于听证范围",
+    "hearing_request_late": "听证申请超过5个工作日",
+    "hearing_notice_too_short": "听证通知不足7个工作日",
+    "hearing_pending": "听证尚未举行",
+    "evidence_missing": "听证缺少全程录音录像",
+    "legal_review_required": "重大执法决定未经法制审核通过",
+    "collective_discussion_required": "未经集体讨论",
+    "decision_overdue": "超过办案期限",
+    "appeal_period_open": "复议、诉讼期限未满，不能申请强制执行",
+    "enforcement_window_closed": "已过申请强制执行期限",
+    "reminder_period_open": "未催告或催告期未满",
+    "execution_incomplete": "罚款或加处罚款未缴清，不能结案",
+    "stale_version": "案件已被他人修改",
+}
+
+WARNINGS: dict[str, str] = {
+    "outside_discretion_benchmark": "罚款超出裁量基准档次",
+    "service_late": "决定书送达超过7个工作日",
+    "publication_late": "公示超过7个工作日",
+    "withdrawal_late": "撤回公示超过3个工作日",
+    "payment_late": "逾期缴款，加处罚款",
+    "calendar_unconfirmed": "期限所涉年份节假日尚未公布",
+}

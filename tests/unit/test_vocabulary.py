@@ -1,0 +1,18 @@
+"""Every code an officer can meet has a Chinese name."""
+
+from casefiles.domain.errors import REFUSAL_CODES, WARNING_CODES
+from casefiles.domain.registry import ACTIONS as ACTION_SPECS
+from casefiles.domain.vocabulary import ACTIONS, REFUSALS, SECTORS, WARNINGS
+
+
+def test_every_refusal_warning_and_action_has_a_chinese_name() -> None:
+    """The vocabulary covers exactly the contract's refusal and warning codes and actions."""
+    assert set(REFUSALS) == set(REFUSAL_CODES)
+    assert set(WARNINGS) == set(WARNING_CODES)
+    assert set(ACTIONS) == set(ACTION_SPECS)
+
+
+def test_the_four_sectors_of_the_seed_have_their_chinese_names() -> None:
+    """非煤矿山, 危险化学品, 烟花爆竹 and 工贸 as the bureau's report names them."""
+    assert [SECTORS[s] for s in ("non_coal_mine", "hazardous_chemicals", "fireworks",
+                                 "industry_trade")] == ["非煤矿山", "危险化学品", "烟花爆竹", "工贸"]
