@@ -93,7 +93,14 @@ def _done(case: Case, kind: str, day: date, fx: Effects, late_code: str) -> None
 
 
 def check_publish(case: Case, p: P.Empty, ctx: Context) -> list[Refusal]:
-    d = _decision(case)
+    return publication_refusals(case)
+
+
+def publication_refusals(case: Case) -> list[Refusal]:
+    """Why the decision cannot be published now (empty: it is due for publication)."""
+    d = case.decision
+    if d is None:
+        return _not_in_state("尚未作出决定", "there is no decision")
     if d.outcome != "penalty":
         return _not_in_state("只公示行政处罚决定", "only penalty decisions are published")
     if d.revoked_at is not None:
@@ -246,6 +253,11 @@ def apply_revoke(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
 
 
 def check_withdraw(case: Case, p: P.Empty, ctx: Context) -> list[Refusal]:
+    return withdrawal_refusals(case)
+
+
+def withdrawal_refusals(case: Case) -> list[Refusal]:
+    """Why the publication cannot be withdrawn now (empty: its withdrawal is due)."""
     d = case.decision
     if d is None or d.revoked_at is None or d.published_at is None:
         return _not_in_state("只有已公示且已撤销的决定才撤回公示",

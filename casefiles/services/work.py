@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from casefiles.adapters.repository import CASES, COLLECTIONS
+from casefiles.domain.decision import publication_refusals, withdrawal_refusals
 from casefiles.domain.sweep import mark_missed
 from casefiles.domain.timefmt import local_date
 from casefiles.services.app import SYSTEM_PERSON, Casefiles
@@ -30,14 +31,14 @@ class DispatchReport:
     failed: int = 0
 
 
+# outbox kind → the domain's answer to "why can this not be done now"
+_STILL_DUE = {"publish_decision": publication_refusals, "withdraw_publication": withdrawal_refusals}
+
+
 def _needed(uow: UnitOfWork, item: dict[str, Any]) -> bool:
+    """Whether the item's work is still to do (the head may have done it by hand meanwhile)."""
     case = uow.cases.get(item["case_id"], lock=True)
-    if case is None or case.decision is None:
-        return False
-    d = case.decision
-    if item["kind"] == "publish_decision":
-        return d.published_at is None and d.revoked_at is None
-    return d.published_at is not None and d.revoked_at is not None and d.withdrawn_at is None
+    return case is not None and not _STILL_DUE[item["kind"]](case)
 
 
 def dispatch(cf: Casefiles, batch: int = 200) -> DispatchReport:
