@@ -79,7 +79,8 @@ def judge(case: Case | None, action: str, data: Any, ctx: Context,
     """Judge ``action`` by ``ctx.actor`` on ``case`` (None for ``register``); on acceptance the
     case is changed in place. On refusal the case is untouched. ``preflight`` carries input
     refusals the service found before (an evidence file that cannot be read)."""
-    j = Judgement(state_before=case.state if case else None)
+    j = Judgement(state_before=case.state if case else None,
+                  state_after=case.state if case else None)
     payload, invalid = parse(action, data, ctx.today)
     invalid = invalid + list(preflight or [])
     j.payload = payload
@@ -101,7 +102,6 @@ def judge(case: Case | None, action: str, data: Any, ctx: Context,
         refusals += ACTIONS[action].check(case, payload, ctx)
     if refusals:
         j.refusals = ordered(refusals)
-        j.state_after = j.state_before
         return j
     if case is not None and payload is not None and target is not None:
         ACTIONS[action].apply(case, payload, ctx, j.effects)
