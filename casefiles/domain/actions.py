@@ -14,6 +14,7 @@ from casefiles.domain import deadlines
 from casefiles.domain import payloads as P
 from casefiles.domain import rules as R
 from casefiles.domain.context import Context
+from casefiles.domain.documents import RECORD_DOCUMENTS
 from casefiles.domain.effects import Effects, issue
 from casefiles.domain.errors import Refusal
 from casefiles.domain.model import (
@@ -72,8 +73,7 @@ def check_file(case: Case, p: P.File, ctx: Context) -> list[Refusal]:
 def apply_file(case: Case, p: P.File, ctx: Context, fx: Effects) -> None:
     case.investigators = list(dict.fromkeys(p.investigators))
     case.cause, case.filed_at = p.cause, ctx.now
-    case.number = ctx.number("立案审批表", ctx.today.year)
-    issue(case, "立案审批表", case.number, ctx.now, fx)
+    case.number = issue(case, "立案审批表", ctx, fx).number
     case.set_deadline("decision", deadlines.decision_due(case, ctx.rules, ctx.periods))
 
 
@@ -89,18 +89,15 @@ def check_record(case: Case, p: P.Record, ctx: Context) -> list[Refusal]:
     return R.certified_officers(p.officers, ctx.rules.min_evidence_officers.value, ctx, "officers")
 
 
-_RECORD_DOCUMENTS = {"inquiry": "询问笔录", "inspection": "现场检查记录"}
-
-
 def apply_record(case: Case, p: P.Record, ctx: Context, fx: Effects) -> None:
     case.evidence.append(Evidence(kind=p.kind, title=p.title, officers=list(p.officers),
                                   recorded_at=ctx.now, recorded_by=ctx.actor.id, sha256=p.sha256,
                                   stored_path=p.file))
     if p.sha256:
         fx.files.append(p.sha256)
-    if p.kind in _RECORD_DOCUMENTS:
-        kind = _RECORD_DOCUMENTS[p.kind]
-        issue(case, kind, ctx.number(kind, ctx.today.year), ctx.now, fx)
+    if p.kind in RECORD_DOCUMENTS:
+        kind = RECORD_DOCUMENTS[p.kind]
+        issue(case, kind, ctx, fx)
 
 
 def check_propose(case: Case, p: P.Propose, ctx: Context) -> list[Refusal]:
@@ -129,7 +126,7 @@ def apply_propose(case: Case, p: P.Propose, ctx: Context, fx: Effects) -> None:
                         proposed_by=ctx.actor.id)
     case.proposals.append(proposal)
     refresh_flags(case, ctx)
-    issue(case, "案件调查报告", ctx.number("案件调查报告", ctx.today.year), ctx.now, fx)
+    issue(case, "案件调查报告", ctx, fx)
 
 
 def refresh_flags(case: Case, ctx: Context) -> None:
@@ -162,9 +159,9 @@ def apply_notify(case: Case, p: P.Empty, ctx: Context, fx: Effects) -> None:
         defence_due=deadlines.defence_due(day, eligible, ctx.rules, ctx.periods),
         hearing_request_due=(deadlines.hearing_request_due(day, ctx.rules, ctx.periods)
                              if eligible else None)))
-    issue(case, "行政处罚告知书", ctx.number("行政处罚告知书", day.year), ctx.now, fx)
+    issue(case, "行政处罚告知书", ctx, fx)
     if eligible:
-        issue(case, "听证告知书", ctx.number("听证告知书", day.year), ctx.now, fx)
+        issue(case, "听证告知书", ctx, fx)
 
 
 def apply_defend(case: Case, p: P.Defend, ctx: Context, fx: Effects) -> None:
@@ -224,7 +221,7 @@ def apply_schedule_hearing(case: Case, p: P.ScheduleHearing, ctx: Context, fx: E
     assert h is not None
     h.status, h.host, h.scheduled_at, h.place = "scheduled", p.host, p.at, p.place
     h.notified_on = p.notified_on or ctx.today
-    issue(case, "听证会通知书", ctx.number("听证会通知书", ctx.today.year), ctx.now, fx)
+    issue(case, "听证会通知书", ctx, fx)
 
 
 def check_hold_hearing(case: Case, p: P.HoldHearing, ctx: Context) -> list[Refusal]:
@@ -255,7 +252,7 @@ def apply_hold_hearing(case: Case, p: P.HoldHearing, ctx: Context, fx: Effects) 
                                       recorded_by=ctx.actor.id, sha256=p.record_sha256))
         fx.files.append(p.record_sha256)
     if p.attended:
-        issue(case, "听证笔录", ctx.number("听证笔录", ctx.today.year), ctx.now, fx)
+        issue(case, "听证笔录", ctx, fx)
     refresh_flags(case, ctx)
 
 
@@ -278,7 +275,7 @@ def apply_review(case: Case, p: P.ReviewIn, ctx: Context, fx: Effects) -> None:
     case.reviews.append(Review(proposal_no=case.proposal_no, reviewer=ctx.actor.id,
                                verdict=p.verdict, checklist=p.checklist.model_dump(),
                                opinion=p.opinion, at=ctx.now))
-    issue(case, "法制审核意见书", ctx.number("法制审核意见书", ctx.today.year), ctx.now, fx)
+    issue(case, "法制审核意见书", ctx, fx)
 
 
 def check_discuss(case: Case, p: P.Discuss, ctx: Context) -> list[Refusal]:
@@ -294,7 +291,7 @@ def apply_discuss(case: Case, p: P.Discuss, ctx: Context, fx: Effects) -> None:
     case.discussions.append(Discussion(proposal_no=case.proposal_no,
                                        attendees=list(dict.fromkeys(p.attendees)),
                                        conclusion=p.conclusion, at=ctx.now, by=ctx.actor.id))
-    issue(case, "集体讨论记录", ctx.number("集体讨论记录", ctx.today.year), ctx.now, fx)
+    issue(case, "集体讨论记录", ctx, fx)
 
 
 def apply_extend(case: Case, p: P.Extend, ctx: Context, fx: Effects) -> None:

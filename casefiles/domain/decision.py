@@ -10,6 +10,7 @@ from casefiles.domain import payloads as P
 from casefiles.domain import rules as R
 from casefiles.domain.actions import _not_in_state, _penalties
 from casefiles.domain.context import Context
+from casefiles.domain.documents import DECISION_DOCUMENTS
 from casefiles.domain.effects import Effects, fine_balance, fine_schedule, issue
 from casefiles.domain.errors import Refusal
 from casefiles.domain.model import (
@@ -23,9 +24,6 @@ from casefiles.domain.model import (
 )
 from casefiles.domain.money import to_fen, to_yuan
 from casefiles.domain.timefmt import local_date
-
-DECISION_DOCUMENTS = {"penalty": "行政处罚决定书", "no_penalty": "不予行政处罚决定书",
-                      "transfer": "涉嫌犯罪案件移送书"}
 
 
 def decided_penalties(case: Case, p: P.Decide) -> list[Penalty]:
@@ -53,12 +51,11 @@ def check_decide(case: Case, p: P.Decide, ctx: Context) -> list[Refusal]:
 
 
 def apply_decide(case: Case, p: P.Decide, ctx: Context, fx: Effects) -> None:
-    kind = DECISION_DOCUMENTS[p.outcome]
-    decision = Decision(number=ctx.number(kind, ctx.today.year), outcome=p.outcome,
+    document = issue(case, DECISION_DOCUMENTS[p.outcome], ctx, fx)
+    decision = Decision(number=document.number, outcome=p.outcome,
                         penalties=decided_penalties(case, p), decided_at=ctx.now,
                         decided_by=ctx.actor.id)
     case.decisions.append(decision)
-    issue(case, kind, decision.number, ctx.now, fx)
     d = case.deadline("decision")
     if d is not None:
         d.done_on = ctx.today
@@ -81,7 +78,7 @@ def apply_serve(case: Case, p: P.Serve, ctx: Context, fx: Effects) -> None:
     _done(case, "service", ctx.today, fx, "service_late")
     if d.fine:
         case.set_deadline("payment", deadlines.payment_due(ctx.today, ctx.rules, ctx.periods))
-    issue(case, "文书送达回执", ctx.number("文书送达回执", ctx.today.year), ctx.now, fx)
+    issue(case, "文书送达回执", ctx, fx)
 
 
 def _done(case: Case, kind: str, day: date, fx: Effects, late_code: str) -> None:
@@ -194,7 +191,7 @@ def _overdue(case: Case, ctx: Context) -> list[Refusal]:
 
 def apply_remind(case: Case, p: P.Empty, ctx: Context, fx: Effects) -> None:
     case.reminders.append(Reminder(issued_at=ctx.now, by=ctx.actor.id))
-    issue(case, "罚款催告书", ctx.number("罚款催告书", ctx.today.year), ctx.now, fx)
+    issue(case, "罚款催告书", ctx, fx)
 
 
 def check_apply_enforcement(case: Case, p: P.ApplyEnforcement, ctx: Context) -> list[Refusal]:
@@ -211,7 +208,7 @@ def apply_apply_enforcement(case: Case, p: P.ApplyEnforcement, ctx: Context,
                             fx: Effects) -> None:
     case.enforcements.append(EnforcementApplication(court=p.court, applied_at=ctx.now,
                                                     by=ctx.actor.id))
-    issue(case, "强制执行申请书", ctx.number("强制执行申请书", ctx.today.year), ctx.now, fx)
+    issue(case, "强制执行申请书", ctx, fx)
 
 
 def check_close(case: Case, p: P.Close, ctx: Context) -> list[Refusal]:
@@ -229,7 +226,7 @@ def check_close(case: Case, p: P.Close, ctx: Context) -> list[Refusal]:
 
 def apply_close(case: Case, p: P.Close, ctx: Context, fx: Effects) -> None:
     case.closed_at, case.close_summary = ctx.now, p.summary
-    issue(case, "结案审批表", ctx.number("结案审批表", ctx.today.year), ctx.now, fx)
+    issue(case, "结案审批表", ctx, fx)
 
 
 def apply_archive(case: Case, p: P.Empty, ctx: Context, fx: Effects) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from casefiles.domain.context import Context
 from casefiles.domain.model import Case, Document
 from casefiles.domain.money import Balance, Dues, balance
 from casefiles.domain.policy import RuleSet
@@ -25,9 +26,12 @@ class Effects:
             self.warnings.append(code)
 
 
-def issue(case: Case, kind: str, number: str, ctx_now: Any, effects: Effects) -> Document:
-    """Record a numbered document on the case and ask the flows to render it."""
-    doc = Document(kind=kind, number=number, issued_at=ctx_now)
+def issue(case: Case, kind: str, ctx: Context, effects: Effects,
+          number: str | None = None) -> Document:
+    """Number a document of ``kind`` (unless it carries the case's own number), record it on
+    the case, and ask the flows to render it."""
+    doc = Document(kind=kind, number=number or ctx.number(kind, ctx.today.year),
+                   issued_at=ctx.now)
     case.documents.append(doc)
     effects.events.append(("document_issued", {"document_id": doc.id, "kind": kind}))
     return doc

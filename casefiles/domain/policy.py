@@ -14,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from casefiles.domain.documents import ISSUED_KINDS
 from casefiles.domain.errors import CalendarError, PolicyError
 from casefiles.domain.workdays import WorkCalendar, YearCalendar
 from casefiles.domain.yamltext import load_yaml
@@ -176,6 +177,13 @@ class Profile(_Frozen):
     agency: Agency
     document_kinds: dict[str, str]
     rule_sets: tuple[RuleSet, ...]
+
+    @model_validator(mode="after")
+    def _every_document_numbered(self) -> Profile:
+        missing = [k for k in ISSUED_KINDS if k not in self.document_kinds]
+        if missing:
+            raise ValueError(f"document_kinds lacks {', '.join(missing)}")
+        return self
 
     def rule_set_for(self, violation_day: date) -> RuleSet | None:
         """The rule set that judges a violation committed on ``violation_day``."""

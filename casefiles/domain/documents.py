@@ -1,0 +1,19 @@
+"""The enforcement documents (执法文书) the engine issues, by the kind names of SPEC §4.
+
+Each kind needs a short word in the profile's ``document_kinds`` to be numbered
+``{prefix}{word}〔{year}〕{n}号``; a profile missing one does not load."""
+
+from __future__ import annotations
+
+ISSUED_KINDS: tuple[str, ...] = (
+    "立案审批表", "询问笔录", "现场检查记录", "案件调查报告", "行政处罚告知书", "听证告知书",
+    "听证会通知书", "听证笔录", "法制审核意见书", "集体讨论记录", "行政处罚决定书",
+    "不予行政处罚决定书", "涉嫌犯罪案件移送书", "文书送达回执", "罚款催告书", "强制执行申请书",
+    "结案审批表",
+)
+
+# evidence kinds whose record is itself an enforcement document
+RECORD_DOCUMENTS = {"inquiry": "询问笔录", "inspection": "现场检查记录"}
+
+DECISION_DOCUMENTS = {"penalty": "行政处罚决定书", "no_penalty": "不予行政处罚决定书",
+                      "transfer": "涉嫌犯罪案件移送书"}
