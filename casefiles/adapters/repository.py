@@ -50,8 +50,6 @@ _PARTY_FIELDS = [f.name for f in dataclasses.fields(M.Party)]
 
 _CID = bindparam("cid")
 # Statements are built once: building SQL expressions per action cost more than running them.
-_ROOT_BY_ID = select(CASES).where(CASES.c.id == _CID)
-_PARTY_BY_CASE = select(PARTIES).where(PARTIES.c.case_id == _CID)
 _ROWS_BY_CASE: dict[str, Select[Any]] = {
     t.name: select(t).where(t.c.case_id == _CID).order_by(t.c.seq)
     for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]
@@ -62,11 +60,16 @@ _UPDATE_ROOT = (update(CASES)
                 .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version")))
 _UPDATE_BY_ID = {t.name: update(t).where(t.c.id == bindparam("b_id"))
                  for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]}
-# One round trip tells which child tables hold rows for the case; only those are read.
-_COUNTS = select(*[
-    select(func.count()).select_from(t).where(t.c.case_id == _CID).scalar_subquery().label(t.name)
-    for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]
-])
+_LOCK = select(CASES.c.id).where(CASES.c.id == _CID).with_for_update()
+# One round trip reads the case row, its party, and which child tables hold rows for it (only
+# those are then read).
+_CASE_PARTY_COUNTS = (
+    select(CASES, *[c.label(f"party__{c.name}") for c in PARTIES.c],
+           *[select(func.count()).select_from(t).where(t.c.case_id == _CID)
+             .scalar_subquery().label(f"count__{t.name}")
+             for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]])
+    .select_from(CASES.join(PARTIES, PARTIES.c.case_id == CASES.c.id))
+    .where(CASES.c.id == _CID))
 
 
 def _snapshot(rows: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -122,17 +125,14 @@ class CaseRepository:
 
     def get(self, case_id: str, lock: bool = False) -> M.Case | None:
         """The whole aggregate; ``lock`` holds the case row until the transaction ends."""
-        query = _ROOT_BY_ID
-        if lock and self.conn.dialect.name == "postgresql":
-            query = query.with_for_update()
         params = {"cid": case_id}
-        root = self.conn.execute(query, params).mappings().first()
+        if lock and self.conn.dialect.name == "postgresql":
+            self.conn.execute(_LOCK, params)  # SQLite writers already hold the database lock
+        root = self.conn.execute(_CASE_PARTY_COUNTS, params).mappings().first()
         if root is None:
             return None
-        party = self.conn.execute(_PARTY_BY_CASE, params).mappings().one()
-        counts = self.conn.execute(_COUNTS, params).mappings().one()
         pens: dict[str, list[M.Penalty]] = {}
-        if counts[PENALTIES.name]:
+        if root[f"count__{PENALTIES.name}"]:
             for r in self.conn.execute(_ROWS_BY_CASE[PENALTIES.name], params).mappings():
                 pens.setdefault(r["owner_id"], []).append(
                     M.Penalty(**{f: r[f] for f in _PENALTY_FIELDS}))
@@ -140,7 +140,7 @@ class CaseRepository:
         for attr, (table, cls) in COLLECTIONS.items():
             items: list[Any] = []
             lists[attr] = items
-            if not counts[table.name]:
+            if not root[f"count__{table.name}"]:
                 continue
             names = _FIELDS[cls]
             for r in self.conn.execute(_ROWS_BY_CASE[table.name], params).mappings():
@@ -150,7 +150,8 @@ class CaseRepository:
                 items.append(cls(**kwargs))
         fields = {f: root[f] for f in _ROOT_FIELDS}
         fields["state"] = CaseState(root["state"])
-        case = M.Case(**fields, party=M.Party(**{f: party[f] for f in _PARTY_FIELDS}), **lists)
+        party = M.Party(**{f: root[f"party__{f}"] for f in _PARTY_FIELDS})
+        case = M.Case(**fields, party=party, **lists)
         self._seen[case_id] = (_root_row(case), _snapshot(_flat(case)))
         return case
 
