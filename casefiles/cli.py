@@ -66,8 +66,13 @@ def people_add(
 ) -> None:
     """添加或更新人员 / add or update a person."""
     cf = _ready()
-    created = cf.put_person(Person(id=person_id, name=name, roles=role, certificate=certificate,
-                                   legal_qualification=legal_qualification))
+    try:
+        created = cf.put_person(Person(id=person_id, name=name, roles=role,
+                                       certificate=certificate,
+                                       legal_qualification=legal_qualification))
+    except CasefilesError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
     out.print(("已添加 / added " if created else "已更新 / updated ") + person_id)
 
 

@@ -11,30 +11,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from casefiles.domain.errors import REFUSAL_CODES, ScenarioError
+from casefiles.domain.payloads import PersonIn
 from casefiles.domain.registry import ACTIONS
 from casefiles.domain.timefmt import parse_datetime
 from casefiles.domain.yamltext import load_yaml
-
-ROLES = ("officer", "reviewer", "head", "host", "supervisor", "system")
-
-
-class ScenarioPerson(BaseModel):
-    """A person the scenario creates or updates."""
-
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    roles: list[str]
-    certificate: str | None = None
-    legal_qualification: bool = False
-
-    @field_validator("roles")
-    @classmethod
-    def _known(cls, v: list[str]) -> list[str]:
-        for r in v:
-            if r not in ROLES:
-                raise ValueError(f"unknown role {r!r}")
-        return v
 
 
 class Step(BaseModel):
@@ -80,7 +60,7 @@ class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
     profile: str
     start: datetime
-    people: list[ScenarioPerson] = []
+    people: list[PersonIn] = []
     steps: list[Step]
 
     @field_validator("start", mode="before")

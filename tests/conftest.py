@@ -4,6 +4,7 @@ database (when CASEFILES_TEST_POSTGRES_URL names a server), and ``db_url`` over 
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,13 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 from psycopg import sql
+
+# Prefect reads these when first imported (the flow tests): its own home in a temporary
+# folder, no telemetry (this machine has no network), a patient start for the test server.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="casefiles-prefect-"))
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 POSTGRES_ENV = "CASEFILES_TEST_POSTGRES_URL"
 POSTGRES_SKIP = f"{POSTGRES_ENV} not set: PostgreSQL tests skipped"

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from casefiles.clock import SimulatedClock
 from casefiles.domain.model import Person
+from casefiles.domain.policy import load_profile
 from casefiles.domain.timefmt import SHANGHAI, parse_datetime
 from casefiles.services.app import Casefiles, Outcome
 from casefiles.settings import Settings
@@ -48,6 +49,16 @@ def register(party: dict[str, Any] = ORGANISATION, violation_date: str = "2020-0
     """A registration payload."""
     return {"source": "complaint", "sector": sector, "party": party,
             "summary": "新入职员工未经安全培训即上岗", "violation_date": violation_date}
+
+
+def recent_violation(now: datetime) -> str:
+    """A violation date for a case registered on the wall clock (the CLI's clock): ten days
+    ago, or the last day the newest rule set covers if that is earlier."""
+    settings = Settings()
+    day = now.date() - timedelta(days=10)
+    profile = load_profile(settings.policies_dir, settings.profile)
+    until_day = profile.rule_sets[-1].applies.violations_until
+    return min(day, until_day or day).isoformat()
 
 
 # (at, by, action, payload): a small fine that the party pays on time (no hearing, no review).

@@ -110,6 +110,10 @@ class CalendarError(CasefilesError):
     """A calendar data file in policies/ is malformed."""
 
 
+class InvalidPersonError(CasefilesError):
+    """A person to add or update is malformed; names the field."""
+
+
 class CaseNotFoundError(CasefilesError):
     """No case has the given id or number."""
 

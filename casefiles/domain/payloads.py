@@ -5,11 +5,13 @@ are rules, checked elsewhere."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -27,8 +29,21 @@ from casefiles.domain.money import to_fen
 from casefiles.domain.policy import TIERS
 from casefiles.domain.timefmt import parse_date, parse_datetime
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: str) -> str:
+    # NUL and other control characters have no place in a legal record (PostgreSQL cannot
+    # even store NUL in text); line breaks and tabs are kept.
+    if _CONTROL.search(value):
+        raise ValueError("含有控制字符 / contains a control character")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+                 AfterValidator(_printable)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                 AfterValidator(_printable)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Day = Annotated[date, BeforeValidator(parse_date)]
 Moment = Annotated[datetime, BeforeValidator(parse_datetime)]
@@ -316,6 +331,31 @@ class ApplyEnforcement(Payload):
 
 class Close(Payload):
     summary: Text
+
+
+ROLES = ("officer", "reviewer", "head", "host", "supervisor", "system")
+
+
+class PersonIn(Payload):
+    """A person as `people add` and scenario files give one."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+    name: Name
+    roles: Annotated[list[Literal["officer", "reviewer", "head", "host", "supervisor",
+                                  "system"]], Field(min_length=1)]
+    certificate: Name | None = None
+    legal_qualification: bool = False
+
+
+def check_person(data: dict[str, Any]) -> PersonIn:
+    """A valid person, or ValueError naming the field (ids are short Latin handles)."""
+    try:
+        return PersonIn.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ValueError(f"人员信息有误 / invalid person: {where}: {msg}") from exc
 
 
 PAYLOADS: dict[str, type[Payload]] = {

@@ -18,9 +18,10 @@ from casefiles.adapters.files import FileStore
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
 from casefiles.domain.engine import Judgement, judge, named_people, new_case
-from casefiles.domain.errors import CaseNotFoundError, Refusal, codes_of
+from casefiles.domain.errors import CaseNotFoundError, InvalidPersonError, Refusal, codes_of
 from casefiles.domain.history import BUREAU_CHAIN, Entry, make_entry
 from casefiles.domain.model import Case, Person, new_id
+from casefiles.domain.payloads import check_person
 from casefiles.domain.policy import Profile, RuleSet, load_calendar, load_profile
 from casefiles.domain.registry import ACTIONS
 from casefiles.domain.timefmt import local_date, parse_date
@@ -104,7 +105,14 @@ class Casefiles:
 
     def put_person(self, person: Person, by: str = "system",
                    password_hash: str | None = None) -> bool:
-        """Create or update a person; recorded in the bureau's history chain."""
+        """Create or update a person; recorded in the bureau's history chain. Raises
+        :class:`InvalidPersonError` naming the field when the person is malformed."""
+        try:
+            check_person({"id": person.id, "name": person.name, "roles": person.roles,
+                          "certificate": person.certificate,
+                          "legal_qualification": person.legal_qualification})
+        except ValueError as exc:
+            raise InvalidPersonError(str(exc)) from exc
         now = self.clock.now()
         with self.uow(write=True) as uow:
             created = uow.people.put(person, now, password_hash)
@@ -177,7 +185,8 @@ class Casefiles:
                     state_before=j.state_before.value if j.state_before else None,
                     state_after=j.state_after.value if j.state_after else None,
                     files=list(j.effects.files))
-        if not uow.cases.save(case, bump=j.accepted):
+        # a new case was inserted at version 1 by add(); its first save does not raise it
+        if not uow.cases.save(case, bump=j.accepted and action != "register"):
             raise _StaleError
         for kind, data in j.effects.events:
             uow.outbox.add(case.id, kind, data, now)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import delete, update
 
 from casefiles.adapters.stores import HISTORY
-from casefiles.services.audit import verify_all
 from casefiles.services.app import Casefiles
+from casefiles.services.audit import verify_all
 from tests.support import CASEFILES, SMALL_FINE, cli_env, open_bureau, play, until
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from casefiles.domain.timefmt import SHANGHAI
 from casefiles.services.audit import verify_all
-from tests.support import CASEFILES, SHA_A, cli_env, open_bureau, play
+from tests.support import CASEFILES, SHA_A, cli_env, open_bureau, play, recent_violation
 
 
 def _contest(db_url: str, case_id: str, version: int, titles: list[str]) -> list[dict[str, object]]:
@@ -39,7 +39,7 @@ def test_two_processes_with_the_same_expected_version_let_exactly_one_through(
             "party": {"kind": "organisation", "name": "衡山县红火烟花经营部",
                       "credit_code": "91430423MA4R8F1R00", "address": "衡山县开云镇"},
             "summary": "超范围储存烟花爆竹",
-            "violation_date": (now - timedelta(days=10)).date().isoformat()}),
+            "violation_date": recent_violation(now)}),
         (now.isoformat(), "zhao", "file", {"investigators": ["zhang", "li"], "cause": "超范围储存"}),
     ])
     for round_no in (1, 2):

@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from prefect.testing.utilities import prefect_test_harness
 
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="casefiles-prefect-"))
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-
-from prefect.testing.utilities import prefect_test_harness  # noqa: E402
-
-from casefiles.clock import SimulatedClock  # noqa: E402
-from casefiles.domain.model import Person  # noqa: E402
-from casefiles.domain.timefmt import SHANGHAI  # noqa: E402
-from casefiles.services.app import Casefiles  # noqa: E402
-from casefiles.settings import Settings  # noqa: E402
-from flows.dispatch import dispatch_flow  # noqa: E402
-from flows.sweep import sweep_flow  # noqa: E402
+from casefiles.clock import SimulatedClock
+from casefiles.domain.model import Person
+from casefiles.domain.timefmt import SHANGHAI
+from casefiles.services.app import Casefiles
+from casefiles.settings import Settings
+from flows.dispatch import dispatch_flow
+from flows.sweep import sweep_flow
 
 pytestmark = pytest.mark.prefect
 

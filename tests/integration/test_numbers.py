@@ -8,8 +8,20 @@ import subprocess
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+import pytest
+
 from casefiles.domain.timefmt import SHANGHAI
-from tests.support import CASEFILES, SMALL_FINE, act, cli_env, open_bureau, play, register, until
+from tests.support import (
+    CASEFILES,
+    SMALL_FINE,
+    act,
+    cli_env,
+    open_bureau,
+    play,
+    recent_violation,
+    register,
+    until,
+)
 
 NUMBER = re.compile(r"^衡山应急(?P<kind>[^〔]+)〔(?P<year>\d{4})〕(?P<n>\d+)号$")
 
@@ -63,7 +75,7 @@ def test_decisions_taken_at_once_in_several_processes_get_consecutive_numbers(
     """Three `casefiles act ... decide` processes at once take 罚 numbers 1, 2 and 3."""
     now = datetime.now(SHANGHAI)
     cf, clock = open_bureau(db_url, start=now - timedelta(minutes=5))
-    violated = (now - timedelta(days=20)).date().isoformat()
+    violated = recent_violation(now)
     steps = [(now.isoformat(), by, action, data) for _, by, action, data in
              until(SMALL_FINE, "defend")]
     steps[0] = (now.isoformat(), "zhang", "register", register(violation_date=violated))
@@ -81,3 +93,20 @@ def test_decisions_taken_at_once_in_several_processes_get_consecutive_numbers(
     numbers = _numbers([cf.view(c) for c in cases])
     assert numbers[("罚", year)] == [1, 2, 3]
     assert all(ns == [1, 2, 3] for ns in numbers.values()), numbers
+
+
+@pytest.mark.parametrize("outcome", ["no_penalty", "transfer"])
+def test_a_decision_without_penalty_is_accepted_and_numbered(db_url: str, outcome: str) -> None:
+    """A no-penalty or transfer (移送司法机关) decision is made, numbered and recorded."""
+    cf, clock = open_bureau(db_url)
+    case_id = play(cf, clock, until(SMALL_FINE, "record"))
+    assert act(cf, clock, "2020-06-08T09:00", "zhang", "propose", case_id, {
+        "violations": [{"code": "WSL-97-4", "tier": "一般", "facts": "未培训"}],
+        "outcome": outcome}).ok
+    decided = act(cf, clock, "2020-06-08T10:00", "zhao", "decide", case_id, {"outcome": outcome})
+    assert (decided.result, decided.state) == ("ok", "decided"), decided.message
+    view = cf.view(case_id)
+    assert view["decision"]["outcome"] == outcome
+    assert NUMBER.match(view["decision"]["number"])
+    assert view["decision"]["number"] in [d["number"] for d in view["documents"]]
+    assert cf.history(case_id)[-1].result == "ok"

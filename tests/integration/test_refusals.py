@@ -14,13 +14,13 @@ from casefiles.services.app import Casefiles
 from tests.support import MAJOR_FINE, SMALL_FINE, open_bureau, play, until
 
 Steps = list[tuple[str, str, str, dict[str, Any] | None]]
-SUN_INVESTIGATES: Steps = [SMALL_FINE[0], ("2020-06-01T15:00", "zhao", "file", {
-    "investigators": ["sun", "zhang"], "cause": "未培训"})] + [
-    (at, "sun" if by == "zhang" else by, action, data) for at, by, action, data in
-    until(SMALL_FINE, "defend")[2:]]
-for i, (at, by, action, data) in enumerate(SUN_INVESTIGATES):
-    if action == "record":
-        SUN_INVESTIGATES[i] = (at, by, action, {**data, "officers": ["sun", "zhang"]})  # type: ignore[dict-item]
+SUN_INVESTIGATES: Steps = [  # sun is both a head and a certified officer
+    SMALL_FINE[0],
+    ("2020-06-01T15:00", "zhao", "file", {"investigators": ["sun", "zhang"], "cause": "未培训"}),
+    ("2020-06-08T09:00", "sun", "propose", SMALL_FINE[3][3]),
+    ("2020-06-08T10:00", "sun", "notify", None),
+    ("2020-06-08T11:00", "sun", "defend", {"waive": True}),
+]
 
 OVER_RANGE = {"violations": [{"code": "WSL-99-1", "tier": "一般", "facts": "未设置警示标志"}],
               "penalties": [{"type": "fine", "amount": 80000}]}
@@ -119,3 +119,17 @@ def test_a_stale_version_is_refused_and_recorded_without_other_change(db_url: st
     current = cf.act("zhang", "propose", case_id, SMALL_FINE[3][3],
                      expected_version=view["version"])
     assert current.ok and current.state == "proposed"
+
+
+def test_text_with_a_nul_character_is_refused_as_invalid_input(db_url: str) -> None:
+    """A NUL character (which PostgreSQL text cannot hold) is invalid input, refused and
+    recorded like any other, on either database."""
+    cf, clock = open_bureau(db_url)
+    case_id = play(cf, clock, until(SMALL_FINE, "register"))
+    view = cf.view(case_id)
+    declined = cf.act("zhao", "decline", case_id, {"reason": "不属于本局管辖\x00"})
+    assert (declined.result, declined.codes) == ("refused", ["invalid_input"])
+    assert "reason" in declined.message
+    assert cf.view(case_id) == view | {"history_length": view["history_length"] + 1}
+    registered = cf.act("zhang", "register", None, SMALL_FINE[0][3] | {"summary": "未培训\x00"})
+    assert (registered.result, registered.codes) == ("refused", ["invalid_input"])
