@@ -156,8 +156,10 @@ class Casefiles:
             return self._refuse_bureau(uow, now, by, action, payload, [bad])
         case: Case | None = None
         if action != "register":
-            case_id = uow.cases.resolve(case_ref or "")
-            case = uow.cases.get(case_id, lock=True) if case_id else None
+            case = uow.cases.get(case_ref or "", lock=True)
+            if case is None:  # a case number or an id prefix rather than the id itself
+                case_id = uow.cases.resolve(case_ref or "")
+                case = uow.cases.get(case_id, lock=True) if case_id else None
             if case is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
         people = uow.people.get_many([by, *named_people(payload)])
