@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -197,7 +197,10 @@ class Profile(_Frozen):
         raise PolicyError(f"profile {self.profile} has no rule set {rule_set_id}")
 
 
-def _field_path(err: dict) -> str:
+M = TypeVar("M", bound=BaseModel)
+
+
+def _field_path(err: Any) -> str:
     return ".".join(str(p) for p in err["loc"]) or "(top level)"
 
 
@@ -210,17 +213,21 @@ def _read_yaml(path: Path) -> object:
         raise PolicyError(f"{path}: YAML 格式错误 / not valid YAML: {exc}") from exc
 
 
+def _validated(model: type[M], path: Path, error: type[Exception]) -> M:
+    """``path``'s YAML as ``model``, or ``error`` naming the file and the first bad field."""
+    data = _read_yaml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = _field_path(first)
+        raise error(f"{path}: 字段 {where} 有误 / field {where}: {first['msg']}") from exc
+
+
 def load_profile(policies_dir: Path, name: str) -> Profile:
     """Read ``policies_dir/NAME.yaml``; raise :class:`PolicyError` naming file and field."""
     path = policies_dir / f"{name}.yaml"
-    data = _read_yaml(path)
-    try:
-        profile = Profile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise PolicyError(
-            f"{path}: 字段 {_field_path(first)} 有误 / field {_field_path(first)}: {first['msg']}"
-        ) from exc
+    profile = _validated(Profile, path, PolicyError)
     if profile.profile != name:
         raise PolicyError(f"{path}: field profile is {profile.profile!r}, expected {name!r}")
     return profile
@@ -237,15 +244,7 @@ def load_calendar(policies_dir: Path) -> WorkCalendar:
     """A working-day calendar with the years in ``policies_dir/calendars/*.yaml`` added."""
     years: dict[int, YearCalendar] = {}
     for path in sorted((policies_dir / "calendars").glob("*.yaml")):
-        data = _read_yaml(path)
-        try:
-            parsed = _YearFile.model_validate(data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            raise CalendarError(
-                f"{path}: 字段 {_field_path(first)} 有误 / field {_field_path(first)}: "
-                f"{first['msg']}"
-            ) from exc
+        parsed = _validated(_YearFile, path, CalendarError)
         for day in (*parsed.holidays, *parsed.workdays):
             if day.year != parsed.year:
                 raise CalendarError(f"{path}: field holidays/workdays: {day} is not in "
