@@ -271,10 +271,21 @@ def replay(
     raise typer.Exit(0 if all_met else 1)
 
 
-def _run_flow(flow_fn: Any) -> dict[str, int]:
+def _background_work(name: str, prefect: bool) -> dict[str, int]:
+    """Run the sweep or the dispatch: as the service directly (a system timer), or as its
+    Prefect flow run."""
     import asyncio
+    from dataclasses import asdict
 
-    return dict(asyncio.run(flow_fn(database_url=_app().url)))
+    from casefiles.services import work
+
+    if prefect:
+        from flows.dispatch import dispatch_flow
+        from flows.sweep import sweep_flow
+
+        flow_fn = {"sweep": sweep_flow, "dispatch": dispatch_flow}[name]
+        return dict(asyncio.run(flow_fn(database_url=_app().url)))
+    return asdict(getattr(work, name)(_ready()))
 
 
 @app.command()
@@ -282,14 +293,7 @@ def sweep(
     prefect: Annotated[bool, typer.Option(help="run as a Prefect flow run")] = False,
 ) -> None:
     """每日期限巡查（供系统定时器调用）/ the daily deadline sweep, for a system timer."""
-    from casefiles.services.work import sweep as run_sweep
-
-    if prefect:
-        from flows.sweep import sweep_flow
-
-        report = _run_flow(sweep_flow)
-    else:
-        report = run_sweep(_ready()).__dict__
+    report = _background_work("sweep", prefect)
     out.print(f"期限巡查 / sweep: {report['checked']} cases checked, "
               f"{report['missed']} deadlines newly missed")
 
@@ -299,14 +303,7 @@ def dispatch(
     prefect: Annotated[bool, typer.Option(help="run as a Prefect flow run")] = False,
 ) -> None:
     """处理操作留下的后续工作（公示、撤回公示）/ do the work actions left behind."""
-    from casefiles.services.work import dispatch as run_dispatch
-
-    if prefect:
-        from flows.dispatch import dispatch_flow
-
-        report = _run_flow(dispatch_flow)
-    else:
-        report = run_dispatch(_ready()).__dict__
+    report = _background_work("dispatch", prefect)
     out.print(f"后续工作 / dispatch: {report['done']} done, {report['skipped']} no longer needed, "
               f"{report['failed']} failed")
 
