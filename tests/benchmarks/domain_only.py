@@ -3,45 +3,71 @@ view — with no database, to set beside tests/benchmarks/lifecycle.py's whole-a
 
     .venv/bin/python tests/benchmarks/domain_only.py
 """
+
+from __future__ import annotations
+
 import copy
 import sys
+import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
 import lifecycle as L  # noqa: E402
-from datetime import timedelta
-from casefiles.clock import SimulatedClock
-from casefiles.services.app import Casefiles
-from casefiles.settings import Settings
-from casefiles.domain.context import Context, Periods
-from casefiles.domain.engine import judge
-from casefiles.domain.history import make_entry
-from casefiles.domain.view import case_view
-import tempfile, pathlib
-tmp = tempfile.mkdtemp()
-cf = Casefiles(Settings(), SimulatedClock(L.START), f"sqlite:///{tmp}/d.db"); cf.init()
-for p in L.PEOPLE: cf.put_person(p)
-# build one case up to 'served' through the services, then time judge('pay') in memory
-clock = L._restart(cf); cid = None
-for by, action, payload, days in L.STEPS[:8]:
-    if days: clock.set(clock.now() + timedelta(days=days))
-    cid = cf.act(by, action, cid, payload).case_id
-with cf.uow() as uow:
-    case = uow.cases.get(cid); people = uow.people.get_many(["zhang", "li", "zhao"])
-rules = cf.profile.rule_set(case.rule_set_id)
-n = 3000; t = time.perf_counter()
-for _ in range(n):
-    c = copy.copy(case); c.payments = list(case.payments); c.deadlines = [copy.copy(d) for d in case.deadlines]
-    ctx = Context(now=clock.now(), actor=people["zhang"], people=people, profile=cf.profile, rules=rules,
-                  periods=Periods(cf.calendar), number=lambda k, y: "x")
-    j = judge(c, "pay", {"amount": 8000}, ctx)
-    assert j.accepted, j.refusals
-    e = make_entry(chain=c.id, seq=1, prev_hash=None, case_id=c.id, at=ctx.now, actor="zhang", role="officer",
-                   action="pay", payload={"amount": 8000}, result="ok", codes=[], warnings=[], state_before="served",
+
+from casefiles.clock import SimulatedClock  # noqa: E402
+from casefiles.domain.context import Context, Periods  # noqa: E402
+from casefiles.domain.engine import judge  # noqa: E402
+from casefiles.domain.history import make_entry  # noqa: E402
+from casefiles.domain.view import case_view  # noqa: E402
+from casefiles.services.app import Casefiles  # noqa: E402
+from casefiles.settings import Settings  # noqa: E402
+
+ROUNDS = 3000
+
+
+def main() -> None:
+    """Build one served case through the services, then time a payment on it in memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cf = Casefiles(Settings(), SimulatedClock(L.START), f"sqlite:///{tmp}/domain.db")
+        cf.init()
+        for person in L.PEOPLE:
+            cf.put_person(person)
+        clock, case_id = L._restart(cf), None  # noqa: SLF001
+        for by, action, payload, days in L.STEPS[:8]:  # register … serve
+            if days:
+                clock.set(clock.now() + timedelta(days=days))
+            case_id = cf.act(by, action, case_id, payload).case_id
+        with cf.uow() as uow:
+            case = uow.cases.get(str(case_id))
+            people = uow.people.get_many(["zhang", "li", "zhao"])
+        cf.engine.dispose()
+    assert case is not None
+    rules = cf.profile.rule_set(case.rule_set_id)
+    start = time.perf_counter()
+    for _ in range(ROUNDS):
+        fresh = copy.copy(case)
+        fresh.payments = list(case.payments)
+        fresh.deadlines = [copy.copy(d) for d in case.deadlines]
+        ctx = Context(now=clock.now(), actor=people["zhang"], people=people, profile=cf.profile,
+                      rules=rules, periods=Periods(cf.calendar), number=lambda k, y: "-")
+        judged = judge(fresh, "pay", {"amount": 8000}, ctx)
+        assert judged.accepted, judged.refusals
+        make_entry(chain=fresh.id, seq=1, prev_hash=None, case_id=fresh.id, at=ctx.now,
+                   actor="zhang", role="officer", action="pay", payload={"amount": 8000},
+                   result="ok", codes=[], warnings=[], state_before="served",
                    state_after="executing", files=[])
-dt = (time.perf_counter() - t) / n
-print(f"domain work of one pay action, no database: {dt*1e3:.3f} ms (judge + history hash)")
-t = time.perf_counter()
-for _ in range(n): case_view(case, rules, clock.now().date())
-print(f"case view: {(time.perf_counter()-t)/n*1e3:.3f} ms")
+    judged_ms = (time.perf_counter() - start) / ROUNDS * 1e3
+    start = time.perf_counter()
+    for _ in range(ROUNDS):
+        case_view(case, rules, clock.now().date())
+    view_ms = (time.perf_counter() - start) / ROUNDS * 1e3
+    print(f"domain work of one pay action, no database: {judged_ms:.3f} ms "
+          "(judge + history hash)")
+    print(f"case view: {view_ms:.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
