@@ -12,6 +12,7 @@ import time as wallclock
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from rich.console import Console
@@ -21,13 +22,12 @@ from rich.table import Table
 from casefiles.clock import SimulatedClock
 from casefiles.domain.effects import fine_balance
 from casefiles.domain.errors import ScenarioError
-from casefiles.domain.history import BUREAU_CHAIN
 from casefiles.domain.model import Case
 from casefiles.domain.money import to_yuan
 from casefiles.domain.policy import RuleSet
 from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import SHANGHAI, local_date
-from casefiles.domain.vocabulary import ACTIONS, REFUSALS, SECTORS, WARNINGS
+from casefiles.domain.vocabulary import ACTIONS, DEADLINES, REFUSALS, SECTORS, WARNINGS
 from casefiles.replay import load, run
 from casefiles.scenario import Scenario
 from casefiles.services.app import SYSTEM_PERSON, Casefiles
@@ -142,6 +142,7 @@ class Figures:
     refusals: Counter[str] = field(default_factory=Counter)
     warnings: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_system: list[str] = field(default_factory=list)
+    surcharge_rates: set[Decimal] = field(default_factory=set)
 
 
 def gather(cf: Casefiles) -> Figures:
@@ -154,8 +155,8 @@ def gather(cf: Casefiles) -> Figures:
             for e in uow.history.chain(chain):
                 if e.result == "refused" and e.codes:
                     f.refusals[e.codes[0]] += 1
-        for case_id in uow.history.chains():
-            case = None if case_id == BUREAU_CHAIN else uow.cases.get(case_id)
+        for case_id in uow.cases.ids():
+            case = uow.cases.get(case_id)
             if case is None:
                 continue
             f.sectors[case.sector][case.state.value] += 1
@@ -176,9 +177,7 @@ def gather(cf: Casefiles) -> Figures:
 
 def _system_note(name: str, action: str, payload: object) -> str:
     if action == "sweep" and isinstance(payload, dict):
-        kinds = {"payment": "缴款期限", "service": "送达期限", "publication": "公示期限",
-                 "withdrawal": "撤回公示期限", "decision": "办案期限"}
-        missed = "、".join(kinds.get(k, k) for k in payload.get("missed", []))
+        missed = "、".join(DEADLINES.get(k, k) for k in payload.get("missed", []))
         return f"期限巡查：{name} {missed}已逾期"
     return f"{ACTIONS.get(action, action)}：{name}"
 
@@ -198,10 +197,11 @@ def _money(f: Figures, case: Case, rules: RuleSet, today: date) -> None:
         f.revoked_fine += d.fine
         return
     bal = fine_balance(case, rules, today)
+    f.surcharge_rates.add(rules.surcharge.daily_rate)
     f.fine += bal.fine
-    f.paid_fine += min(bal.paid, bal.fine)
+    f.paid_fine += bal.fine_paid
     f.surcharge += bal.surcharge
-    f.paid_surcharge += max(0, bal.paid - bal.fine)
+    f.paid_surcharge += bal.surcharge_paid
     f.outstanding += bal.outstanding
     due = case.deadline("payment")
     if bal.outstanding and due is not None and today > due.due:
@@ -245,7 +245,9 @@ def _summary(console: Console, f: Figures, report: AuditReport, today: str) -> N
               f"不计入）；另有不予处罚决定{f.no_penalty_decisions}件")
     m.add_row("已缴罚款", yuan(f.paid_fine), "")
     m.add_row("加处罚款", yuan(f.surcharge),
-              f"已缴{yuan(f.paid_surcharge)}；按罚款数额每日3%计，以罚款数额为限")
+              f"已缴{yuan(f.paid_surcharge)}；按罚款数额每日"
+              f"{'、'.join(f'{(r * 100).normalize()}%' for r in sorted(f.surcharge_rates))}计，"
+              "以罚款数额为限")
     m.add_row("尚欠罚款及加处罚款", yuan(f.outstanding), f"其中逾期未缴{yuan(f.overdue)}")
     console.print(m)
 

@@ -58,6 +58,16 @@ class Balance:
         return max(0, self.fine + self.surcharge - self.paid)
 
     @property
+    def fine_paid(self) -> int:
+        """The part of the payments that went to the fine (payments go to the fine first)."""
+        return min(self.paid, self.fine)
+
+    @property
+    def surcharge_paid(self) -> int:
+        """The part of the payments that went to the surcharge, after the fine."""
+        return max(0, self.paid - self.fine)
+
+    @property
     def fine_outstanding(self) -> int:
         """The part of the fine itself still unpaid (payments go to the fine first)."""
         return max(0, self.fine - self.paid)

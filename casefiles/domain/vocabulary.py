@@ -3,6 +3,10 @@ codes. One place, shared by the CLI, the demo and the web pages."""
 
 from __future__ import annotations
 
+DEADLINES: dict[str, str] = {"decision": "办案期限", "service": "送达期限",
+                             "publication": "公示期限", "withdrawal": "撤回公示期限",
+                             "payment": "缴款期限"}
+
 SOURCES = {"inspection": "执法检查", "complaint": "投诉举报", "referral": "移送",
            "other": "其他"}
 

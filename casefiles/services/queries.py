@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from casefiles.adapters.repository import CASES, COLLECTIONS, PARTIES
-from casefiles.domain.timefmt import local_date
+from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.services.app import Casefiles
 
 DEADLINES = COLLECTIONS["deadlines"][0]
@@ -37,12 +37,8 @@ def list_cases(cf: Casefiles, *, state: str | None = None, sector: str | None = 
              "version": r["version"]} for r in rows]
 
 
-def _start(day: date) -> Any:
-    from datetime import datetime
-
-    from casefiles.domain.timefmt import SHANGHAI
-
-    return datetime.combine(day, datetime.min.time(), SHANGHAI)
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, SHANGHAI)
 
 
 def upcoming_deadlines(cf: Casefiles, *, within_days: int = 14) -> list[dict[str, Any]]:

@@ -133,3 +133,17 @@ def test_a_third_decimal_of_yuan_is_refused() -> None:
 def test_a_fine_is_written_in_chinese_capitals() -> None:
     """60,000 yuan is 陆万元整 on a decision."""
     assert capitals(6_000_000) == "陆万元整"
+
+
+def test_payments_split_into_fine_paid_then_surcharge_paid() -> None:
+    """10,400 paid on an 8,000 fine 10 days late: 8,000 went to the fine, 2,400 to the surcharge."""
+    from datetime import date
+    from decimal import Decimal
+
+    from casefiles.domain.money import Dues, balance
+
+    due = date(2020, 7, 7)
+    bal = balance(800_000, [Dues(due, 800_000)],
+                  [(date(2020, 7, 17), 800_000), (date(2020, 7, 21), 240_000)],
+                  date(2020, 7, 21), Decimal("0.03"))
+    assert (bal.fine_paid, bal.surcharge_paid, bal.outstanding) == (800_000, 240_000, 0)

@@ -16,3 +16,11 @@ def test_the_four_sectors_of_the_seed_have_their_chinese_names() -> None:
     """非煤矿山, 危险化学品, 烟花爆竹 and 工贸 as the bureau's report names them."""
     assert [SECTORS[s] for s in ("non_coal_mine", "hazardous_chemicals", "fireworks",
                                  "industry_trade")] == ["非煤矿山", "危险化学品", "烟花爆竹", "工贸"]
+
+
+def test_every_deadline_the_sweep_can_miss_has_a_chinese_name() -> None:
+    """The sweep's deadline kinds are all named for the officer (办案期限, 缴款期限, ...)."""
+    from casefiles.domain.sweep import LATE_WARNINGS
+    from casefiles.domain.vocabulary import DEADLINES
+
+    assert set(LATE_WARNINGS) == set(DEADLINES)
