@@ -137,11 +137,6 @@ def test_a_fine_is_written_in_chinese_capitals() -> None:
 
 def test_payments_split_into_fine_paid_then_surcharge_paid() -> None:
     """10,400 paid on an 8,000 fine 10 days late: 8,000 went to the fine, 2,400 to the surcharge."""
-    from datetime import date
-    from decimal import Decimal
-
-    from casefiles.domain.money import Dues, balance
-
     due = date(2020, 7, 7)
     bal = balance(800_000, [Dues(due, 800_000)],
                   [(date(2020, 7, 17), 800_000), (date(2020, 7, 21), 240_000)],
