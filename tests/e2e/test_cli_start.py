@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support import SMALL_FINE, open_bureau, play, until
+
 REPO = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).with_name("casefiles")
 
@@ -57,34 +59,8 @@ def test_the_shipped_policies_start_the_command_line(tmp_path: Path) -> None:
 def test_sweep_and_dispatch_commands_do_the_work_a_system_timer_asks_for(tmp_path: Path) -> None:
     """On a case decided in 2020 and left alone: dispatch publishes it, the sweep then marks
     its unserved decision missed, and a second run of each finds nothing more to do."""
-    from datetime import datetime
-
-    from casefiles.clock import SimulatedClock
-    from casefiles.domain.model import Person
-    from casefiles.domain.timefmt import SHANGHAI
-    from casefiles.services.app import Casefiles
-    from casefiles.settings import Settings
-
-    clock = SimulatedClock(datetime(2020, 6, 1, 9, 0, tzinfo=SHANGHAI))
-    cf = Casefiles(Settings(policies_dir=REPO / "policies"), clock,
-                   f"sqlite:///{tmp_path / 'data' / 'casefiles.db'}")
-    cf.init()
-    for p in (Person("zhou", "周明", ["officer"], "湘0401003"),
-              Person("wu", "吴磊", ["officer"], "湘0401004"), Person("zhao", "赵强", ["head"])):
-        cf.put_person(p)
-    case = cf.act("zhou", "register", None, {
-        "source": "complaint", "sector": "industry_trade",
-        "party": {"kind": "organisation", "name": "湖南省嘉禾机械制造有限公司",
-                  "credit_code": "91430423MA4QTRADXH", "address": "衡山县开云镇工业园区"},
-        "summary": "新入职员工未经安全培训即上岗", "violation_date": "2020-05-20"}).case_id
-    steps = [("zhao", "file", {"investigators": ["zhou", "wu"], "cause": "未培训"}),
-             ("zhou", "propose", {"violations": [{"code": "WSL-97-4", "tier": "一般",
-                                                  "facts": "未培训"}],
-                                  "penalties": [{"type": "fine", "amount": 8000}]}),
-             ("zhou", "notify", {}), ("zhou", "defend", {"waive": True}),
-             ("zhao", "decide", {"outcome": "penalty"})]
-    for by, action, payload in steps:
-        assert cf.act(by, action, case, payload).ok, action
+    cf, clock = open_bureau(f"sqlite:///{tmp_path / 'data' / 'casefiles.db'}")
+    case = play(cf, clock, until(SMALL_FINE, "decide"))
     cf.engine.dispose()
 
     first = _run(tmp_path, REPO / "policies", "dispatch")

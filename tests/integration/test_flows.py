@@ -5,19 +5,15 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from casefiles.clock import SimulatedClock
-from casefiles.domain.model import Person
-from casefiles.domain.timefmt import SHANGHAI
 from casefiles.services.app import Casefiles
-from casefiles.settings import Settings
 from flows.dispatch import dispatch_flow
 from flows.sweep import sweep_flow
+from tests.support import SMALL_FINE, open_bureau, play, until
 
 pytestmark = pytest.mark.prefect
 
@@ -30,31 +26,9 @@ def harness() -> Iterator[None]:
 
 
 def _decided_case(url: str) -> tuple[Casefiles, str]:
-    """A small-fine case decided on 2020-06-22 (scenario 02), not yet published or served."""
-    clock = SimulatedClock(datetime(2020, 6, 1, 9, 0, tzinfo=SHANGHAI))
-    cf = Casefiles(Settings(), clock, url)
-    cf.init()
-    for p in (Person("zhou", "周明", ["officer"], "湘0401003"),
-              Person("wu", "吴磊", ["officer"], "湘0401004"), Person("zhao", "赵强", ["head"])):
-        cf.put_person(p)
-    o = cf.act("zhou", "register", None, {
-        "source": "complaint", "sector": "industry_trade",
-        "party": {"kind": "organisation", "name": "湖南省嘉禾机械制造有限公司",
-                  "credit_code": "91430423MA4QTRADXH", "address": "衡山县开云镇工业园区"},
-        "summary": "新入职员工未经安全培训即上岗", "violation_date": "2020-05-20"})
-    case = o.case_id
-    steps = [
-        ("zhao", "file", {"investigators": ["zhou", "wu"], "cause": "未培训"}, None),
-        ("zhou", "propose", {"violations": [{"code": "WSL-97-4", "tier": "一般", "facts": "未培训"}],
-                             "penalties": [{"type": "fine", "amount": 8000}]}, "2020-06-08T09:00"),
-        ("zhou", "notify", {}, None),
-        ("zhao", "decide", {"outcome": "penalty"}, "2020-06-22T09:00"),
-    ]
-    for by, action, payload, at in steps:
-        if at:
-            clock.set(datetime.fromisoformat(at).replace(tzinfo=SHANGHAI))
-        assert cf.act(by, action, case, payload).ok, action
-    return cf, case
+    """A small-fine case decided on 2020-06-09, not yet served or published."""
+    cf, clock = open_bureau(url)
+    return cf, play(cf, clock, until(SMALL_FINE, "decide"))
 
 
 @pytest.fixture
@@ -109,7 +83,7 @@ def test_a_refused_action_queues_no_work_for_the_flows(url: str) -> None:
     cf, case = _decided_case(url)
     with cf.uow() as uow:
         before = len(uow.outbox.pending(100))
-    assert not cf.act("zhou", "decide", case, {"outcome": "penalty"}).ok
+    assert not cf.act("zhang", "decide", case, {"outcome": "penalty"}).ok
     with cf.uow() as uow:
         assert len(uow.outbox.pending(100)) == before
 
