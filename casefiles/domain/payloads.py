@@ -68,10 +68,6 @@ class Payload(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    def person_ids(self) -> list[str]:
-        """Ids of people the payload names (each must be known)."""
-        return []
-
 
 def _not_after_clock(value: date, info: ValidationInfo) -> date:
     today = (info.context or {}).get("today")
@@ -134,8 +130,6 @@ class File(Payload):
     investigators: list[Name]
     cause: Text
 
-    def person_ids(self) -> list[str]:
-        return list(self.investigators)
 
 
 class Reason(Payload):
@@ -150,8 +144,6 @@ class Record(Payload):
     sha256: Sha256 | None = None
     file: Name | None = None
 
-    def person_ids(self) -> list[str]:
-        return list(self.officers)
 
 
 
@@ -228,8 +220,6 @@ class ScheduleHearing(Payload):
 
     _past = field_validator("notified_on")(_not_after_clock)
 
-    def person_ids(self) -> list[str]:
-        return [self.host]
 
 
 class HoldHearing(Payload):
