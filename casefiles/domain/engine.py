@@ -13,8 +13,10 @@ from casefiles.domain.effects import Effects
 from casefiles.domain.errors import Refusal, ordered
 from casefiles.domain.model import Case, Party, Person
 from casefiles.domain.payloads import Payload, Register, parse
+from casefiles.domain.policy import Profile, RuleSet
 from casefiles.domain.registry import ACTIONS
 from casefiles.domain.states import CaseState
+from casefiles.domain.timefmt import parse_date
 
 
 @dataclass
@@ -113,6 +115,28 @@ def judge(case: Case | None, action: str, data: Any, ctx: Context,
             case.warn(w)
         j.state_after = case.state
     return j
+
+
+def rules_for(profile: Profile, case: Case | None, data: Any) -> tuple[RuleSet, list[Refusal]]:
+    """The rule set that judges an action: the case's own; for a registration, the one its
+    violation date falls in, or a refusal naming ``violation_date`` when none does (the profile
+    must first carry the rules of that date, e.g. 应急管理部令第18号 from 2026-02-01)."""
+    if case is not None:
+        return profile.rule_set(case.rule_set_id), []
+    day = None
+    if isinstance(data, dict) and data.get("violation_date") is not None:
+        try:
+            day = parse_date(data["violation_date"])
+        except (ValueError, TypeError):
+            day = None  # the payload's own validation names this field
+    found = profile.rule_set_for(day) if day else None
+    if found is not None or day is None:
+        return found or profile.rule_sets[-1], []
+    return profile.rule_sets[-1], [Refusal(
+        "invalid_input",
+        f"规则配置{profile.profile}中没有适用于{day}违法行为的规则集，请先在policies/中补充",
+        f"no rule set of profile {profile.profile} covers violations on {day}; "
+        "add one to policies/ first", "violation_date")]
 
 
 def new_case(case_id: str, profile: str, p: Register, ctx: Context) -> Case:

@@ -17,14 +17,14 @@ from casefiles.adapters.db import engine_for, is_current, migrate
 from casefiles.adapters.files import FileStore
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
-from casefiles.domain.engine import Judgement, judge, named_people, new_case
+from casefiles.domain.engine import Judgement, judge, named_people, new_case, rules_for
 from casefiles.domain.errors import CaseNotFoundError, InvalidPersonError, Refusal, codes_of
 from casefiles.domain.history import BUREAU_CHAIN, Entry, make_entry
 from casefiles.domain.model import Case, Person, new_id
 from casefiles.domain.payloads import check_person
-from casefiles.domain.policy import Profile, RuleSet, load_calendar, load_profile
+from casefiles.domain.policy import Profile, load_calendar, load_profile
 from casefiles.domain.registry import ACTIONS
-from casefiles.domain.timefmt import local_date, parse_date
+from casefiles.domain.timefmt import local_date
 from casefiles.domain.view import case_view
 from casefiles.domain.workdays import WorkCalendar
 from casefiles.services.uow import UnitOfWork
@@ -164,7 +164,7 @@ class Casefiles:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
         people = uow.people.get_many([by, *named_people(payload)])
         actor = people.get(by) or Person(id=by, name=by, roles=[], active=False)
-        rules, uncovered = self._rules_for(case, payload)
+        rules, uncovered = rules_for(self.profile, case, payload)
         ctx = Context(now=now, actor=actor, people=people, profile=self.profile, rules=rules,
                       periods=Periods(self.calendar),
                       number=lambda kind, year: self._number(uow, kind, year))
@@ -214,26 +214,6 @@ class Casefiles:
                                      "the file's SHA-256 differs from the given sha256",
                                      "sha256")]
         return {**payload, "file": stored, "sha256": sha}, []
-
-    def _rules_for(self, case: Case | None, payload: Any) -> tuple[RuleSet, list[Refusal]]:
-        """The case's rule set; for a registration, the one its violation date falls in (a
-        refusal when none does: the profile must first carry the rules of that date)."""
-        if case is not None:
-            return self.profile.rule_set(case.rule_set_id), []
-        day = None
-        if isinstance(payload, dict) and payload.get("violation_date") is not None:
-            try:
-                day = parse_date(payload["violation_date"])
-            except (ValueError, TypeError):
-                day = None
-        found = self.profile.rule_set_for(day) if day else None
-        if found is not None or day is None:
-            return found or self.profile.rule_sets[-1], []
-        return self.profile.rule_sets[-1], [Refusal(
-            "invalid_input",
-            f"规则配置{self.profile.profile}中没有适用于{day}违法行为的规则集，请先在policies/中补充",
-            f"no rule set of profile {self.profile.profile} covers violations on {day}; "
-            "add one to policies/ first", "violation_date")]
 
     def _number(self, uow: UnitOfWork, kind: str, year: int) -> str:
         word = self.profile.document_kinds.get(kind)
