@@ -370,3 +370,15 @@ class OutboxRow(SQLModel, table=True):
     done_at: datetime | None = _at(nullable=True)
     attempts: int = 0
     last_error: str | None = None
+
+
+class DocumentContentRow(SQLModel, table=True):
+    """What an issued document says, fixed at the action that issued it (the facts its template
+    prints). Inserted once with the document; never updated. Kept out of the case aggregate:
+    only the renderer reads it."""
+
+    __tablename__ = "document_contents"
+    document_id: str = Field(primary_key=True)
+    case_id: str = _case()
+    kind: str
+    facts: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
