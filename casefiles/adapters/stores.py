@@ -138,3 +138,25 @@ class Outbox:
         """Count a failed attempt and keep the error for the supervisor."""
         self.conn.execute(update(OUTBOX).where(OUTBOX.c.id == item_id)
                           .values(attempts=OUTBOX.c.attempts + 1, last_error=error[:2000]))
+
+
+CONTENTS: Table = T.DocumentContentRow.__table__
+_INSERT_CONTENT = insert(CONTENTS)
+
+
+class DocumentContents:
+    """What each issued document says, written once with the action that issued it."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, document_id: str, case_id: str, kind: str, facts: dict[str, Any]) -> None:
+        """Keep the facts of a newly issued document."""
+        self.conn.execute(_INSERT_CONTENT, {"document_id": document_id, "case_id": case_id,
+                                            "kind": kind, "facts": facts})
+
+    def get(self, document_id: str) -> dict[str, Any] | None:
+        """The facts of one document (None for an unknown id)."""
+        row = self.conn.execute(select(CONTENTS.c.facts)
+                                .where(CONTENTS.c.document_id == document_id)).first()
+        return None if row is None else dict(row[0])

@@ -10,7 +10,7 @@ from casefiles.domain import payloads as P
 from casefiles.domain import rules as R
 from casefiles.domain.actions import _not_in_state, _penalties
 from casefiles.domain.context import Context
-from casefiles.domain.documents import DECISION_DOCUMENTS
+from casefiles.domain.documents import DECISION_DOCUMENTS, DOSSIER
 from casefiles.domain.effects import Effects, fine_balance, fine_schedule, issue
 from casefiles.domain.errors import Refusal
 from casefiles.domain.model import (
@@ -231,6 +231,7 @@ def apply_close(case: Case, p: P.Close, ctx: Context, fx: Effects) -> None:
 
 def apply_archive(case: Case, p: P.Empty, ctx: Context, fx: Effects) -> None:
     case.archived_at = ctx.now
+    issue(case, DOSSIER, ctx, fx, number=case.number)
 
 
 def check_revoke(case: Case, p: P.Reason, ctx: Context) -> list[Refusal]:

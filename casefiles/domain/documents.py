@@ -17,3 +17,25 @@ RECORD_DOCUMENTS = {"inquiry": "询问笔录", "inspection": "现场检查记录
 
 DECISION_DOCUMENTS = {"penalty": "行政处罚决定书", "no_penalty": "不予行政处罚决定书",
                       "transfer": "涉嫌犯罪案件移送书"}
+
+# the case file (案卷) built at archiving; it carries the case's own number
+DOSSIER = "案卷"
+
+# a re-issued document of these kinds supersedes the one before it (a new proposal's report and
+# notice, a decision made again after revocation); both stay in the case file
+SUPERSEDING_KINDS = frozenset({"案件调查报告", "行政处罚告知书", "听证告知书", "行政处罚决定书",
+                               "不予行政处罚决定书", "涉嫌犯罪案件移送书", "结案审批表", DOSSIER})
+
+# the order of the case file: decision first, then filing, evidence, notice and hearing, review
+# and discussion, service, execution, closing (documents of one group in the order issued)
+ARCHIVE_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("行政处罚决定书", "不予行政处罚决定书", "涉嫌犯罪案件移送书"),
+    ("立案审批表",),
+    ("询问笔录", "现场检查记录", "先行登记保存证据通知书", "案件调查报告"),
+    ("行政处罚告知书", "听证告知书", "听证会通知书", "听证笔录"),
+    ("法制审核意见书", "集体讨论记录"),
+    ("文书送达回执",),
+    ("罚款催告书", "强制执行申请书"),
+    ("结案审批表",),
+)
+ARCHIVE_RANK = {kind: rank for rank, group in enumerate(ARCHIVE_GROUPS) for kind in group}

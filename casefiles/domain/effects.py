@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from casefiles.domain.context import Context
+from casefiles.domain.documents import SUPERSEDING_KINDS
 from casefiles.domain.model import Case, Document
 from casefiles.domain.money import Balance, Dues, balance
 from casefiles.domain.policy import RuleSet
@@ -29,9 +30,11 @@ class Effects:
 def issue(case: Case, kind: str, ctx: Context, effects: Effects,
           number: str | None = None) -> Document:
     """Number a document of ``kind`` (unless it carries the case's own number), record it on
-    the case, and ask the flows to render it."""
+    the case, and ask the flows to render it. A kind issued again supersedes its last one."""
+    previous = next((d for d in reversed(case.documents) if d.kind == kind), None) \
+        if kind in SUPERSEDING_KINDS else None
     doc = Document(kind=kind, number=number or ctx.number(kind, ctx.today.year),
-                   issued_at=ctx.now)
+                   issued_at=ctx.now, supersedes=previous.id if previous else None)
     case.documents.append(doc)
     effects.events.append(("document_issued", {"document_id": doc.id, "kind": kind}))
     return doc

@@ -9,6 +9,7 @@ from typing import Any
 
 from casefiles.domain import machine
 from casefiles.domain.context import Context
+from casefiles.domain.docfacts import document_facts
 from casefiles.domain.effects import Effects
 from casefiles.domain.errors import Refusal, ordered
 from casefiles.domain.model import Case, Party, Person
@@ -108,6 +109,7 @@ def judge(case: Case | None, action: str, data: Any, ctx: Context,
     if case is not None and payload is not None and target is not None:
         ACTIONS[action].apply(case, payload, ctx, j.effects)
         case.state = target
+        _take_facts(case, ctx, j.effects)
     if ctx.periods.unconfirmed:
         j.effects.warn("calendar_unconfirmed")
     if case is not None:
@@ -115,6 +117,15 @@ def judge(case: Case | None, action: str, data: Any, ctx: Context,
             case.warn(w)
         j.state_after = case.state
     return j
+
+
+def _take_facts(case: Case, ctx: Context, effects: Effects) -> None:
+    """Fix what each document issued by the action says, now that the action is applied."""
+    issued = {data["document_id"]: data for kind, data in effects.events
+              if kind == "document_issued"}
+    for doc in case.documents:
+        if doc.id in issued:
+            issued[doc.id]["facts"] = document_facts(case, doc, ctx)
 
 
 def rules_for(profile: Profile, case: Case | None, data: Any) -> tuple[RuleSet, list[Refusal]]:

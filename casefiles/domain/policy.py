@@ -60,6 +60,7 @@ class Provision(_Frozen):
                              "closure"], ...]
     range: YuanRange
     source: str = Field(min_length=1)
+    breached: str = Field(min_length=1)
     tiers: dict[str, YuanRange] | None = None
     tiers_source: str | None = None
 
@@ -167,14 +168,27 @@ class Agency(_Frozen):
     number_prefix: str
     reconsideration_bodies: tuple[str, ...]
     court: str
+    public_security: str = Field(min_length=1)
+    address: str = Field(min_length=1)
+    payment_place: str = Field(min_length=1)
+    complaint_phone: str = Field(min_length=1)
     source: str
 
 
+class Archive(_Frozen):
+    """How long the case file (案卷) is kept: major decisions longer than the rest."""
+
+    retention_major: str = Field(min_length=1)
+    retention_ordinary: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
 class Profile(_Frozen):
-    """A bureau's whole policy: its agency, document kinds and dated rule sets."""
+    """A bureau's whole policy: its agency, document kinds, archive and dated rule sets."""
 
     profile: str
     agency: Agency
+    archive: Archive
     document_kinds: dict[str, str]
     rule_sets: tuple[RuleSet, ...]
 

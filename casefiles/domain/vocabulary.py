@@ -62,3 +62,35 @@ WARNINGS: dict[str, str] = {
     "payment_late": "逾期缴款，加处罚款",
     "calendar_unconfirmed": "期限所涉年份节假日尚未公布",
 }
+
+PENALTIES: dict[str, str] = {
+    "warning": "警告", "fine": "罚款", "confiscation": "没收违法所得",
+    "suspension": "责令停产停业", "revocation": "暂扣或者吊销有关许可证照", "closure": "关闭",
+}
+
+OUTCOMES: dict[str, str] = {"penalty": "给予行政处罚", "no_penalty": "不予行政处罚",
+                            "transfer": "移送司法机关"}
+
+EVIDENCE_KINDS: dict[str, str] = {
+    "inquiry": "询问笔录", "inspection": "现场检查记录", "survey": "勘验笔录",
+    "audio_video": "视听资料", "document": "书证", "physical": "物证", "sample": "抽样取证",
+    "expert_opinion": "鉴定意见",
+}
+
+SERVICE_METHODS: dict[str, str] = {
+    "in_person": "直接送达", "left_at_premises": "留置送达", "post": "邮寄送达",
+    "electronic": "电子送达", "public_notice": "公告送达",
+}
+
+# the nine items of the legal review (法制审核) checklist, in the order a reviewer reads them
+CHECKLIST_ITEMS: dict[str, str] = {
+    "body_lawful": "执法主体合法",
+    "officers_qualified": "执法人员具备执法资格",
+    "procedure_lawful": "执法程序合法",
+    "facts_and_evidence": "案件事实清楚，证据确凿充分",
+    "law_and_discretion": "适用法律依据准确，裁量基准运用适当",
+    "within_powers": "未超越法定权限",
+    "documents_complete": "执法文书完备、规范",
+    "rights_protected": "当事人陈述、申辩、听证等权利已保障",
+    "no_transfer_needed": "不涉嫌犯罪，无需移送司法机关",
+}

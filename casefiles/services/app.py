@@ -162,7 +162,7 @@ class Casefiles:
                 case = uow.cases.get(case_id, lock=True) if case_id else None
             if case is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
-        people = uow.people.get_many([by, *named_people(payload)])
+        people = uow.people.get_many([by, *named_people(payload), *_case_people(case)])
         actor = people.get(by) or Person(id=by, name=by, roles=[], active=False)
         rules, uncovered = rules_for(self.profile, case, payload)
         ctx = Context(now=now, actor=actor, people=people, profile=self.profile, rules=rules,
@@ -191,6 +191,8 @@ class Casefiles:
         if not uow.cases.save(case, bump=j.accepted and action != "register"):
             raise _StaleError
         for kind, data in j.effects.events:
+            if kind == "document_issued":
+                uow.contents.add(data["document_id"], case.id, data["kind"], data.pop("facts"))
             uow.outbox.add(case.id, kind, data, now)
         return Outcome(action=action, result="ok" if j.accepted else "refused", case_id=case.id,
                        codes=codes_of(j.refusals), message=_message(j.refusals),
@@ -265,6 +267,15 @@ class Casefiles:
             if case_id is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
             return uow.history.chain(case_id)
+
+
+def _case_people(case: Case | None) -> list[str]:
+    """Who the case's documents name besides the actor: registrant, investigators, host."""
+    if case is None:
+        return []
+    hearing = case.hearing
+    return [case.registered_by, *case.investigators, *([hearing.host] if hearing and
+                                                       hearing.host else [])]
 
 
 def _message(refusals: list[Refusal]) -> str:

@@ -7,7 +7,13 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from casefiles.adapters.repository import CaseRepository
-from casefiles.adapters.stores import Counters, HistoryStore, Outbox, PeopleStore
+from casefiles.adapters.stores import (
+    Counters,
+    DocumentContents,
+    HistoryStore,
+    Outbox,
+    PeopleStore,
+)
 
 
 class UnitOfWork:
@@ -19,6 +25,7 @@ class UnitOfWork:
     counters: Counters
     history: HistoryStore
     outbox: Outbox
+    contents: DocumentContents
 
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self.engine = engine
@@ -36,6 +43,7 @@ class UnitOfWork:
         self.counters = Counters(conn)
         self.history = HistoryStore(conn)
         self.outbox = Outbox(conn)
+        self.contents = DocumentContents(conn)
         return self
 
     def commit(self) -> None:

@@ -24,3 +24,27 @@ def test_every_deadline_the_sweep_can_miss_has_a_chinese_name() -> None:
     from casefiles.domain.vocabulary import DEADLINES
 
     assert set(LATE_WARNINGS) == set(DEADLINES)
+
+
+def test_the_documents_name_every_penalty_outcome_evidence_kind_method_and_checklist_item(
+) -> None:
+    """What a document prints in Chinese covers every value the payloads accept."""
+    from typing import get_args
+
+    from casefiles.domain import payloads as P
+    from casefiles.domain.vocabulary import (
+        CHECKLIST_ITEMS,
+        EVIDENCE_KINDS,
+        OUTCOMES,
+        PENALTIES,
+        SERVICE_METHODS,
+    )
+
+    def accepted(model: type, name: str) -> set[str]:
+        return set(get_args(model.model_fields[name].annotation))
+
+    assert list(CHECKLIST_ITEMS) == list(P.CHECKLIST)
+    assert set(PENALTIES) == accepted(P.PenaltyIn, "type")
+    assert set(OUTCOMES) == accepted(P.Decide, "outcome")
+    assert set(EVIDENCE_KINDS) == accepted(P.Record, "kind")
+    assert set(SERVICE_METHODS) == accepted(P.Serve, "method")

@@ -1,0 +1,293 @@
+"""What each enforcement document says (its facts), fixed at the action that issues it.
+
+The flows render a document later, perhaps after the case has moved on; the facts taken here are
+what the document prints, so an issued document never changes. Every value is display text (or
+a list or mapping of it) in the words of the standard forms: dates as 2020年5月6日, amounts in
+figures and in capitals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from casefiles.domain.context import Context
+from casefiles.domain.documents import DOSSIER
+from casefiles.domain.effects import fine_balance
+from casefiles.domain.model import Case, Document, Penalty, Proposal
+from casefiles.domain.money import capitals, to_yuan
+from casefiles.domain.timefmt import aware, local_date
+from casefiles.domain.vocabulary import (
+    CHECKLIST_ITEMS,
+    EVIDENCE_KINDS,
+    OUTCOMES,
+    PENALTIES,
+    SECTORS,
+    SERVICE_METHODS,
+    SOURCES,
+)
+
+Facts = dict[str, Any]
+
+
+def cn_date(day: date | None) -> str:
+    """2020年5月6日 (empty for no date)."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def cn_time(moment: datetime | None) -> str:
+    """2020年5月25日9时00分, in Asia/Shanghai."""
+    if moment is None:
+        return ""
+    t = aware(moment)
+    return f"{cn_date(t.date())}{t.hour}时{t.minute:02d}分"
+
+
+def amount(fen: int) -> dict[str, str]:
+    """An amount as a document writes it: 60,000.00 and 陆万元整."""
+    return {"figures": f"{to_yuan(fen):,}", "capitals": capitals(fen)}
+
+
+def _person(ctx: Context, person_id: str | None) -> dict[str, str]:
+    p = ctx.people.get(person_id or "")
+    if p is None:
+        return {"name": person_id or "", "certificate": ""}
+    return {"name": p.name, "certificate": p.certificate or ""}
+
+
+def _penalties(penalties: list[Penalty]) -> list[dict[str, Any]]:
+    out = []
+    for p in penalties:
+        item: dict[str, Any] = {"type": PENALTIES.get(p.type, p.type), "code": p.type}
+        if p.amount is not None:
+            item["amount"] = amount(p.amount)
+        if p.on:
+            item["on"] = p.on
+        out.append(item)
+    return out
+
+
+def _violations(case: Case, ctx: Context, proposal: Proposal | None) -> list[dict[str, str]]:
+    out = []
+    for v in proposal.violations if proposal else []:
+        provision = ctx.rules.provision(v["code"])
+        out.append({
+            "code": v["code"], "facts": v.get("facts") or "", "tier": v.get("tier") or "",
+            "title": provision.title if provision else v["code"],
+            "breached": provision.breached if provision else "",
+            "applied": provision.source if provision else "",
+        })
+    return out
+
+
+def _evidence(case: Case) -> list[dict[str, str]]:
+    return [{"kind": EVIDENCE_KINDS.get(e.kind, e.kind), "title": e.title,
+             "recorded_on": cn_date(local_date(e.recorded_at)), "sha256": e.sha256 or ""}
+            for e in case.evidence]
+
+
+def _proposal(case: Case, ctx: Context) -> dict[str, Any]:
+    p = case.proposal
+    return {
+        "violations": _violations(case, ctx, p),
+        "outcome": OUTCOMES.get(p.outcome, p.outcome) if p else "",
+        "penalties": _penalties(p.penalties) if p else [],
+        "proposed_on": cn_date(local_date(p.proposed_at)) if p else "",
+        "hearing_eligible": bool(p and p.hearing_eligible),
+        "legal_review_required": bool(p and p.legal_review_required),
+        "collective_discussion_required": bool(p and p.collective_discussion_required),
+    }
+
+
+def common(case: Case, doc: Document, ctx: Context) -> Facts:
+    """What every document carries: agency, title, number, date, case, party, officers."""
+    party = case.party
+    return {
+        "agency": ctx.profile.agency.name,
+        "agency_address": ctx.profile.agency.address,
+        "kind": doc.kind,
+        "number": doc.number,
+        "issued_on": cn_date(ctx.today),
+        "case": {
+            "number": case.number or "", "cause": case.cause or case.summary,
+            "summary": case.summary, "sector": SECTORS.get(case.sector, case.sector),
+            "source": SOURCES.get(case.source, case.source),
+            "registered_on": cn_date(local_date(case.registered_at)),
+            "violation_date": cn_date(case.violation_date),
+            "filed_on": cn_date(local_date(case.filed_at)) if case.filed_at else "",
+        },
+        "party": {
+            "kind": party.kind, "name": party.name, "address": party.address,
+            "credit_code": party.credit_code or "", "id_number": party.id_number or "",
+            "legal_rep": party.legal_rep or "", "phone": party.phone or "",
+        },
+        "officers": [_person(ctx, pid) for pid in case.investigators],
+        "actor": _person(ctx, ctx.actor.id),
+    }
+
+
+# --- the body of each kind -----------------------------------------------------------------
+
+
+def _filing(case: Case, ctx: Context) -> Facts:
+    decision_due = case.deadline("decision")
+    return {"registered_by": _person(ctx, case.registered_by),
+            "decision_due": cn_date(decision_due.due if decision_due else None),
+            "limitation": "未超过追责时效"}
+
+
+def _record(case: Case, ctx: Context) -> Facts:
+    e = case.evidence[-1]
+    return {"title": e.title, "evidence_kind": EVIDENCE_KINDS.get(e.kind, e.kind),
+            "recorded_at": cn_time(e.recorded_at), "recorded_by": _person(ctx, e.recorded_by),
+            "present": [_person(ctx, pid) for pid in e.officers], "sha256": e.sha256 or ""}
+
+
+def _report(case: Case, ctx: Context) -> Facts:
+    return {"proposal": _proposal(case, ctx), "evidence": _evidence(case)}
+
+
+def _notice(case: Case, ctx: Context) -> Facts:
+    n = case.notice
+    assert n is not None, "a notice document follows the notice"
+    return {"proposal": _proposal(case, ctx), "defence_due": cn_date(n.defence_due),
+            "hearing_request_due": cn_date(n.hearing_request_due),
+            "hearing_days": ctx.rules.hearing_request_working_days.value,
+            "phone": ctx.profile.agency.complaint_phone}
+
+
+def _hearing_notice(case: Case, ctx: Context) -> Facts:
+    h = case.hearing
+    assert h is not None
+    return {"proposal": _proposal(case, ctx), "at": cn_time(h.scheduled_at), "place": h.place,
+            "host": _person(ctx, h.host), "requested_on": cn_date(h.requested_on)}
+
+
+def _hearing_record(case: Case, ctx: Context) -> Facts:
+    h = case.hearing
+    assert h is not None
+    return {"proposal": _proposal(case, ctx), "at": cn_time(h.held_at), "place": h.place or "",
+            "scheduled_at": cn_time(h.scheduled_at), "host": _person(ctx, h.host),
+            "summary": h.summary or "", "record_sha256": h.record_sha256 or ""}
+
+
+def _review(case: Case, ctx: Context) -> Facts:
+    r = case.reviews[-1]
+    return {"proposal": _proposal(case, ctx), "evidence": _evidence(case),
+            "reviewer": _person(ctx, r.reviewer),
+            "verdict": "同意" if r.verdict == "pass" else "退回补正",
+            "passed": r.verdict == "pass",
+            "checklist": [{"item": label, "yes": bool(r.checklist.get(key))}
+                          for key, label in CHECKLIST_ITEMS.items()],
+            "opinion": r.opinion, "at": cn_time(r.at)}
+
+
+def _discussion(case: Case, ctx: Context) -> Facts:
+    d = case.discussions[-1]
+    passed = [r for r in case.reviews if r.proposal_no == case.proposal_no]
+    return {"proposal": _proposal(case, ctx), "at": cn_time(d.at), "chair": _person(ctx, d.by),
+            "attendees": list(d.attendees), "conclusion": d.conclusion,
+            "review_opinion": passed[-1].opinion if passed else ""}
+
+
+def _decision(case: Case, ctx: Context) -> Facts:
+    d = case.decision
+    assert d is not None
+    notice, hearing = case.notice, case.hearing
+    defences = [x for x in case.defences if x.proposal_no == case.proposal_no]
+    agency, rules = ctx.profile.agency, ctx.rules
+    return {
+        "proposal": _proposal(case, ctx), "evidence": _evidence(case),
+        "penalties": _penalties(d.penalties), "fine": amount(d.fine) if d.fine else None,
+        "notified_on": cn_date(local_date(notice.notified_at)) if notice else "",
+        "defences": [x.statement for x in defences if x.statement],
+        "waived": any(x.waived for x in defences),
+        "hearing_held_on": cn_date(local_date(hearing.held_at))
+        if hearing and hearing.held_at and hearing.status == "held" else "",
+        "hearing_summary": hearing.summary or "" if hearing else "",
+        "payment_days": rules.payment_days.value, "payment_place": agency.payment_place,
+        "surcharge_percent": f"{rules.surcharge.daily_rate * 100:g}",
+        "reconsideration_days": rules.reconsideration_days.value,
+        "reconsideration_bodies": list(agency.reconsideration_bodies),
+        "lawsuit_months": rules.lawsuit_months.value, "court": agency.court,
+        "public_security": agency.public_security, "outcome": d.outcome,
+    }
+
+
+def _service(case: Case, ctx: Context) -> Facts:
+    d = case.decision
+    assert d is not None and d.served_at is not None
+    served = next((doc for doc in reversed(case.documents) if doc.number == d.number), None)
+    return {"document": {"kind": served.kind if served else "", "number": d.number},
+            "recipient": d.recipient, "method": SERVICE_METHODS.get(d.service_method or "", ""),
+            "served_at": cn_time(d.served_at), "place": case.party.address,
+            "server": _person(ctx, ctx.actor.id)}
+
+
+def _owed(case: Case, ctx: Context) -> Facts:
+    d = case.decision
+    assert d is not None
+    bal = fine_balance(case, ctx.rules, ctx.today)
+    due = case.deadline("payment")
+    return {"decision_number": d.number,
+            "served_on": cn_date(local_date(d.served_at)) if d.served_at else "",
+            "fine": amount(bal.fine), "paid": amount(bal.paid),
+            "surcharge": amount(bal.surcharge), "outstanding": amount(bal.outstanding),
+            "payment_due": cn_date(due.due if due else None),
+            "reminder_days": ctx.rules.reminder_working_days.value,
+            "payment_place": ctx.profile.agency.payment_place,
+            "surcharge_percent": f"{ctx.rules.surcharge.daily_rate * 100:g}"}
+
+
+def _enforcement(case: Case, ctx: Context) -> Facts:
+    facts = _owed(case, ctx)
+    facts["court"] = case.enforcements[-1].court
+    facts["reminded_on"] = cn_date(local_date(case.reminders[-1].issued_at)) \
+        if case.reminders else ""
+    return facts
+
+
+def _closing(case: Case, ctx: Context) -> Facts:
+    d = case.decision
+    bal = fine_balance(case, ctx.rules, ctx.today)
+    return {"outcome": OUTCOMES.get(d.outcome, d.outcome) if d else "",
+            "decision_number": d.number if d else "",
+            "penalties": _penalties(d.penalties) if d else [],
+            "revoked": bool(d and d.revoked_at),
+            "fine": amount(bal.fine), "paid": amount(bal.paid),
+            "surcharge": amount(bal.surcharge),
+            "enforcement": case.enforcements[-1].court if case.enforcements else "",
+            "summary": case.close_summary or ""}
+
+
+def _dossier(case: Case, ctx: Context) -> Facts:
+    d = case.decision
+    major = any(p.legal_review_required for p in case.proposals)
+    archive = ctx.profile.archive
+    outcome = (OUTCOMES.get(d.outcome, d.outcome) if d else
+               f"终止调查（{case.end_reason}）" if case.end_reason else "")
+    if d is not None and d.outcome == "penalty":
+        outcome = "、".join(
+            f"{p['type']}{p['amount']['figures']}元" if "amount" in p else p["type"]
+            for p in _penalties(d.penalties))
+    return {"title": f"{case.party.name}{case.cause or case.summary}案",
+            "outcome": outcome, "decision_number": d.number if d else "",
+            "closed_on": cn_date(local_date(case.closed_at)) if case.closed_at else "",
+            "archived_on": cn_date(ctx.today),
+            "retention": archive.retention_major if major else archive.retention_ordinary,
+            "filed_by": _person(ctx, ctx.actor.id)}
+
+
+BODIES: dict[str, Callable[[Case, Context], Facts]] = {
+    "立案审批表": _filing, "询问笔录": _record, "现场检查记录": _record, "案件调查报告": _report,
+    "行政处罚告知书": _notice, "听证告知书": _notice, "听证会通知书": _hearing_notice,
+    "听证笔录": _hearing_record, "法制审核意见书": _review, "集体讨论记录": _discussion,
+    "行政处罚决定书": _decision, "不予行政处罚决定书": _decision, "涉嫌犯罪案件移送书": _decision,
+    "文书送达回执": _service, "罚款催告书": _owed, "强制执行申请书": _enforcement,
+    "结案审批表": _closing, DOSSIER: _dossier,
+}
+
+
+def document_facts(case: Case, doc: Document, ctx: Context) -> Facts:
+    """Everything ``doc`` prints, taken from the case just after the action that issued it."""
+    return {**common(case, doc, ctx), "body": BODIES[doc.kind](case, ctx)}
