@@ -168,9 +168,23 @@ def case_show(case: str, as_json: Annotated[bool, typer.Option("--json")] = Fals
     for kind, d in view["deadlines"].items():
         out.print(f"  {kind}: {d['due']} {d['status']}")
     for d in view["documents"]:
-        out.print(f"  📄 {d['kind']} {escape(d['number'])}")
+        stored = f"sha256 {d['sha256'][:12]}…" if d["sha256"] else "待生成 / not rendered yet"
+        out.print(f"  📄 {d['kind']} {escape(d['number'])}  {stored}")
     if view["warnings"]:
         out.print(f"[yellow]warnings: {', '.join(view['warnings'])}[/yellow]")
+
+
+@case_app.command("dossier")
+def case_dossier(case: str) -> None:
+    """案卷PDF的路径（尚未生成时现在生成）/ the path of the case file, built now if needed."""
+    from casefiles.services.documents import dossier_path
+
+    try:
+        path = dossier_path(_ready(), case)
+    except CasefilesError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    out.print(str(path), soft_wrap=True)
 
 
 @case_app.command("history")
@@ -306,6 +320,29 @@ def dispatch(
     report = _background_work("dispatch", prefect)
     out.print(f"后续工作 / dispatch: {report['done']} done, {report['skipped']} no longer needed, "
               f"{report['failed']} failed")
+
+
+@app.command()
+def documents(
+    prefect: Annotated[bool, typer.Option(help="run as a Prefect flow run")] = False,
+) -> None:
+    """生成已签发文书的PDF（供系统定时器调用）/ render the issued documents not stored yet."""
+    if prefect:
+        import asyncio
+
+        from flows.documents import documents_flow
+
+        report = dict(asyncio.run(documents_flow(database_url=_app().url)))
+    else:
+        from dataclasses import asdict
+
+        from casefiles.services.documents import render_pending
+
+        report = asdict(render_pending(_ready(), batch=10_000))
+    out.print(f"文书 / documents: {report['rendered']} rendered, {report['skipped']} already "
+              f"stored, {report['failed']} failed")
+    if report["failed"]:
+        raise typer.Exit(1)
 
 
 @app.command("serve-flows")

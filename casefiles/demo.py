@@ -21,6 +21,7 @@ from rich.table import Table
 
 from casefiles.clock import SimulatedClock
 from casefiles.domain.effects import fine_balance
+from casefiles.domain.documents import DOSSIER
 from casefiles.domain.errors import ScenarioError
 from casefiles.domain.model import Case
 from casefiles.domain.money import to_yuan
@@ -32,6 +33,7 @@ from casefiles.replay import load, run
 from casefiles.scenario import Scenario
 from casefiles.services.app import SYSTEM_PERSON, Casefiles
 from casefiles.services.audit import AuditReport, verify_all
+from casefiles.services.documents import render_pending
 from casefiles.services.work import dispatch, sweep
 from casefiles.settings import Settings
 
@@ -49,16 +51,18 @@ class CaseRun:
     failures: list[str] = field(default_factory=list)
 
 
-def _database(settings: Settings) -> Path:
-    """A fresh ``demo.db`` under ``$CASEFILES_DATA_DIR/demo``, else in a temporary folder."""
+def _data_dir(settings: Settings) -> Path:
+    """``$CASEFILES_DATA_DIR/demo`` with a fresh database, else a temporary folder. The demo's
+    documents and evidence live there too, so `CASEFILES_DATA_DIR=data/demo casefiles ...`
+    looks at the demo as a bureau would look at its own data."""
     folder = settings.data_dir / "demo"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm", "-journal"):
-            (folder / f"demo.db{suffix}").unlink(missing_ok=True)
+            (folder / f"casefiles.db{suffix}").unlink(missing_ok=True)
     except OSError:
         folder = Path(tempfile.mkdtemp(prefix="casefiles-demo-"))
-    return (folder / "demo.db").resolve()
+    return folder.resolve()
 
 
 def _latest(scenario: Scenario) -> datetime:
@@ -170,9 +174,21 @@ def gather(cf: Casefiles) -> Figures:
                 f.warnings[w].append(case.party.name)
             for e in uow.history.chain(case_id):
                 if e.actor == SYSTEM_PERSON.id and e.at == now:
-                    f.by_system.append(_system_note(case.party.name, e.action, e.payload))
+                    if e.action != "store_document":
+                        f.by_system.append(_system_note(case.party.name, e.action, e.payload))
             _money(f, case, cf.profile.rule_set(case.rule_set_id), today)
     return f
+
+
+def _print_dossiers(console: Console, cf: Casefiles, folder: Path) -> None:
+    """The case file of every archived case, with its pages."""
+    with cf.uow() as uow:
+        cases = [c for c in (uow.cases.get(i) for i in uow.cases.ids()) if c is not None]
+    for case in cases:
+        dossier = next((d for d in case.documents if d.kind == DOSSIER and d.path), None)
+        if dossier is not None:
+            console.print(f"  · 案卷 {escape(case.number or '')} {escape(case.party.name)}："
+                          f"{folder / dossier.path}", soft_wrap=True)
 
 
 def _system_note(name: str, action: str, payload: object) -> str:
@@ -281,8 +297,10 @@ def run_demo(console: Console) -> int:
     """Play every sample case, run the flows' work and the audit, print the summary.
     0 when every step met its expectation, the flows did their work and the history verifies."""
     started = wallclock.perf_counter()
-    settings = Settings()
-    path = _database(settings)
+    base = Settings()
+    folder = _data_dir(base)
+    settings = base.model_copy(update={"data_dir": folder, "fonts_dir": base.font_cache})
+    path = folder / "casefiles.db"
     url = f"sqlite:///{path}"
     files = sorted(DEMO_CASES.glob("*.yaml"))
     console.rule("[bold]衡山县应急管理局 行政执法办案系统 演示[/bold]")
@@ -311,15 +329,21 @@ def run_demo(console: Console) -> int:
     console.print(f"[bold]系统定时流程[/bold]（模拟时间{_cn(sweep_at)}{sweep_at:%H:%M}）："
                   f"发件箱派发完成{sent.done}项、无需办理{sent.skipped}项、失败{sent.failed}项；期限巡查检查"
                   f"{swept.checked}件，新发现逾期{swept.missed}项")
+    rendering = wallclock.perf_counter()
+    rendered = render_pending(cf, batch=10_000)
+    rendering = wallclock.perf_counter() - rendering
+    console.print(f"[bold]文书生成[/bold]：{rendered.rendered}份文书（含案卷）生成PDF并登记SHA-256，"
+                  f"用时{rendering:.1f}秒，失败{rendered.failed}份")
     figures = gather(cf)
     for note in figures.by_system:
         console.print(f"  · {escape(note)}")
+    _print_dossiers(console, cf, folder)
     with cf.uow() as uow:
         report = verify_all(uow)
     cf.engine.dispose()
     _summary(console, figures, report, _cn(sweep_at))
-    ok = all_met and report.ok and sent.failed == 0
+    ok = all_met and report.ok and sent.failed == 0 and rendered.failed == 0
     verdict = "[green]全部步骤符合预期[/green]" if all_met else "[red]有步骤不符合预期[/red]"
     console.print(f"{verdict}；用时{wallclock.perf_counter() - started:.1f}秒。")
-    console.print(f"查看演示案件：CASEFILES_DATABASE_URL=sqlite:///{path} casefiles case list")
+    console.print(f"查看演示案件：CASEFILES_DATA_DIR={folder} casefiles case list", soft_wrap=True)
     return 0 if ok else 1

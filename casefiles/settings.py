@@ -19,6 +19,16 @@ class Settings(BaseSettings):
     database_url: str | None = None
     policies_dir: Path = PROJECT_ROOT / "policies"
     profile: str = "hengshan"
+    # documents: the Jinja2 templates, and where the cut fonts are kept (DATA_DIR/fonts if unset)
+    templates_dir: Path = PROJECT_ROOT / "templates"
+    fonts_dir: Path | None = None
+    # the web application (casefiles serve): the key that signs session cookies and API tokens
+    # (generated once and kept in DATA_DIR/web_secret_key when not given), and page limits
+    secret_key: str | None = None
+    secure_cookies: bool = False
+    upload_max_bytes: int = 100 * 1024 * 1024
+    due_soon_days: int = 7
+    complaints_per_hour: int = 5
 
     @property
     def url(self) -> str:
@@ -26,3 +36,8 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'casefiles.db').resolve()}"
+
+    @property
+    def font_cache(self) -> Path:
+        """Where the documents' cut fonts are kept."""
+        return self.fonts_dir or self.data_dir / "fonts"

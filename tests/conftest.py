@@ -20,6 +20,8 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="casefiles-prefect
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+# The documents' fonts are cut once (0.2 s) and shared by every test of the run.
+os.environ.setdefault("CASEFILES_FONTS_DIR", tempfile.mkdtemp(prefix="casefiles-fonts-"))
 
 POSTGRES_ENV = "CASEFILES_TEST_POSTGRES_URL"
 POSTGRES_SKIP = f"{POSTGRES_ENV} not set: PostgreSQL tests skipped"

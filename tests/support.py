@@ -109,10 +109,13 @@ MAJOR_FINE: list[tuple[str, str, str, dict[str, Any] | None]] = [
 ]
 
 
-def open_bureau(url: str, start: datetime = START) -> tuple[Casefiles, SimulatedClock]:
-    """An initialised application on ``url`` with :data:`PEOPLE`, its clock at ``start``."""
+def open_bureau(url: str, start: datetime = START,
+                data_dir: Path | None = None) -> tuple[Casefiles, SimulatedClock]:
+    """An initialised application on ``url`` with :data:`PEOPLE`, its clock at ``start``
+    (files, documents included, under ``data_dir`` when given)."""
     clock = SimulatedClock(start)
-    cf = Casefiles(Settings(), clock, url)
+    settings = Settings() if data_dir is None else Settings(data_dir=data_dir)
+    cf = Casefiles(settings, clock, url)
     cf.init()
     for person in PEOPLE:
         cf.put_person(person)

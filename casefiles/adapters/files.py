@@ -4,8 +4,11 @@ the user gave."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
+
+from casefiles.domain.errors import CasefilesError
 
 MAX_BYTES = 2 * 1024**3
 
@@ -35,3 +38,29 @@ class FileStore:
             shutil.copyfile(source, tmp)
             tmp.replace(target)
         return sha, str(relative)
+
+    def put_bytes(self, data: bytes, folder: str, suffix: str = "") -> tuple[str, str]:
+        """Keep ``data`` under ``folder`` by its SHA-256 (written once; an existing file with
+        that name already holds these bytes); return the hash and the relative path."""
+        sha = hashlib.sha256(data).hexdigest()
+        relative = Path(folder) / sha[:2] / f"{sha}{suffix}"
+        target = self.root / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.part")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        return sha, str(relative)
+
+    def read_verified(self, relative: str, sha256: str) -> bytes:
+        """The bytes of a stored file, refusing a file whose content no longer has its hash."""
+        data = (self.root / relative).read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise StoredFileChangedError(
+                f"文件{relative}已被改动，与登记的SHA-256不符 / "
+                f"{relative} was changed: its SHA-256 differs from the one recorded")
+        return data
+
+
+class StoredFileChangedError(CasefilesError):
+    """A stored file no longer has the SHA-256 the history recorded for it."""

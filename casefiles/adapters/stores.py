@@ -119,11 +119,14 @@ class Outbox:
         self.conn.execute(_INSERT_OUTBOX, {"case_id": case_id, "kind": kind,
                                            "payload": payload, "created_at": at})
 
-    def pending(self, limit: int, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
-        """The oldest items not done yet (of ``kinds`` only, when given)."""
+    def pending(self, limit: int, kinds: Iterable[str] | None = None,
+                case_id: str | None = None) -> list[dict[str, Any]]:
+        """The oldest items not done yet (of ``kinds`` and of one case only, when given)."""
         query = select(OUTBOX).where(OUTBOX.c.done_at.is_(None))
         if kinds is not None:
             query = query.where(OUTBOX.c.kind.in_(list(kinds)))
+        if case_id is not None:
+            query = query.where(OUTBOX.c.case_id == case_id)
         rows = self.conn.execute(query.order_by(OUTBOX.c.id).limit(limit)).mappings()
         return [dict(r) for r in rows]
 

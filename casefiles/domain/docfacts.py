@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from casefiles.domain.context import Context
@@ -48,6 +49,11 @@ def amount(fen: int) -> dict[str, str]:
     return {"figures": f"{to_yuan(fen):,}", "capitals": capitals(fen)}
 
 
+def _percent(rate: Decimal) -> str:
+    """0.03 → 3 (the number of 百分之三)."""
+    return format((rate * 100).normalize(), "f")
+
+
 def _person(ctx: Context, person_id: str | None) -> dict[str, str]:
     p = ctx.people.get(person_id or "")
     if p is None:
@@ -58,12 +64,9 @@ def _person(ctx: Context, person_id: str | None) -> dict[str, str]:
 def _penalties(penalties: list[Penalty]) -> list[dict[str, Any]]:
     out = []
     for p in penalties:
-        item: dict[str, Any] = {"type": PENALTIES.get(p.type, p.type), "code": p.type}
-        if p.amount is not None:
-            item["amount"] = amount(p.amount)
-        if p.on:
-            item["on"] = p.on
-        out.append(item)
+        out.append({"type": PENALTIES.get(p.type, p.type), "code": p.type,
+                    "amount": amount(p.amount) if p.amount is not None else None,
+                    "on": p.on or ""})
     return out
 
 
@@ -150,7 +153,8 @@ def _report(case: Case, ctx: Context) -> Facts:
 def _notice(case: Case, ctx: Context) -> Facts:
     n = case.notice
     assert n is not None, "a notice document follows the notice"
-    return {"proposal": _proposal(case, ctx), "defence_due": cn_date(n.defence_due),
+    return {"proposal": _proposal(case, ctx), "evidence": _evidence(case),
+            "defence_due": cn_date(n.defence_due),
             "hearing_request_due": cn_date(n.hearing_request_due),
             "hearing_days": ctx.rules.hearing_request_working_days.value,
             "phone": ctx.profile.agency.complaint_phone}
@@ -206,7 +210,7 @@ def _decision(case: Case, ctx: Context) -> Facts:
         if hearing and hearing.held_at and hearing.status == "held" else "",
         "hearing_summary": hearing.summary or "" if hearing else "",
         "payment_days": rules.payment_days.value, "payment_place": agency.payment_place,
-        "surcharge_percent": f"{rules.surcharge.daily_rate * 100:g}",
+        "surcharge_percent": _percent(rules.surcharge.daily_rate),
         "reconsideration_days": rules.reconsideration_days.value,
         "reconsideration_bodies": list(agency.reconsideration_bodies),
         "lawsuit_months": rules.lawsuit_months.value, "court": agency.court,
@@ -236,7 +240,7 @@ def _owed(case: Case, ctx: Context) -> Facts:
             "payment_due": cn_date(due.due if due else None),
             "reminder_days": ctx.rules.reminder_working_days.value,
             "payment_place": ctx.profile.agency.payment_place,
-            "surcharge_percent": f"{ctx.rules.surcharge.daily_rate * 100:g}"}
+            "surcharge_percent": _percent(ctx.rules.surcharge.daily_rate)}
 
 
 def _enforcement(case: Case, ctx: Context) -> Facts:
@@ -268,7 +272,7 @@ def _dossier(case: Case, ctx: Context) -> Facts:
                f"终止调查（{case.end_reason}）" if case.end_reason else "")
     if d is not None and d.outcome == "penalty":
         outcome = "、".join(
-            f"{p['type']}{p['amount']['figures']}元" if "amount" in p else p["type"]
+            f"{p['type']}{p['amount']['figures']}元" if p["amount"] else p["type"]
             for p in _penalties(d.penalties))
     return {"title": f"{case.party.name}{case.cause or case.summary}案",
             "outcome": outcome, "decision_number": d.number if d else "",

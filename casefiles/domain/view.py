@@ -92,8 +92,9 @@ def case_view(case: Case, rules: RuleSet, today: date) -> dict[str, Any]:
         "amounts": {"fine": yuan_number(bal.fine), "paid": yuan_number(bal.paid),
                     "surcharge": yuan_number(bal.surcharge),
                     "outstanding": yuan_number(bal.outstanding)},
-        "documents": [{"kind": d.kind, "number": d.number, "sha256": d.sha256,
-                       "issued_at": d.issued_at.isoformat()} for d in case.documents],
+        "documents": [{"id": d.id, "kind": d.kind, "number": d.number, "sha256": d.sha256,
+                       "issued_at": d.issued_at.isoformat(), "supersedes": d.supersedes}
+                      for d in case.documents],
         "evidence": [{"kind": e.kind, "title": e.title, "sha256": e.sha256}
                      for e in case.evidence],
         "warnings": list(case.warnings),

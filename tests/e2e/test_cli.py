@@ -192,3 +192,39 @@ def test_audit_verify_passes_on_an_untouched_database(desk: Desk) -> None:
     done = run(desk.env, "audit", "verify")
     assert done.returncode == 0, done.stdout
     assert "verified" in done.stdout
+
+
+def test_documents_and_case_dossier_render_and_print_the_stored_case_file(
+        tmp_path: Path) -> None:
+    """After a replay into a data directory, `casefiles documents` renders every issued
+    document, `case dossier` prints the 案卷's path, and a case not archived is refused."""
+    from tests.support import SHARED
+
+    scenario = SHARED / "scenarios" / "01_mine_major_fine.yaml"
+    if not scenario.is_file():
+        pytest.skip("../shared is not beside the checkout")
+    env = cli_env(CASEFILES_DATA_DIR=str(tmp_path))
+    url = f"sqlite:///{tmp_path / 'casefiles.db'}"
+    replayed = run(env, "replay", str(scenario), "--db", url)
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    rendered = run(env, "documents")
+    assert rendered.returncode == 0 and "0 failed" in rendered.stdout, rendered.stdout
+    assert int(rendered.stdout.split("documents: ")[1].split(" rendered")[0]) >= 10
+    shown = run(env, "case", "dossier", "衡山应急立〔2020〕1号")
+    assert shown.returncode == 0, shown.stderr
+    path = Path(shown.stdout.strip())
+    assert path.is_file() and path.read_bytes().startswith(b"%PDF")
+    assert tmp_path in path.parents
+    again = run(env, "documents")
+    assert "0 rendered" in again.stdout
+    register = {"source": "inspection", "sector": "fireworks",
+                "party": {"kind": "organisation", "name": "衡山县红火烟花经营部",
+                          "credit_code": "91430423MA4R8F1R00", "address": "衡山县开云镇"},
+                "summary": "超范围储存烟花爆竹",
+                "violation_date": recent_violation(datetime.now(SHANGHAI))}
+    run(env, "people", "add", "zhang", "--name", "张伟", "--role", "officer")
+    made = run_json(env, "act", "new", "register", "--by", "zhang",
+                    "--with", json.dumps(register, ensure_ascii=False))
+    refused = run(env, "case", "dossier", made["case"])
+    assert refused.returncode == 2
+    assert "尚未归档" in refused.stderr and "not archived" in refused.stderr

@@ -12,6 +12,7 @@ from prefect.testing.utilities import prefect_test_harness
 
 from casefiles.services.app import Casefiles
 from flows.dispatch import dispatch_flow
+from flows.documents import documents_flow
 from flows.sweep import sweep_flow
 from tests.support import SMALL_FINE, open_bureau, play, until
 
@@ -88,11 +89,32 @@ def test_a_refused_action_queues_no_work_for_the_flows(url: str) -> None:
         assert len(uow.outbox.pending(100)) == before
 
 
+def test_documents_flow_stores_each_issued_document_once(harness: None, url: str,
+                                                        tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flow renders the decided case's documents, records each hash once; a rerun adds
+    nothing."""
+    monkeypatch.setenv("CASEFILES_DATA_DIR", str(tmp_path))
+    cf, clock = open_bureau(url, data_dir=tmp_path)
+    case = play(cf, clock, until(SMALL_FINE, "decide"))
+    first = asyncio.run(documents_flow(database_url=url))
+    second = asyncio.run(documents_flow(database_url=url))
+    documents = cf.view(case)["documents"]
+    assert first == {"rendered": len(documents), "skipped": 0, "failed": 0}
+    assert second == {"rendered": 0, "skipped": 0, "failed": 0}
+    stored = [e for e in cf.history(case) if e.action == "store_document"]
+    assert sorted(e.files[0] for e in stored) == sorted(d["sha256"] for d in documents)
+    assert all((tmp_path / "documents" / d["sha256"][:2] / f"{d['sha256']}.pdf").is_file()
+               for d in documents)
+
+
 def test_served_deployments_carry_the_dispatch_interval_and_the_daily_sweep() -> None:
-    """`casefiles serve-flows` schedules dispatch every minute and the sweep at 01:00 Shanghai."""
+    """`casefiles serve-flows` schedules dispatch and documents every minute and the sweep at
+    01:00 Shanghai."""
     from flows.serve import deployments
 
-    dispatch, sweep = deployments()
+    dispatch, documents, sweep = deployments()
     assert dispatch.schedules[0].schedule.interval.total_seconds() == 60
+    assert documents.schedules[0].schedule.interval.total_seconds() == 60
     assert sweep.schedules[0].schedule.cron == "0 1 * * *"
     assert sweep.schedules[0].schedule.timezone == "Asia/Shanghai"

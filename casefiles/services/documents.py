@@ -1,0 +1,198 @@
+"""Rendering the documents actions issue, in batches (the flows call this): each document is
+rendered from the facts its action fixed, stored under the data directory by its SHA-256, and
+its hash recorded on the case and in the case's history. The case file (案卷) is assembled the
+same way once the case is archived, from the stored PDFs of every other document.
+
+Rendering happens outside any transaction (a page takes ~50 ms); the outbox item is claimed in
+the short transaction that records the result, so a rerun never stores a document twice and an
+issued document never changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from casefiles.adapters.dossier import Part, assemble
+from casefiles.adapters.files import FileStore
+from casefiles.adapters.fonts import prepare
+from casefiles.adapters.pdf import Rendered, Renderer
+from casefiles.domain.docfacts import cn_date
+from casefiles.domain.documents import ARCHIVE_RANK, DOSSIER
+from casefiles.domain.errors import CaseNotFoundError, CasefilesError
+from casefiles.domain.model import Case, Document
+from casefiles.domain.states import CaseState
+from casefiles.domain.timefmt import aware, local_date
+from casefiles.services.app import SYSTEM_PERSON, Casefiles
+
+ISSUED = "document_issued"
+
+
+class NotArchivedError(CasefilesError):
+    """The case has no case file yet: it is not archived."""
+
+
+@dataclass
+class RenderReport:
+    """What one rendering batch did."""
+
+    rendered: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+@cache
+def _renderer(templates_dir: Path, fonts_dir: Path) -> Renderer:
+    return Renderer(templates_dir, prepare(fonts_dir))
+
+
+def renderer(cf: Casefiles) -> Renderer:
+    """The process's renderer for these settings (fonts and styles load once)."""
+    s = cf.settings
+    return _renderer(s.templates_dir.resolve(), s.font_cache.resolve())
+
+
+def render_pending(cf: Casefiles, batch: int = 100, case_id: str | None = None,
+                   dossiers: bool = True) -> RenderReport:
+    """Render and store up to ``batch`` issued documents not stored yet (of one case, when
+    given; without case files when ``dossiers`` is false). A document that fails is counted,
+    its error kept on the outbox item, and retried by the next batch."""
+    report = RenderReport()
+    with cf.uow() as uow:
+        items = uow.outbox.pending(batch, kinds=[ISSUED], case_id=case_id)
+    for item in items:
+        if not dossiers and item["payload"].get("kind") == DOSSIER:
+            continue
+        try:
+            stored = _render_item(cf, item)
+        except Exception as exc:  # kept on the item for the supervisor; the batch goes on
+            with cf.uow(write=True) as uow:
+                uow.outbox.failed(item["id"], f"{type(exc).__name__}: {exc}")
+                uow.commit()
+            report.failed += 1
+            continue
+        if stored:
+            report.rendered += 1
+        else:
+            report.skipped += 1
+    return report
+
+
+def _render_item(cf: Casefiles, item: dict[str, Any]) -> bool:
+    document_id = item["payload"]["document_id"]
+    with cf.uow() as uow:
+        case = uow.cases.get(item["case_id"])
+        facts = uow.contents.get(document_id)
+    doc = _document(case, document_id)
+    if doc is None or doc.sha256 is not None or facts is None:
+        return _claim_only(cf, item)
+    created = aware(doc.issued_at).isoformat()
+    if doc.kind == DOSSIER:
+        assert case is not None
+        rendered = assemble(renderer(cf), facts, _parts(cf, case, doc), created)
+    else:
+        rendered = renderer(cf).render(doc.kind, facts, created)
+    sha, path = FileStore(cf.settings.data_dir).put_bytes(rendered.pdf, "documents", ".pdf")
+    return _record_stored(cf, item, document_id, sha, path, rendered)
+
+
+def _document(case: Case | None, document_id: str) -> Document | None:
+    if case is None:
+        return None
+    return next((d for d in case.documents if d.id == document_id), None)
+
+
+def _claim_only(cf: Casefiles, item: dict[str, Any]) -> bool:
+    with cf.uow(write=True) as uow:
+        uow.outbox.claim(item["id"], cf.clock.now())
+        uow.commit()
+    return False
+
+
+def _record_stored(cf: Casefiles, item: dict[str, Any], document_id: str, sha: str, path: str,
+                   rendered: Rendered) -> bool:
+    now = cf.clock.now()
+    with cf.uow(write=True) as uow:
+        if not uow.outbox.claim(item["id"], now):
+            return False  # another run stored it meanwhile
+        case = uow.cases.get(item["case_id"], lock=True)
+        doc = _document(case, document_id)
+        if case is None or doc is None or doc.sha256 is not None:
+            uow.commit()
+            return False
+        doc.sha256, doc.path = sha, path
+        cf.record(uow, case, at=now, actor=SYSTEM_PERSON.id, role="system",
+                  action="store_document",
+                  payload={"document_id": doc.id, "kind": doc.kind, "number": doc.number,
+                           "pages": rendered.pages, "missing_characters": rendered.missing},
+                  result="ok", codes=[], warnings=[], state_before=case.state.value,
+                  state_after=case.state.value, files=[sha])
+        if not uow.cases.save(case, bump=False):
+            raise RuntimeError("the case changed while its document was stored; retried later")
+        uow.commit()
+    return True
+
+
+def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
+    """Every other document of the case, stored (rendering those still pending first), in
+    archive order, read back and checked against the hash the history recorded."""
+    if any(d.sha256 is None for d in case.documents if d is not dossier):
+        render_pending(cf, batch=1000, case_id=case.id, dossiers=False)
+        with cf.uow() as uow:
+            case = uow.cases.get(case.id) or case
+    docs = [d for d in case.documents if d.kind != DOSSIER]
+    unstored = [d.number for d in docs if d.sha256 is None or d.path is None]
+    if unstored:
+        raise RuntimeError(f"documents not stored yet: {', '.join(unstored)}")
+    order = sorted(range(len(docs)), key=lambda i: (ARCHIVE_RANK.get(docs[i].kind, 99), i))
+    place = {docs[i].id: n for n, i in enumerate(order, start=1)}  # 序号 in the contents
+    store = FileStore(cf.settings.data_dir)
+    parts = []
+    for i in order:
+        d = docs[i]
+        remarks = [f"被序号{place[x.id]}替代" for x in docs if x.supersedes == d.id]
+        if d.supersedes in place:
+            remarks.append(f"替代序号{place[str(d.supersedes)]}")
+        remark = "；".join(remarks)
+        parts.append(Part(kind=d.kind, number=d.number,
+                          issued_on=cn_date(local_date(d.issued_at)), remark=remark,
+                          pdf=store.read_verified(str(d.path), str(d.sha256))))
+    return parts
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def document_path(cf: Casefiles, case_ref: str, document_id: str) -> Path | None:
+    """The stored PDF of one document of the case (None until the flows have rendered it)."""
+    with cf.uow() as uow:
+        case_id = uow.cases.resolve(case_ref)
+        case = uow.cases.get(case_id) if case_id else None
+    if case is None:
+        raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
+    doc = _document(case, document_id)
+    if doc is None or doc.path is None:
+        return None
+    return (cf.settings.data_dir / doc.path).resolve()
+
+
+def dossier_path(cf: Casefiles, case_ref: str) -> Path:
+    """The case file of an archived case, built now if the flows have not built it yet."""
+    with cf.uow() as uow:
+        case_id = uow.cases.resolve(case_ref)
+        case = uow.cases.get(case_id) if case_id else None
+    if case is None:
+        raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
+    dossier = next((d for d in reversed(case.documents) if d.kind == DOSSIER), None)
+    if dossier is None or case.state != CaseState.ARCHIVED:
+        raise NotArchivedError(f"案件{case.number or case.id}尚未归档，没有案卷 / "
+                               f"case {case.number or case.id} is not archived: no case file")
+    if dossier.path is None:
+        report = render_pending(cf, batch=1000, case_id=case.id)
+        path = document_path(cf, case.id, dossier.id)
+        if path is None:
+            raise RuntimeError(f"the case file could not be built ({report.failed} failed); "
+                               "see the outbox errors")
+        return path
+    return (cf.settings.data_dir / dossier.path).resolve()

@@ -1,0 +1,263 @@
+"""Every kind of enforcement document rendered to PDF from the shared scenarios, the sample cases
+and a transfer case, then read back through pdftotext as a clerk would read the printout."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from casefiles.adapters.pdf import TEMPLATES
+from casefiles.clock import SimulatedClock
+from casefiles.domain.documents import ARCHIVE_RANK, DOSSIER
+from casefiles.replay import load, run
+from casefiles.services.app import Casefiles
+from casefiles.services.audit import verify_all
+from casefiles.services.documents import dossier_path, render_pending
+from casefiles.settings import Settings
+from tests.support import SHARED
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = [*sorted((SHARED / "scenarios").glob("*.yaml")),
+             *sorted((ROOT / "casefiles" / "demo_cases").glob("*.yaml")),
+             *sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))]
+
+
+def pdf_pages(path: Path, layout: bool = False) -> list[str]:
+    """The text of each page, as pdftotext reads it (keeping columns with ``layout``)."""
+    options = ["-layout"] if layout else []
+    out = subprocess.run(["pdftotext", *options, "-enc", "UTF-8", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
+
+
+def flat(text: str) -> str:
+    """Text without the line breaks and spaces that layout puts in."""
+    return re.sub(r"\s+", "", text)
+
+
+@dataclass
+class Rendered:
+    """One rendered document with its case."""
+
+    case_id: str
+    party: str
+    view: dict
+    doc: dict
+    path: Path
+
+    @property
+    def text(self) -> str:
+        """The document's whole text, flattened."""
+        return flat("".join(pdf_pages(self.path)))
+
+
+@pytest.fixture(scope="module")
+def bureau(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Casefiles]:
+    """Every scenario played into one database, and every document rendered."""
+    data = tmp_path_factory.mktemp("documents")
+    settings = Settings(data_dir=data)
+    url = f"sqlite:///{data / 'casefiles.db'}"
+    for path in SCENARIOS:
+        if not path.is_file():
+            pytest.skip(f"{path} missing (../shared not beside the checkout)")
+        for step in run(path, load(path), url, settings):
+            assert step.met, step.line
+    cf = Casefiles(settings, SimulatedClock(load(SCENARIOS[0]).start), url)
+    report = render_pending(cf, batch=10_000)
+    assert report.failed == 0 and report.rendered > 0
+    yield cf
+    cf.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def documents(bureau: Casefiles) -> list[Rendered]:
+    """Every stored document of every case."""
+    out = []
+    with bureau.uow() as uow:
+        ids = uow.cases.ids()
+    for case_id in ids:
+        view = bureau.view(case_id)
+        for doc in view["documents"]:
+            path = bureau.settings.data_dir / _stored_path(bureau, case_id, doc["id"])
+            out.append(Rendered(case_id, view["party"]["name"], view, doc, path))
+    return out
+
+
+def _stored_path(cf: Casefiles, case_id: str, document_id: str) -> str:
+    with cf.uow() as uow:
+        case = uow.cases.get(case_id)
+    assert case is not None
+    doc = next(d for d in case.documents if d.id == document_id)
+    assert doc.path is not None, f"{doc.kind} {doc.number} not rendered"
+    return doc.path
+
+
+def test_every_document_kind_is_rendered(documents: list[Rendered]) -> None:
+    """Each template of SPEC §4 that an action issues produced at least one PDF."""
+    assert {r.doc["kind"] for r in documents} == set(TEMPLATES)
+
+
+def test_every_document_prints_its_number_title_agency_and_party(
+        documents: list[Rendered]) -> None:
+    """pdftotext finds the document's number, its title, the bureau and the party on it."""
+    for r in documents:
+        text = r.text
+        assert flat(r.doc["number"]) in text, (r.doc["kind"], r.doc["number"])
+        assert "衡山县应急管理局" in text
+        title = "行政处罚案卷" if r.doc["kind"] == DOSSIER else r.doc["kind"]
+        assert flat(title) in flat(text.replace("　", "")), (r.doc["kind"], text[:80])
+        assert flat(r.party) in text, (r.doc["kind"], r.party)
+
+
+def test_every_stored_pdf_has_the_hash_the_case_and_its_history_recorded(
+        bureau: Casefiles, documents: list[Rendered]) -> None:
+    """The file's SHA-256 is the view's, a store_document entry names it, the chains verify."""
+    stored: dict[str, set[str]] = {}
+    for r in documents:
+        digest = hashlib.sha256(r.path.read_bytes()).hexdigest()
+        assert digest == r.doc["sha256"]
+        if r.case_id not in stored:
+            stored[r.case_id] = {f for e in bureau.history(r.case_id)
+                                 if e.action == "store_document" for f in e.files}
+        assert digest in stored[r.case_id], (r.doc["kind"], r.doc["number"])
+    with bureau.uow() as uow:
+        assert verify_all(uow).ok
+
+
+def test_every_pdf_embeds_its_font_subsets(documents: list[Rendered]) -> None:
+    """pdffonts lists only embedded subsets (nothing depends on the reader's fonts)."""
+    for r in {r.doc["kind"]: r for r in documents}.values():
+        out = subprocess.run(["pdffonts", str(r.path)], check=True, capture_output=True,
+                             text=True).stdout.splitlines()[2:]
+        assert out, r.doc["kind"]
+        for line in out:
+            name, emb, sub = line.split()[0], line.split()[-5], line.split()[-4]
+            assert (emb, sub) == ("yes", "yes") and "+" in name, (r.doc["kind"], line)
+
+
+def _decision(documents: list[Rendered], fine_yuan: str) -> Rendered:
+    return next(r for r in documents if r.doc["kind"] == "行政处罚决定书"
+                and flat(fine_yuan) in r.text)
+
+
+def test_the_penalty_decision_carries_every_element_of_apl_article_59(
+        documents: list[Rendered]) -> None:
+    """Shared scenario 01's decision names party, facts, evidence, provisions, penalty in
+    figures and capitals, how, where and by when to pay, both remedies with their bodies and
+    periods, the agency and the date."""
+    r = _decision(documents, "60,000.00")
+    text = r.text
+    for element in [
+        "衡山县东岭石料有限公司", "统一社会信用代码：91430423MA4L0M1N86", "法定代表人（负责人）：刘建国",
+        "地址：衡山县东湖镇东岭村",                                     # party
+        "经查", "东岭采场边坡危险区域未设置警示标志",                    # facts
+        "以上事实有下列证据证明", "现场检查记录", "询问笔录（刘建国）",     # evidence
+        "违反了《中华人民共和国安全生产法》第三十五条的规定",              # provision breached
+        "依据《中华人民共和国安全生产法》第九十九条第一项的规定",          # provision applied
+        "罚款人民币60,000.00元（陆万元整）",                              # penalty, both ways
+        "自收到本决定书之日起十五日内缴至", "罚没收缴窗口",               # how, where, by when
+        "每日按罚款数额的百分之三加处罚款",
+        "六十日内向衡山县人民政府或者衡阳市应急管理局申请行政复议",        # reconsideration
+        "六个月内依法向衡山县人民法院提起行政诉讼",                      # lawsuit
+        "依法举行了听证",                                                # hearing held
+        "2020年5月28日",                                                 # date
+    ]:
+        assert flat(element) in text, element
+    assert text.rstrip().endswith("交罚没收缴窗口。—1—") or "（印章）" in text
+
+
+def test_an_individuals_decision_speaks_to_a_person_and_prints_the_id_number(
+        documents: list[Rendered]) -> None:
+    """A decision on an individual says 你 and 身份证号码, never 你单位."""
+    decisions = [r for r in documents if r.doc["kind"] == "行政处罚决定书"
+                 and r.view["party"]["kind"] == "individual"]
+    assert decisions
+    for r in decisions:
+        assert "身份证号码" in r.text and "你单位" not in r.text
+
+
+def test_amounts_in_figures_match_their_chinese_capitals_everywhere(
+        documents: list[Rendered]) -> None:
+    """Every amount printed as 人民币N元（capitals） has the capitals of N."""
+    from decimal import Decimal
+
+    from casefiles.domain.money import capitals, to_fen
+
+    seen = 0
+    for r in documents:
+        for figures, caps in re.findall(r"([\d,]+\.\d\d)元（([零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整]+)）",
+                                        r.text):
+            assert capitals(to_fen(Decimal(figures.replace(",", "")))) == caps, (figures, caps)
+            seen += 1
+    assert seen >= 10
+
+
+def test_the_dossier_contents_give_the_page_each_document_really_starts_on(
+        bureau: Casefiles, documents: list[Rendered]) -> None:
+    """For every case file: each entry of the 卷内目录 points at the stamped page where that
+    document's title and number stand, in archive order (decision first, closing last)."""
+    dossiers = [r for r in documents if r.doc["kind"] == DOSSIER]
+    assert dossiers
+    for r in dossiers:
+        pages = pdf_pages(r.path)
+        contents = pdf_pages(r.path, layout=True)[1]
+        entries = re.findall(r"^\s*(\d+)\s+(衡山应急\S+号)\s+(\S+)\s+(\d{4}年\d+月\d+日)\s+(\d+)",
+                             contents, re.MULTILINE)
+        others = [d for d in r.view["documents"] if d["kind"] != DOSSIER]
+        assert len(entries) == len(others), contents
+        ranks = [ARCHIVE_RANK[kind] for _, _, kind, _, _ in entries]
+        assert ranks == sorted(ranks)
+        for _, number, kind, _, first in entries:
+            page = pages[1 + int(first)]  # cover and contents are not numbered
+            lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
+            assert lines[0] == first, (number, lines[:3])   # the stamp at the top right
+            assert flat(kind) in flat(page) and number in flat(page), (number, first)
+        stamped = [p.splitlines()[0].strip() for p in pages[2:]]
+        assert stamped == [str(n) for n in range(1, len(pages) - 1)]
+
+
+def test_casefiles_case_dossier_gives_the_path_of_the_stored_case_file(
+        bureau: Casefiles, documents: list[Rendered]) -> None:
+    """dossier_path returns the stored 案卷 of an archived case and refuses one not archived."""
+    from casefiles.services.documents import NotArchivedError
+
+    r = next(r for r in documents if r.doc["kind"] == DOSSIER)
+    assert dossier_path(bureau, r.case_id) == r.path.resolve()
+    open_case = next(r for r in documents if r.view["state"] != "archived")
+    with pytest.raises(NotArchivedError, match="尚未归档"):
+        dossier_path(bureau, open_case.case_id)
+
+
+def test_a_second_batch_renders_nothing_and_records_nothing(bureau: Casefiles,
+                                                            documents: list[Rendered]) -> None:
+    """Rendering is done once: a rerun finds no work and the history does not grow."""
+    before = {r.case_id: r.view["history_length"] for r in documents}
+    again = render_pending(bureau, batch=10_000)
+    assert (again.rendered, again.failed) == (0, 0)
+    for case_id, length in before.items():
+        assert bureau.view(case_id)["history_length"] == length
+
+
+def test_a_reissued_document_supersedes_the_earlier_one_and_both_stay_in_the_case_file(
+        documents: list[Rendered]) -> None:
+    """After a returned review, the new 案件调查报告 supersedes the first; both keep their PDF,
+    and the case file lists both with remarks that point at each other."""
+    by_id = {r.doc["id"]: r for r in documents}
+    later = [r for r in documents if r.doc["supersedes"]]
+    assert any(r.doc["kind"] == "案件调查报告" for r in later)
+    for r in later:
+        earlier = by_id[r.doc["supersedes"]]
+        assert earlier.doc["kind"] == r.doc["kind"] and earlier.case_id == r.case_id
+        assert earlier.path.is_file() and earlier.doc["sha256"] != r.doc["sha256"]
+    case_ids = {r.case_id for r in later}
+    dossiers = [r for r in documents if r.doc["kind"] == DOSSIER and r.case_id in case_ids]
+    assert dossiers
+    for r in dossiers:
+        contents = flat(pdf_pages(r.path)[1])
+        assert re.search(r"被序号\d+替代", contents) and re.search(r"替代序号\d+", contents)
