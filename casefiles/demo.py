@@ -20,8 +20,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from casefiles.clock import SimulatedClock
-from casefiles.domain.effects import fine_balance
 from casefiles.domain.documents import DOSSIER
+from casefiles.domain.effects import fine_balance
 from casefiles.domain.errors import ScenarioError
 from casefiles.domain.model import Case
 from casefiles.domain.money import to_yuan
@@ -173,9 +173,8 @@ def gather(cf: Casefiles) -> Figures:
             for w in case.warnings:
                 f.warnings[w].append(case.party.name)
             for e in uow.history.chain(case_id):
-                if e.actor == SYSTEM_PERSON.id and e.at == now:
-                    if e.action != "store_document":
-                        f.by_system.append(_system_note(case.party.name, e.action, e.payload))
+                if e.actor == SYSTEM_PERSON.id and e.at == now and e.action != "store_document":
+                    f.by_system.append(_system_note(case.party.name, e.action, e.payload))
             _money(f, case, cf.profile.rule_set(case.rule_set_id), today)
     return f
 

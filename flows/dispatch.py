@@ -11,7 +11,7 @@ from dataclasses import asdict
 from prefect import flow, get_run_logger, task
 
 from casefiles.services.work import dispatch
-from flows.common import application
+from flows.common import application, drain
 
 
 @task(retries=2, retry_delay_seconds=5)
@@ -24,13 +24,7 @@ def dispatch_batch(database_url: str | None, batch: int) -> dict[str, int]:
 async def dispatch_flow(database_url: str | None = None, batch: int = 200,
                         max_batches: int = 50) -> dict[str, int]:
     """Work through the outbox until it is empty (or ``max_batches`` batches)."""
-    logger = get_run_logger()
-    total = {"done": 0, "skipped": 0, "failed": 0}
-    for _ in range(max_batches):
-        report = dispatch_batch(database_url, batch)
-        for key in total:
-            total[key] += report[key]
-        if sum(report.values()) < batch:
-            break
-    logger.info("dispatch: %s", total)
+    total = {"done": 0, "skipped": 0, "failed": 0} | drain(
+        lambda: dispatch_batch(database_url, batch), batch, max_batches)
+    get_run_logger().info("dispatch: %s", total)
     return total

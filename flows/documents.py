@@ -11,7 +11,7 @@ from dataclasses import asdict
 from prefect import flow, get_run_logger, task
 
 from casefiles.services.documents import render_pending
-from flows.common import application
+from flows.common import application, drain
 
 
 @task(retries=2, retry_delay_seconds=5)
@@ -24,13 +24,7 @@ def render_batch(database_url: str | None, batch: int) -> dict[str, int]:
 async def documents_flow(database_url: str | None = None, batch: int = 100,
                          max_batches: int = 50) -> dict[str, int]:
     """Render until no document waits (or ``max_batches`` batches)."""
-    logger = get_run_logger()
-    total = {"rendered": 0, "skipped": 0, "failed": 0}
-    for _ in range(max_batches):
-        report = render_batch(database_url, batch)
-        for key in total:
-            total[key] += report[key]
-        if report["rendered"] + report["skipped"] < batch:
-            break
-    logger.info("documents: %s", total)
+    total = {"rendered": 0, "skipped": 0, "failed": 0} | drain(
+        lambda: render_batch(database_url, batch), batch, max_batches)
+    get_run_logger().info("documents: %s", total)
     return total

@@ -10,7 +10,7 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 
-from casefiles.adapters.pdf import Renderer, Rendered
+from casefiles.adapters.pdf import Rendered, Renderer
 
 _STAMPS = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 0; @bottom-center {{ content: none; }} }}

@@ -20,7 +20,7 @@ from casefiles.adapters.fonts import prepare
 from casefiles.adapters.pdf import Rendered, Renderer
 from casefiles.domain.docfacts import cn_date
 from casefiles.domain.documents import ARCHIVE_RANK, DOSSIER
-from casefiles.domain.errors import CaseNotFoundError, CasefilesError
+from casefiles.domain.errors import CasefilesError, CaseNotFoundError
 from casefiles.domain.model import Case, Document
 from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import aware, local_date
@@ -66,7 +66,8 @@ def render_pending(cf: Casefiles, batch: int = 100, case_id: str | None = None,
             continue
         try:
             stored = _render_item(cf, item)
-        except Exception as exc:  # kept on the item for the supervisor; the batch goes on
+        # any failure is kept on the item for the supervisor, and the batch goes on
+        except Exception as exc:  # noqa: BLE001
             with cf.uow(write=True) as uow:
                 uow.outbox.failed(item["id"], f"{type(exc).__name__}: {exc}")
                 uow.commit()

@@ -23,17 +23,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from weasyprint import CSS, HTML  # noqa: E402
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
-from casefiles.adapters.dossier import Part, assemble  # noqa: E402
-from casefiles.adapters.pdf import TEMPLATES, Renderer  # noqa: E402
-from casefiles.clock import SimulatedClock  # noqa: E402
-from casefiles.domain.documents import DOSSIER  # noqa: E402
-from casefiles.replay import load, run  # noqa: E402
-from casefiles.services.app import Casefiles  # noqa: E402
-from casefiles.services.documents import render_pending, renderer  # noqa: E402
-from casefiles.settings import Settings  # noqa: E402
+from casefiles.adapters.dossier import Part, assemble
+from casefiles.adapters.pdf import TEMPLATES, Renderer
+from casefiles.clock import SimulatedClock
+from casefiles.domain.documents import DOSSIER
+from casefiles.replay import load, run
+from casefiles.services.app import Casefiles
+from casefiles.services.documents import render_pending, renderer
+from casefiles.settings import Settings
 
 SCENARIO = ROOT.parent / "shared" / "scenarios" / "01_mine_major_fine.yaml"
 
@@ -90,8 +90,9 @@ def main() -> None:
     parts = [Part(d.kind, d.number, "2020年5月28日", "", (data / str(d.path)).read_bytes())
              for d in stored]
     inquiry = next(p for p in parts if p.kind == "询问笔录")
-    from pypdf import PdfReader
     from io import BytesIO
+
+    from pypdf import PdfReader
 
     def pages_of(parts_: list[Part]) -> int:
         return sum(len(PdfReader(BytesIO(p.pdf)).pages) for p in parts_)

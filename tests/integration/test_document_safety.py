@@ -60,7 +60,7 @@ def test_markup_in_a_party_name_prints_as_characters_and_reads_no_file(
     text = _text(path)
     assert re.sub(r"\s+", "", hostile) in text
     assert "root:" not in text
-    assert all(u.startswith("file://") and (u.endswith(".otf") or u.endswith(".css"))
+    assert all(u.startswith("file://") and (u.endswith((".otf", ".css")))
                for u in asked), asked
 
 
