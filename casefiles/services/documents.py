@@ -33,6 +33,10 @@ class NotArchivedError(CasefilesError):
     """The case has no case file yet: it is not archived."""
 
 
+class DossierError(CasefilesError):
+    """The case file could not be built (a document is missing or its stored file changed)."""
+
+
 @dataclass
 class RenderReport:
     """What one rendering batch did."""
@@ -145,7 +149,8 @@ def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
     docs = [d for d in case.documents if d.kind != DOSSIER]
     unstored = [d.number for d in docs if d.sha256 is None or d.path is None]
     if unstored:
-        raise RuntimeError(f"documents not stored yet: {', '.join(unstored)}")
+        raise DossierError(f"文书尚未生成：{'、'.join(unstored)} / documents not rendered yet: "
+                           f"{', '.join(unstored)}")
     order = sorted(range(len(docs)), key=lambda i: (ARCHIVE_RANK.get(docs[i].kind, 99), i))
     place = {docs[i].id: n for n, i in enumerate(order, start=1)}  # 序号 in the contents
     store = FileStore(cf.settings.data_dir)
@@ -190,10 +195,13 @@ def dossier_path(cf: Casefiles, case_ref: str) -> Path:
         raise NotArchivedError(f"案件{case.number or case.id}尚未归档，没有案卷 / "
                                f"case {case.number or case.id} is not archived: no case file")
     if dossier.path is None:
-        report = render_pending(cf, batch=1000, case_id=case.id)
+        render_pending(cf, batch=1000, case_id=case.id)
         path = document_path(cf, case.id, dossier.id)
         if path is None:
-            raise RuntimeError(f"the case file could not be built ({report.failed} failed); "
-                               "see the outbox errors")
+            with cf.uow() as uow:
+                errors = [i["last_error"] for i in uow.outbox.pending(1000, [ISSUED], case.id)
+                          if i["last_error"]]
+            raise DossierError(f"案卷未能生成 / the case file could not be built: "
+                               f"{'; '.join(errors) or 'unknown'}")
         return path
     return (cf.settings.data_dir / dossier.path).resolve()

@@ -14,7 +14,13 @@ import pytest
 
 from casefiles.adapters.pdf import AssetFetcher, FetchRefusedError
 from casefiles.services.app import Casefiles
-from casefiles.services.documents import document_path, render_pending, renderer
+from casefiles.services.documents import (
+    DossierError,
+    document_path,
+    dossier_path,
+    render_pending,
+    renderer,
+)
 from tests.support import ORGANISATION, SMALL_FINE, open_bureau, play, register, until
 
 
@@ -126,3 +132,5 @@ def test_a_changed_stored_pdf_stops_the_case_file_from_being_built(tmp_path: Pat
     with cf.uow() as uow:
         item = uow.outbox.pending(10, kinds=["document_issued"])[0]
     assert "SHA-256" in item["last_error"] and decision["sha256"] in item["last_error"]
+    with pytest.raises(DossierError, match="与登记的SHA-256不符"):
+        dossier_path(cf, case)
