@@ -63,17 +63,34 @@ def people_add(
     role: Annotated[list[str], typer.Option(help="officer, reviewer, head, host, supervisor")],
     certificate: Annotated[str | None, typer.Option(help="执法证号")] = None,
     legal_qualification: Annotated[bool, typer.Option(help="法律职业资格")] = False,
+    password: Annotated[bool, typer.Option(
+        "--password",
+        help="设置登录密码（隐藏输入；脚本用环境变量 CASEFILES_PASSWORD）")] = False,
 ) -> None:
     """添加或更新人员 / add or update a person."""
+    import os
+
+    password_hash = None
+    if password:
+        from casefiles.web.security import hash_password
+
+        secret = os.environ.get("CASEFILES_PASSWORD") or typer.prompt(
+            "密码 / password", hide_input=True, confirmation_prompt=True)
+        if len(secret) < 8:
+            err.print("[red]密码至少8位 / a password has at least 8 characters[/red]")
+            raise typer.Exit(2)
+        password_hash = hash_password(secret)
     cf = _ready()
     try:
         created = cf.put_person(Person(id=person_id, name=name, roles=role,
                                        certificate=certificate,
-                                       legal_qualification=legal_qualification))
+                                       legal_qualification=legal_qualification),
+                                password_hash=password_hash)
     except CasefilesError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
-    out.print(("已添加 / added " if created else "已更新 / updated ") + person_id)
+    out.print(("已添加 / added " if created else "已更新 / updated ") + person_id
+              + (" （已设置密码 / password set）" if password_hash else ""))
 
 
 @people_app.command("list")
@@ -359,3 +376,18 @@ def demo() -> None:
     from casefiles.demo import run_demo
 
     raise typer.Exit(run_demo(out))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+) -> None:
+    """网页与 JSON API / serve the web application and the JSON API (uvicorn)."""
+    import uvicorn
+
+    from casefiles.web import create_app
+
+    cf = _ready()
+    out.print(f"casefiles web: http://{host}:{port}/  (API: /api/openapi.json)")
+    uvicorn.run(create_app(cf), host=host, port=port, log_level="info")

@@ -382,3 +382,43 @@ class DocumentContentRow(SQLModel, table=True):
     case_id: str = _case()
     kind: str
     facts: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class ComplaintRow(SQLModel, table=True):
+    """A complaint or report from the public (投诉举报), kept as plain text until an officer
+    registers it as a case (source ``complaint``) or dismisses it with a reason."""
+
+    __tablename__ = "complaints"
+    id: str = Field(primary_key=True)
+    received_at: datetime = _at(index=True)
+    reporter: str | None = None
+    contact: str | None = None
+    subject: str
+    location: str | None = None
+    content: str
+    sender_hash: str = Field(index=True)
+    status: str = Field(default="waiting", index=True)
+    handled_by: str | None = None
+    handled_at: datetime | None = _at(nullable=True)
+    dismiss_reason: str | None = None
+    case_id: str | None = Field(default=None, foreign_key="cases.id")
+
+
+class CaseOfficerRow(SQLModel, table=True):
+    """Who finds a case among their own: its registrant and its investigators. A read model
+    the web derives from the history (entries of ``register`` and ``file``), so that "my cases"
+    is an index lookup; it can be rebuilt from the history at any time."""
+
+    __tablename__ = "case_officers"
+    __table_args__ = (Index("ix_case_officers_person", "person_id", "registered_at"),)
+    case_id: str = Field(foreign_key="cases.id", primary_key=True)
+    person_id: str = Field(primary_key=True)
+    registered_at: datetime = _at()
+
+
+class ReadMarkRow(SQLModel, table=True):
+    """How far a read model has read the history: the id of the last entry it took in."""
+
+    __tablename__ = "read_marks"
+    name: str = Field(primary_key=True)
+    last_history_id: int = 0

@@ -1,0 +1,213 @@
+"""The case page (party, proposal, flags, deadlines, timeline, documents, evidence), the form of
+every action the case allows now, the review page, the verified history, and file downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, RedirectResponse
+from starlette.responses import Response
+
+from casefiles.domain.history import verify_chain
+from casefiles.domain.model import Case, Person
+from casefiles.services.app import Casefiles, Outcome
+from casefiles.web.access import CASE_ACTIONS, offered
+from casefiles.web.common import (
+    ForbiddenError,
+    NotFoundError,
+    load_case,
+    render,
+    signed_in,
+    view_of,
+    visible_case,
+    web,
+)
+from casefiles.web.forms import CHECKLIST_LABELS, FORMS, payload_from, prefill
+from casefiles.web.forms_io import submitted
+from casefiles.web.uploads import UploadRefusedError, media_of, spooled, store
+
+router = APIRouter(include_in_schema=False)
+UPLOADING = {"record": "file", "hold_hearing": "record_file"}
+
+
+def _history(cf: Casefiles, case: Case) -> tuple[list[Any], Any]:
+    with cf.uow() as uow:
+        entries = uow.history.chain(case.id)
+    return entries, verify_chain(entries, case.history_head, case.history_length)
+
+
+def _page(request: Request, cf: Casefiles, person: Person, case: Case,
+          failed: tuple[str, Outcome | None, dict[str, Any], str] | None = None,
+          status: int = 200) -> Response:
+    entries, broken = _history(cf, case)
+    people = cf.people()
+    names = {p.id: p.name for p in people}
+    return render(request, "case.html", {
+        "case": case, "view": view_of(cf, case), "actions": offered(person, case),
+        "forms": FORMS, "entries": entries, "chain_break": broken, "names": names,
+        "officers": [p for p in people if p.has_role("officer") and p.certified],
+        "hosts": [p for p in people if p.has_role("host")],
+        "provisions": cf.profile.rule_set(case.rule_set_id).provisions,
+        "failed": failed, "document_ready": _documents_ready(cf, case)}, status=status)
+
+
+@router.get("/cases/{ref}")
+def case_page(request: Request, ref: str) -> Response:
+    """One case, with the forms of the actions offered to this person now."""
+    person = signed_in(request)
+    cf = web(request).cf
+    return _page(request, cf, person, visible_case(cf, person, ref))
+
+
+@router.post("/cases/{ref}/act/{action}")
+async def act(request: Request, ref: str, action: str) -> Response:
+    """Take ``action`` through the services; a refusal is shown next to its form."""
+    person = signed_in(request)
+    if action not in CASE_ACTIONS:
+        raise NotFoundError("没有该办案事项", f"no action {action}")
+    cf = web(request).cf
+    case = load_case(cf, ref)
+    form = await submitted(request)
+    payload = payload_from(action, form.values)
+    version = form.one("version")
+    temp: Path | None = None
+    try:
+        upload = form.files.get(UPLOADING.get(action, ""))
+        if upload is not None:
+            temp, sha = await spooled(upload, cf.settings.upload_max_bytes,
+                                      Path(cf.settings.data_dir) / "uploads")
+            if action == "record":
+                payload["file"] = str(temp)  # the service stores it and records its SHA-256
+            else:
+                store(temp, Path(cf.settings.data_dir))
+                payload["record_sha256"] = sha
+        outcome = cf.act(person.id, action, case.id, payload,
+                         int(version) if version.isdigit() else None)
+    except UploadRefusedError as exc:
+        return _refused_page(request, cf, person, case, action, None, payload, str(exc))
+    finally:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+    if outcome.ok:
+        msg = f"{_label(action)}：已办理"
+        if outcome.warnings:
+            from casefiles.domain.vocabulary import WARNINGS
+
+            msg += "（提示：" + "；".join(WARNINGS.get(w, w) for w in outcome.warnings) + "）"
+        request.session["flash"] = msg
+        return RedirectResponse(f"/cases/{case.id}", status_code=303)
+    return _refused_page(request, cf, person, case, action, outcome, payload, outcome.message)
+
+
+def _label(action: str) -> str:
+    from casefiles.domain.vocabulary import ACTIONS
+
+    return ACTIONS.get(action, action)
+
+
+def _refused_page(request: Request, cf: Casefiles, person: Person, case: Case, action: str,
+                  outcome: Outcome | None, payload: dict[str, Any], message: str) -> Response:
+    code = outcome.code if outcome else "invalid_input"
+    status = {"forbidden_role": 403, "invalid_input": 422, "unknown_person": 422}.get(
+        code or "", 409)
+    fresh = load_case(cf, case.id)
+    from casefiles.web.access import can_see
+
+    if not can_see(person, fresh):
+        raise ForbiddenError("不是您的案件，无权办理", "this case is not yours")
+    shown = {k: v for k, v in payload.items() if k != "file"}
+    return _page(request, cf, person, fresh, (action, outcome, prefill(shown), message),
+                 status=status)
+
+
+@router.get("/cases/{ref}/review")
+def review_page(request: Request, ref: str) -> Response:
+    """The review page: the proposal beside the discretion benchmark, the nine items."""
+    person = signed_in(request, "reviewer")
+    cf = web(request).cf
+    case = visible_case(cf, person, ref)
+    if person.id in case.investigators:
+        raise ForbiddenError("调查人员不得审核本案", "an investigator may not review the case")
+    rules = cf.profile.rule_set(case.rule_set_id)
+    rows = []
+    for v in (case.proposal.violations if case.proposal else []):
+        prov = rules.provision(v.get("code", ""))
+        rows.append({"violation": v, "provision": prov,
+                     "tier": (prov.tiers or {}).get(v.get("tier", "")) if prov else None})
+    return render(request, "review.html", {
+        "case": case, "view": view_of(cf, case), "rows": rows, "checklist": CHECKLIST_LABELS,
+        "can_review": "review" in offered(person, case), "fields": FORMS["review"]})
+
+
+@router.get("/cases/{ref}/history")
+def history_page(request: Request, ref: str) -> Response:
+    """The complete history, each entry's hash, and the result of verifying the chain."""
+    person = signed_in(request)
+    cf = web(request).cf
+    case = visible_case(cf, person, ref)
+    entries, broken = _history(cf, case)
+    return render(request, "history.html", {"case": case, "entries": entries,
+                                            "chain_break": broken})
+
+
+@router.get("/cases/{ref}/evidence/{evidence_id}")
+def evidence_file(request: Request, ref: str, evidence_id: str) -> Response:
+    """An evidence file, named by its SHA-256 (never by the name it was uploaded with)."""
+    person = signed_in(request)
+    cf = web(request).cf
+    case = visible_case(cf, person, ref)
+    ev = next((e for e in case.evidence if e.id == evidence_id), None)
+    if ev is None or not ev.stored_path or not ev.sha256:
+        raise NotFoundError("没有该证据文件", "no such evidence file")
+    root = Path(cf.settings.data_dir).resolve()
+    path = (root / ev.stored_path).resolve()
+    if root not in path.parents or not path.is_file():
+        raise NotFoundError("证据文件不在存储中", "the evidence file is not in the store")
+    ext, media = media_of(path)
+    return FileResponse(path, media_type=media, filename=f"{ev.sha256[:16]}.{ext}")
+
+
+def _document_path(cf: Casefiles, case: Case, document_id: str) -> Path | None:
+    try:  # built by the documents work in parallel; absent until it lands
+        from casefiles.services.documents import document_path
+    except ImportError:
+        return None
+    return document_path(cf, case.id, document_id)
+
+
+def _documents_ready(cf: Casefiles, case: Case) -> dict[str, bool]:
+    return {d.id: bool(d.sha256) for d in case.documents}
+
+
+@router.get("/cases/{ref}/dossier")
+def dossier_file(request: Request, ref: str) -> Response:
+    """The case file (案卷) of an archived case, as one PDF."""
+    person = signed_in(request)
+    cf = web(request).cf
+    case = visible_case(cf, person, ref)
+    try:
+        from casefiles.services.documents import NotArchivedError, dossier_path
+    except ImportError as exc:  # the documents work is not in this installation
+        raise NotFoundError("案卷尚不可用", "the case file is not available") from exc
+    try:
+        path = dossier_path(cf, case.id)
+    except NotArchivedError as exc:
+        raise NotFoundError("案件尚未归档，没有案卷", "the case is not archived") from exc
+    return FileResponse(path, media_type="application/pdf", filename=f"{case.id}-dossier.pdf")
+
+
+@router.get("/cases/{ref}/documents/{document_id}")
+def document_file(request: Request, ref: str, document_id: str) -> Response:
+    """An issued document's PDF, once the flows have rendered it."""
+    person = signed_in(request)
+    cf = web(request).cf
+    case = visible_case(cf, person, ref)
+    doc = next((d for d in case.documents if d.id == document_id), None)
+    if doc is None:
+        raise NotFoundError("没有该文书", "no such document")
+    path = _document_path(cf, case, document_id)
+    if path is None or not path.is_file():
+        raise NotFoundError("文书尚未生成，请稍后再试", "the document is not rendered yet")
+    return FileResponse(path, media_type="application/pdf", filename=f"{doc.id}.pdf")

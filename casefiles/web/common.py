@@ -1,0 +1,177 @@
+"""What every page and API route shares: who is signed in, the templates, the errors that
+become 401/403/404 answers, and the loading of a case the person may see."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from casefiles.domain import vocabulary as V
+from casefiles.domain.model import Case, Person
+from casefiles.domain.states import LABELS, CaseState
+from casefiles.domain.timefmt import SHANGHAI, local_date
+from casefiles.domain.view import case_view
+from casefiles.services.app import Casefiles
+from casefiles.settings import PROJECT_ROOT
+from casefiles.web.access import can_see, workplaces
+from casefiles.web.forms import EVIDENCE_KINDS
+from casefiles.web.security import Tokens, account, csrf_token
+
+TEMPLATES_DIR: Path = PROJECT_ROOT / "templates" / "web"
+
+
+class WebError(Exception):
+    """An answer other than the page asked for; ``status`` and a Chinese/English message."""
+
+    status = 400
+    code = "error"
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en
+
+
+class NotSignedInError(WebError):
+    """No valid session or token."""
+
+    status, code = 401, "not_signed_in"
+
+
+class ForbiddenError(WebError):
+    """Signed in, but the role or the case is not theirs."""
+
+    status, code = 403, "forbidden_role"
+
+
+class NotFoundError(WebError):
+    """No such case, document or page."""
+
+    status, code = 404, "not_found"
+
+
+class CsrfError(WebError):
+    """A form without this session's CSRF token."""
+
+    status, code = 403, "csrf_failed"
+
+
+@dataclass(frozen=True)
+class Web:
+    """The application's parts, kept on ``app.state.web``."""
+
+    cf: Casefiles
+    templates: Jinja2Templates
+    tokens: Tokens
+    key: str
+
+
+def web(request: Request) -> Web:
+    """The parts of the application serving ``request``."""
+    return request.app.state.web  # type: ignore[no-any-return]
+
+
+def session_person(request: Request) -> Person | None:
+    """The person of the signed session cookie, while their password is unchanged."""
+    pid, fp = request.session.get("pid"), request.session.get("fp")
+    if not isinstance(pid, str):
+        return None
+    acct = account(web(request).cf, pid)
+    if acct is None or acct.fingerprint != fp:
+        request.session.pop("pid", None)
+        return None
+    return acct.person
+
+
+def signed_in(request: Request, *roles: str) -> Person:
+    """The signed-in person holding one of ``roles`` (any role when none is given)."""
+    person = getattr(request.state, "person", None) or session_person(request)
+    if person is None:
+        raise NotSignedInError("请先登录", "please sign in")
+    request.state.person = person
+    if roles and not any(person.has_role(r) for r in roles):
+        raise ForbiddenError("无此权限", "your roles do not allow this page")
+    return person
+
+
+def load_case(cf: Casefiles, ref: str) -> Case:
+    """The case with this id or number, or :class:`NotFoundError`."""
+    if not ref or len(ref) > 200 or any(ord(c) < 32 for c in ref):
+        raise NotFoundError("没有该案件", "no such case")
+    with cf.uow() as uow:
+        case_id = uow.cases.resolve(ref)
+        case = uow.cases.get(case_id) if case_id else None
+    if case is None:
+        raise NotFoundError("没有该案件", "no such case")
+    return case
+
+
+def visible_case(cf: Casefiles, person: Person, ref: str) -> Case:
+    """The case when ``person`` may see it; 404 when there is none, 403 when not theirs."""
+    case = load_case(cf, ref)
+    if not can_see(person, case):
+        raise ForbiddenError("不是您的案件，无权查看", "this case is not yours to see")
+    return case
+
+
+def view_of(cf: Casefiles, case: Case) -> dict[str, Any]:
+    """The case view of SCENARIOS.md as of the application's clock."""
+    return case_view(case, cf.profile.rule_set(case.rule_set_id), local_date(cf.clock.now()))
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str) and "T" in value:
+        return value.replace("T", " ")[:16]
+    return "" if value is None else str(value)
+
+
+def _yuan(value: Any) -> str:
+    if value is None:
+        return ""
+    amount = Decimal(str(value))
+    return f"{amount:,.2f}"
+
+
+def _fen(value: int | None) -> str:
+    return "" if value is None else _yuan(Decimal(value) / 100)
+
+
+def _payload(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def templates() -> Jinja2Templates:
+    """The page templates with the bureau's vocabulary (autoescaped: user text is never HTML)."""
+    t = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    t.env.globals.update(
+        STATES={s.value: label for s, label in LABELS.items()}, SECTORS=V.SECTORS,
+        SOURCES=V.SOURCES, ACTIONS=V.ACTIONS, REFUSALS=V.REFUSALS, WARNINGS=V.WARNINGS,
+        DEADLINES=V.DEADLINES, CaseState=CaseState)
+    t.env.globals["EVIDENCE"] = dict(EVIDENCE_KINDS)
+    t.env.filters.update(when=_when, yuan=_yuan, fen=_fen, payload=_payload)
+    return t
+
+
+def render(request: Request, name: str, context: dict[str, Any],
+           status: int = 200) -> Response:
+    """A page with the layout's context: the person, their links, the CSRF token, a flash."""
+    w = web(request)
+    person = getattr(request.state, "person", None)
+    base = {"person": person, "links": workplaces(person) if person else [],
+            "csrf": csrf_token(request.session), "flash": request.session.pop("flash", None),
+            "today": local_date(w.cf.clock.now()), "agency": w.cf.profile.agency.name}
+    return w.templates.TemplateResponse(request, name, base | context, status_code=status)
+
+
+def today(request: Request) -> date:
+    """The application's date (the injected clock)."""
+    return local_date(web(request).cf.clock.now())

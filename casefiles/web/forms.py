@@ -1,0 +1,201 @@
+"""The form of every action: its fields (Chinese labels) and how the submitted form becomes the
+action's payload of SCENARIOS.md. No rule lives here: a blank field is left out, a number that
+does not parse is passed on as written, and the domain names what is wrong."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from casefiles.domain.payloads import CHECKLIST
+from casefiles.domain.vocabulary import SECTORS, SOURCES
+
+Options = tuple[tuple[str, str], ...]
+
+EVIDENCE_KINDS: Options = (
+    ("inspection", "现场检查"), ("inquiry", "询问"), ("survey", "勘验"),
+    ("audio_video", "视听资料"), ("document", "书证"), ("physical", "物证"),
+    ("sample", "抽样取证"), ("expert_opinion", "鉴定意见"))
+TIERS: Options = (("", "—"), ("轻微", "轻微"), ("一般", "一般"), ("较重", "较重"), ("严重", "严重"))
+PENALTY_TYPES: Options = (
+    ("", "—"), ("warning", "警告"), ("fine", "罚款"), ("confiscation", "没收违法所得"),
+    ("suspension", "责令停产停业"), ("revocation", "吊销许可证"), ("closure", "关闭"))
+OUTCOMES: Options = (("penalty", "给予行政处罚"), ("no_penalty", "不予行政处罚"),
+                     ("transfer", "移送司法机关"))
+SERVICE_METHODS: Options = (
+    ("in_person", "直接送达"), ("left_at_premises", "留置送达"), ("post", "邮寄送达"),
+    ("electronic", "电子送达"), ("public_notice", "公告送达"))
+CHECKLIST_LABELS: dict[str, str] = {
+    "body_lawful": "执法主体合法", "officers_qualified": "执法人员具备执法资格",
+    "procedure_lawful": "执法程序合法", "facts_and_evidence": "案件事实清楚、证据确凿充分",
+    "law_and_discretion": "适用法律依据准确、裁量基准运用适当", "within_powers": "未超越法定权限",
+    "documents_complete": "执法文书完备、规范",
+    "rights_protected": "当事人陈述、申辩、听证等权利得到保障",
+    "no_transfer_needed": "不涉嫌犯罪、无需移送司法机关",
+}
+if set(CHECKLIST_LABELS) != set(CHECKLIST):
+    raise RuntimeError("the review form's nine items differ from the domain's checklist")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input: ``name`` is the payload path (``party.name``, ``violations.0.code``)."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, date, datetime, number, select, check, yesno,
+    #                     people, lines, file
+    options: Options = ()
+    hint: str = ""
+    role: str = ""  # for ``people``: whose names to offer
+
+
+def _rows(prefix: str, count: int, fields: list[tuple[str, str, str, Options]]) -> list[Field]:
+    return [Field(f"{prefix}.{i}.{n}", f"{label}（{i + 1}）", kind, opts)
+            for i in range(count) for n, label, kind, opts in fields]
+
+
+PARTY = [
+    Field("party.kind", "当事人类型", "select", (("organisation", "单位"), ("individual", "个人"))),
+    Field("party.name", "当事人名称/姓名"),
+    Field("party.credit_code", "统一社会信用代码（单位）"),
+    Field("party.id_number", "身份证号（个人）"),
+    Field("party.address", "地址"),
+    Field("party.phone", "联系电话"),
+    Field("party.legal_rep", "法定代表人"),
+]
+PENALTY_ROWS = _rows("penalties", 3, [("type", "处罚种类", "select", PENALTY_TYPES),
+                                      ("amount", "金额（元）", "number", ()),
+                                      ("on", "处罚对象（个人姓名）", "text", ())])
+
+FORMS: dict[str, list[Field]] = {
+    "register": [
+        Field("source", "案件来源", "select", tuple(SOURCES.items())),
+        Field("sector", "行业领域", "select", tuple(SECTORS.items())),
+        *PARTY,
+        Field("summary", "案情摘要", "textarea"),
+        Field("violation_date", "违法行为发生日期", "date"),
+        Field("violation_ended", "违法行为终了日期", "date", hint="连续或继续状态的违法行为填写"),
+        Field("harm", "涉及生命健康安全且有危害后果", "check"),
+    ],
+    "file": [Field("investigators", "承办人员（至少两名持证人员）", "people", role="officer"),
+             Field("cause", "案由", "textarea")],
+    "decline": [Field("reason", "不予立案理由", "textarea")],
+    "record": [Field("kind", "证据种类", "select", EVIDENCE_KINDS), Field("title", "证据名称"),
+               Field("officers", "在场执法人员（至少两名）", "people", role="officer"),
+               Field("file", "证据文件", "file", hint="上传后由系统计算 SHA-256"),
+               Field("sha256", "或填写文件 SHA-256", hint="无电子文件时填写")],
+    "propose": [
+        *_rows("violations", 2, [("code", "违法条款", "select", ()),
+                                 ("tier", "情节档次", "select", TIERS),
+                                 ("facts", "违法事实", "textarea", ())]),
+        *PENALTY_ROWS,
+        Field("outcome", "处理结果（不予处罚或移送时选择）", "select",
+              (("", "给予行政处罚"),) + OUTCOMES[1:]),
+    ],
+    "notify": [],
+    "defend": [Field("statement", "当事人陈述申辩内容", "textarea"),
+               Field("waive", "当事人书面放弃陈述、申辩和听证", "check")],
+    "request_hearing": [Field("requested_on", "申请日期", "date", hint="默认为今天")],
+    "schedule_hearing": [Field("host", "听证主持人", "select", role="host"),
+                         Field("at", "听证时间", "datetime"), Field("place", "听证地点"),
+                         Field("notified_on", "通知当事人日期", "date", hint="默认为今天")],
+    "hold_hearing": [Field("attended", "当事人是否到场", "yesno"),
+                     Field("summary", "听证情况", "textarea"),
+                     Field("record_file", "全程录音录像文件", "file"),
+                     Field("record_sha256", "或填写录音录像 SHA-256")],
+    "submit_review": [],
+    "review": [Field("verdict", "审核结论", "select",
+                     (("pass", "同意"), ("return", "退回补充调查"))),
+               *[Field(f"checklist.{k}", v, "check") for k, v in CHECKLIST_LABELS.items()],
+               Field("opinion", "审核意见", "textarea")],
+    "discuss": [Field("attendees", "参加人员（每行一人）", "lines"),
+                Field("conclusion", "讨论结论", "textarea")],
+    "extend": [Field("days", "延长天数", "number"), Field("reason", "延长理由", "textarea")],
+    "decide": [Field("outcome", "决定结果", "select", OUTCOMES), *PENALTY_ROWS],
+    "serve": [Field("method", "送达方式", "select", SERVICE_METHODS),
+              Field("recipient", "受送达人")],
+    "publish": [],
+    "pay": [Field("amount", "缴款金额（元）", "number"),
+            Field("paid_on", "缴款日期", "date", hint="默认为今天")],
+    "instalments": _rows("schedule", 4, [("due", "到期日", "date", ()),
+                                         ("amount", "金额（元）", "number", ())]),
+    "remind": [],
+    "apply_enforcement": [Field("court", "人民法院")],
+    "close": [Field("summary", "结案报告", "textarea")],
+    "archive": [],
+    "revoke": [Field("reason", "撤销理由", "textarea")],
+    "withdraw": [],
+    "terminate": [Field("reason", "终止理由", "textarea")],
+}
+
+_INT = re.compile(r"^-?\d+$")
+_SPLIT = re.compile(r"[\n,，、;；]+")
+
+
+def payload_from(action: str, form: dict[str, list[str]]) -> dict[str, Any]:
+    """The payload of ``action`` from a submitted form (``form``: name → every value)."""
+    out: dict[str, Any] = {}
+    for f in FORMS[action]:
+        values = [v for v in form.get(f.name, []) if isinstance(v, str)]
+        value = _convert(f, values)
+        if value is not None:
+            _put(out, f.name.split("."), value)
+    for key in ("violations", "penalties", "schedule"):
+        if key in out:  # rows come as {"0": {...}, "1": {...}}: keep the filled ones, in order
+            rows = [out[key][i] for i in sorted(out[key], key=int) if out[key][i]]
+            if rows:
+                out[key] = rows
+            else:
+                del out[key]
+    return out
+
+
+def _convert(f: Field, values: list[str]) -> Any:
+    if f.kind == "check":
+        if f.name.startswith("checklist."):
+            return bool(values and values[-1])
+        return True if values and values[-1] else None
+    if f.kind == "people":
+        return [v.strip() for v in values if v.strip()] or None
+    if f.kind == "file":
+        return None
+    raw = values[-1].strip() if values else ""
+    if not raw:
+        return None
+    if f.kind == "lines":
+        return [p.strip() for p in _SPLIT.split(raw) if p.strip()]
+    if f.kind == "yesno":
+        return {"yes": True, "no": False}.get(raw, raw)
+    if f.kind == "number" and f.name.endswith("days") and _INT.match(raw):
+        return int(raw)
+    return raw
+
+
+def _put(out: dict[str, Any], path: list[str], value: Any) -> None:
+    for key in path[:-1]:
+        out = out.setdefault(key, {})
+    out[path[-1]] = value
+
+
+def prefill(payload: dict[str, Any]) -> dict[str, str | list[str]]:
+    """Form values (name → text) from a payload, to show a refused form as it was sent."""
+    flat: dict[str, str | list[str]] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for i, v in enumerate(value):
+                walk(f"{prefix}.{i}", v)
+        elif isinstance(value, list):
+            flat[prefix] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            flat[prefix] = "yes" if value else "no"
+        elif value is not None:
+            flat[prefix] = str(value)
+
+    walk("", payload)
+    return flat

@@ -1,0 +1,249 @@
+"""Sign-in and sign-out, each role's workplace: my cases, registration, the reviewer's and the
+head's queues, every case with filters and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, StreamingResponse
+from starlette.responses import Response
+
+from casefiles.domain.states import LABELS, CaseState
+from casefiles.domain.vocabulary import DEADLINES, SECTORS
+from casefiles.web import queries as Q
+from casefiles.web.access import workplaces
+from casefiles.web.common import ForbiddenError, load_case, render, signed_in, view_of, web
+from casefiles.web.complaints import register_complaint
+from casefiles.web.forms import FORMS, payload_from, prefill
+from casefiles.web.forms_io import submitted
+from casefiles.web.security import authenticate, csrf_token
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/signin")
+def signin_page(request: Request, next: str | None = None) -> Response:
+    """The sign-in form."""
+    return render(request, "signin.html", {"next": _safe_next(next), "person_id": ""})
+
+
+@router.post("/signin")
+async def signin(request: Request) -> Response:
+    """Check the password; on success a fresh session (new CSRF token) and on to ``next``."""
+    form = await submitted(request)
+    pid, target = form.one("person_id"), _safe_next(form.one("next"))
+    acct = authenticate(web(request).cf, pid, form.values.get("password", [""])[-1])
+    if acct is None:
+        return render(request, "signin.html", {"next": target, "person_id": pid,
+                                               "failed": True}, status=401)
+    request.session.clear()
+    request.session.update(pid=acct.person.id, fp=acct.fingerprint)
+    csrf_token(request.session)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/signout")
+async def signout(request: Request) -> Response:
+    """End the session."""
+    await submitted(request)
+    request.session.clear()
+    return RedirectResponse("/signin", status_code=303)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    """Each person's first workplace."""
+    person = signed_in(request)
+    links = workplaces(person)
+    if not links:
+        raise ForbiddenError("您没有可用的工作页面", "no workplace for your roles")
+    return RedirectResponse(links[0][0], status_code=303)
+
+
+@router.get("/mine")
+def mine(request: Request, page: int = Query(1, ge=1, le=100000),
+         ended: bool = False) -> Response:
+    """我的案件: the cases an officer registered or investigates (在办, or 已办结), with the
+    next deadline."""
+    person = signed_in(request, "officer")
+    found = Q.my_cases(web(request).cf, person.id, page, ended=ended)
+    return render(request, "cases.html", {
+        "title": "我的案件", "found": found, "mine": True, "ended": ended, "filters": None,
+        "query": "", "page_base": "/mine?ended=true&" if ended else "/mine?"})
+
+
+@router.get("/register")
+def register_page(request: Request, complaint: str | None = None) -> Response:
+    """The registration form (pre-filled from a complaint when one is named)."""
+    signed_in(request, "officer")
+    values: dict[str, str | list[str]] = {"source": "inspection"}
+    if complaint:
+        from casefiles.web.complaints import get_complaint
+
+        c = get_complaint(web(request).cf, complaint)
+        values = {"source": "complaint", "summary": c["content"], "party.name": c["subject"],
+                  "party.address": c["location"] or ""}
+    return render(request, "register.html", {"fields": FORMS["register"], "values": values,
+                                             "complaint": complaint or ""})
+
+
+@router.post("/register")
+async def register(request: Request) -> Response:
+    """Register a case; a refusal shows its codes next to the form, with the input kept."""
+    person = signed_in(request, "officer")
+    form = await submitted(request)
+    payload = payload_from("register", form.values)
+    cf = web(request).cf
+    complaint = form.one("complaint")
+    if complaint:
+        outcome = register_complaint(cf, person, complaint, payload)
+    else:
+        outcome = cf.act(person.id, "register", None, payload)
+    if outcome.ok:
+        request.session["flash"] = "案源登记：已办理"
+        return RedirectResponse(f"/cases/{outcome.case_id}", status_code=303)
+    status = 422 if outcome.code in ("invalid_input", "unknown_person") else 409
+    return render(request, "register.html", {"fields": FORMS["register"],
+                                             "values": prefill(payload), "outcome": outcome,
+                                             "complaint": complaint}, status=status)
+
+
+def _filters(state: str | None, sector: str | None, overdue: bool, start: date | None,
+             end: date | None) -> Q.Filters:
+    return Q.Filters(state=state if state in {s.value for s in CaseState} else None,
+                     sector=sector if sector in SECTORS else None, overdue=overdue,
+                     registered_from=start, registered_until=end)
+
+
+@router.get("/cases")
+def cases(request: Request, state: str | None = None, sector: str | None = None,
+          overdue: bool = False, start: Annotated[date | None, Query(alias="from")] = None,
+          end: Annotated[date | None, Query(alias="until")] = None,
+          page: int = Query(1, ge=1, le=100000)) -> Response:
+    """全部案件 for the head and supervisors, with filters."""
+    signed_in(request, "head", "supervisor")
+    f = _filters(state, sector, overdue, start, end)
+    found = Q.all_cases(web(request).cf, f, page)
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page"])
+    return render(request, "cases.html", {"title": "全部案件", "found": found, "mine": False,
+                                          "filters": f, "query": query,
+                                          "page_base": f"/cases?{query}&" if query else "/cases?"})
+
+
+@router.get("/cases.csv")
+def cases_csv(request: Request, state: str | None = None, sector: str | None = None,
+              overdue: bool = False,
+              start: Annotated[date | None, Query(alias="from")] = None,
+              end: Annotated[date | None, Query(alias="until")] = None) -> Response:
+    """The filtered list as CSV (UTF-8 with BOM, so that spreadsheet programs read Chinese)."""
+    signed_in(request, "head", "supervisor")
+    f = _filters(state, sector, overdue, start, end)
+    cf = web(request).cf
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"
+        buf = io.StringIO()
+        out = csv.writer(buf)
+        out.writerow(["案件编号", "立案号", "状态", "行业", "当事人", "登记时间", "下一期限",
+                      "到期日", "期限状态"])
+        for chunk in Q.export_rows(cf, f):
+            for r in chunk:
+                d = r["next_deadline"] or {}
+                out.writerow([r["id"], r["number"] or "", LABELS[CaseState(r["state"])],
+                              SECTORS.get(r["sector"], r["sector"]), _cell(r["party"]),
+                              r["registered_at"].isoformat(), DEADLINES.get(d.get("kind"), ""),
+                              d.get("due", ""), d.get("status", "")])
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+        yield buf.getvalue()
+
+    return StreamingResponse(lines(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": "attachment; filename=cases.csv"})
+
+
+def _cell(text: str) -> str:
+    # a cell starting with = + - @ would be a formula in a spreadsheet
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@router.get("/queue/review")
+def review_queue(request: Request) -> Response:
+    """待审核: cases in legal review, those the reviewer investigated left out."""
+    person = signed_in(request, "reviewer")
+    rows = [r for r in Q.in_states(web(request).cf, ["legal_review"])
+            if person.id not in (r["investigators"] or [])]
+    return render(request, "queue.html", {"title": "待法制审核案件", "rows": rows,
+                                          "link": "review"})
+
+
+@router.get("/queue/hearings")
+def hearing_queue(request: Request) -> Response:
+    """听证: the hearings the host is to hold."""
+    person = signed_in(request, "host")
+    cf = web(request).cf
+    rows = []
+    for r in Q.in_states(cf, ["hearing"]):
+        case = load_case(cf, r["id"])
+        if case.hearing is not None and case.hearing.host == person.id:
+            rows.append(r | {"todo": f"听证 {case.hearing.scheduled_at:%Y-%m-%d %H:%M}"
+                             if case.hearing.scheduled_at else "听证"})
+    return render(request, "queue.html", {"title": "待举行听证", "rows": rows, "link": ""})
+
+
+@router.get("/queue/head")
+def head_queue(request: Request) -> Response:
+    """待审批: what waits for the head, with the step each case waits for."""
+    person = signed_in(request, "head")
+    cf = web(request).cf
+    states = ["registered", "investigating", "proposed", "notified", "hearing", "legal_review",
+              "decided", "served", "executing"]
+    rows = []
+    for r in Q.in_states(cf, states, limit=500):
+        case = load_case(cf, r["id"])
+        todo = _head_todo(view_of(cf, case), person.id in case.investigators,
+                          (r["next_deadline"] or {}).get("status"))
+        if todo:
+            rows.append(r | {"todo": todo})
+    return render(request, "queue.html", {"title": "待负责人审批", "rows": rows, "link": ""})
+
+
+def _head_todo(view: dict[str, Any], investigator: bool, due: str | None) -> str:
+    """What the head is asked for, read from the case view (the domain judges on submit)."""
+    state, hearing, review = view["state"], view["hearing"]["status"], view["review"]["status"]
+    flags = view["flags"]
+    if state == "registered":
+        return "立案审批"
+    decision_due = view["deadlines"].get("decision", {})
+    if (state in ("investigating", "proposed", "notified", "hearing", "legal_review")
+            and decision_due.get("status") == "open" and due in ("due_soon", "overdue")):
+        return f"办案期限 {decision_due['due']} 将届满：作出决定或延长"
+    if state == "notified" and hearing == "requested":
+        return "安排听证"
+    if investigator and state in ("notified", "hearing", "legal_review"):
+        return ""  # an investigator does not approve the decision of their own case
+    if state == "legal_review" and review == "passed":
+        return "集体讨论 / 作出决定" if flags["collective_discussion_required"] else "作出决定"
+    if state == "notified" and not flags["legal_review_required"]:
+        return "作出决定"
+    if state in ("decided", "served", "executing"):
+        amounts, decision = view["amounts"], view["decision"] or {}
+        if not decision.get("published") and decision.get("outcome") == "penalty":
+            return "公示决定"
+        if amounts["outstanding"] == 0:
+            return "结案审批"
+        if view["deadlines"].get("payment", {}).get("status") == "missed":
+            return "逾期未缴：催告后申请强制执行"
+    return ""

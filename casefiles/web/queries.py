@@ -1,0 +1,160 @@
+"""Read-only lists the pages need: an officer's cases, the queues, the supervisors' filtered
+list with its overdue filter, the next deadline of each case. SQL over the repository's tables;
+every list is paged (``limit`` + 1 rows tell whether a next page exists)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+
+from casefiles.adapters.repository import CASES, COLLECTIONS, PARTIES
+from casefiles.domain.timefmt import SHANGHAI, local_date
+from casefiles.services.app import Casefiles
+from casefiles.web.officers import CASE_OFFICERS, sync
+
+DEADLINES = COLLECTIONS["deadlines"][0]
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The supervisors' filters; every one optional."""
+
+    state: str | None = None
+    sector: str | None = None
+    overdue: bool = False
+    registered_from: date | None = None
+    registered_until: date | None = None
+
+
+@dataclass
+class Page:
+    """One page of a list."""
+
+    rows: list[dict[str, Any]]
+    page: int
+    has_next: bool
+
+
+def _base() -> Select[Any]:
+    return (select(CASES.c.id, CASES.c.number, CASES.c.state, CASES.c.sector, CASES.c.source,
+                   CASES.c.registered_at, CASES.c.registered_by, CASES.c.investigators,
+                   CASES.c.version, PARTIES.c.name.label("party"))
+            .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
+            .order_by(CASES.c.registered_at.desc(), CASES.c.id.desc()))
+
+
+def _overdue(today: date) -> Any:
+    # overdue cases are few (each one is a problem to solve): gather them through the index of
+    # open deadlines by due date, rather than test every case
+    undone = select(DEADLINES.c.case_id).where(
+        DEADLINES.c.done_on.is_(None), DEADLINES.c.not_applicable.is_(False),
+        or_(DEADLINES.c.due < today, DEADLINES.c.missed.is_(True)))
+    return CASES.c.id.in_(undone)
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, SHANGHAI)
+
+
+def _paged(cf: Casefiles, query: Select[Any], page: int, size: int) -> Page:
+    page = max(page, 1)
+    with cf.uow() as uow:
+        rows = [dict(r) for r in uow.conn.execute(
+            query.limit(size + 1).offset((page - 1) * size)).mappings()]
+    has_next = len(rows) > size
+    rows = rows[:size]
+    _attach_deadlines(cf, rows)
+    return Page(rows=rows, page=page, has_next=has_next)
+
+
+ENDED = ("closed", "archived", "not_filed", "terminated")
+
+
+def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE,
+             ended: bool = False) -> Page:
+    """The cases an officer registered or investigates, newest first: those still being
+    handled (在办), or those ended (已办结) when ``ended``."""
+    sync(cf)
+    query = (_base().join(CASE_OFFICERS, CASE_OFFICERS.c.case_id == CASES.c.id)
+             .where(CASE_OFFICERS.c.person_id == person_id)
+             .where(CASES.c.state.in_(ENDED) if ended else CASES.c.state.not_in(ENDED))
+             .order_by(None)
+             .order_by(CASE_OFFICERS.c.registered_at.desc(), CASE_OFFICERS.c.case_id.desc()))
+    return _paged(cf, query, page, size)
+
+
+def all_cases(cf: Casefiles, filters: Filters, page: int = 1, size: int = PAGE_SIZE) -> Page:
+    """Every case matching ``filters``, newest first."""
+    return _paged(cf, _filtered(cf, filters), page, size)
+
+
+def _filtered(cf: Casefiles, f: Filters) -> Select[Any]:
+    query = _base()
+    if f.state:
+        query = query.where(CASES.c.state == f.state)
+    if f.sector:
+        query = query.where(CASES.c.sector == f.sector)
+    if f.registered_from:
+        query = query.where(CASES.c.registered_at >= _start(f.registered_from))
+    if f.registered_until:
+        query = query.where(CASES.c.registered_at < _start(f.registered_until
+                                                            + timedelta(days=1)))
+    if f.overdue:
+        query = query.where(_overdue(local_date(cf.clock.now())))
+    return query
+
+
+def export_rows(cf: Casefiles, f: Filters, chunk: int = 1000) -> Any:
+    """Every case matching ``f`` for the CSV export, in chunks (a generator of row lists)."""
+    offset = 0
+    while True:
+        with cf.uow() as uow:
+            rows = [dict(r) for r in uow.conn.execute(
+                _filtered(cf, f).limit(chunk).offset(offset)).mappings()]
+        if not rows:
+            return
+        _attach_deadlines(cf, rows)
+        yield rows
+        offset += chunk
+
+
+def in_states(cf: Casefiles, states: list[str], limit: int = 200) -> list[dict[str, Any]]:
+    """Cases in ``states``, oldest first (the queues: what waited longest comes first)."""
+    query = (_base().where(CASES.c.state.in_(states))
+             .order_by(None).order_by(CASES.c.registered_at, CASES.c.id).limit(limit))
+    with cf.uow() as uow:
+        rows = [dict(r) for r in uow.conn.execute(query).mappings()]
+    _attach_deadlines(cf, rows)
+    return rows
+
+
+def _attach_deadlines(cf: Casefiles, rows: list[dict[str, Any]]) -> None:
+    """Give each row its next undone deadline (``next_deadline``) with a display status:
+    ``overdue``, ``due_soon`` (within settings.due_soon_days) or ``open``."""
+    if not rows:
+        return
+    today = local_date(cf.clock.now())
+    soon = today + timedelta(days=cf.settings.due_soon_days)
+    query = (select(DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed)
+             .where(and_(DEADLINES.c.case_id.in_([r["id"] for r in rows]),
+                         DEADLINES.c.done_on.is_(None),
+                         DEADLINES.c.not_applicable.is_(False))))
+    with cf.uow() as uow:
+        found = uow.conn.execute(query).mappings().all()
+    best: dict[str, dict[str, Any]] = {}
+    for d in found:
+        current = best.get(d["case_id"])
+        if current is None or d["due"] < current["due"]:
+            best[d["case_id"]] = dict(d)
+    for r in rows:
+        d = best.get(r["id"])
+        if d is None:
+            r["next_deadline"] = None
+            continue
+        status = ("overdue" if d["missed"] or d["due"] < today
+                  else "due_soon" if d["due"] <= soon else "open")
+        r["next_deadline"] = {"kind": d["kind"], "due": d["due"].isoformat(), "status": status}

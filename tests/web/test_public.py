@@ -1,0 +1,131 @@
+"""The public side: published decisions with personal data masked, withdrawn ones gone, and
+the complaint form, stored as plain text, rate-limited, registered or dismissed by officers."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from casefiles.web.masking import mask_address, mask_id_number, mask_phone, mask_text
+from tests.support import SMALL_FINE, act, play, register, until
+from tests.web.conftest import Bureau, csrf_of, sign_in
+
+PERSON = {"kind": "individual", "name": "王大明", "id_number": "430423198001011231",
+          "address": "衡山县开云镇白果村3组", "phone": "13812345678"}
+
+
+def _individual_fine(bureau: Bureau) -> str:
+    steps = [(SMALL_FINE[0][0], "zhang", "register", register(PERSON)), *SMALL_FINE[1:]]
+    steps[3] = (steps[3][0], "zhang", "propose", {
+        "violations": [{"code": "WSL-99-person", "tier": "一般",
+                        "facts": "王大明（身份证430423198001011231，电话13812345678）未培训"}],
+        "penalties": [{"type": "fine", "amount": "10000"}]})
+    return play(bureau.cf, bureau.clock, until(steps, "publish"))
+
+
+def test_masking_hides_id_numbers_phones_and_individual_addresses() -> None:
+    """Birth date of an ID number, middle of a phone number and the address below the county
+    are hidden, in fields and in free text."""
+    assert mask_id_number("430423198001011231") == "430423********1231"
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_address("衡山县开云镇白果村3组") == "衡山县****"
+    text = mask_text("身份证430423198001011231，手机13812345678，座机0734-5812345")
+    assert "19800101" not in text and "1234" not in text.split("手机")[1][:8]
+    assert "5812345" not in text
+
+
+def test_a_published_decision_is_listed_with_personal_data_masked(bureau: Bureau,
+                                                                 client: TestClient) -> None:
+    """Without sign-in, the list and the decision page show the decision, and neither shows
+    the individual's ID number, phone or full address."""
+    case_id = _individual_fine(bureau)
+    listing = client.get("/public")
+    assert listing.status_code == 200 and "王大明" in listing.text
+    decision_id = listing.text.split("/public/decisions/")[1].split('"')[0]
+    page = client.get(f"/public/decisions/{decision_id}").text
+    assert "430423********1231" in page and "138****5678" in page and "衡山县****" in page
+    for secret in ("198001011231", "13812345678", "开云镇白果村"):
+        assert secret not in page and secret not in listing.text
+    assert bureau.cf.view(case_id)["decision"]["published"] is True
+
+
+def test_a_withdrawn_publication_disappears(bureau: Bureau, client: TestClient) -> None:
+    """After revocation and withdrawal the decision is gone from the list and its page 404s."""
+    case_id = _individual_fine(bureau)
+    decision_id = client.get("/public").text.split("/public/decisions/")[1].split('"')[0]
+    assert act(bureau.cf, bureau.clock, "2020-06-12T09:00", "zhao", "revoke", case_id,
+               {"reason": "事实认定有误"}).ok
+    assert act(bureau.cf, bureau.clock, "2020-06-12T10:00", "zhao", "withdraw", case_id).ok
+    assert "王大明" not in client.get("/public").text
+    assert client.get(f"/public/decisions/{decision_id}").status_code == 404
+
+
+def test_an_unpublished_decision_is_not_on_the_public_side(bureau: Bureau,
+                                                          client: TestClient) -> None:
+    """A decided but unpublished case shows nowhere publicly."""
+    play(bureau.cf, bureau.clock, until(SMALL_FINE, "serve"))
+    assert "嘉禾" not in client.get("/public").text
+
+
+def _complain(client: TestClient, **fields: str) -> TestClient:
+    token = csrf_of(client.get("/public/complaint").text)
+    return client.post("/public/complaint", data={"csrf": token, **fields})
+
+
+def test_a_complaint_is_stored_as_plain_text_and_shown_escaped(bureau: Bureau,
+                                                              client: TestClient) -> None:
+    """Markup in a complaint is kept as the words sent and never becomes HTML for officers."""
+    r = _complain(client, subject="<b>某化工厂</b>", content="<script>alert(1)</script>夜间偷排")
+    assert r.status_code == 200 and "受理编号" in r.text
+    officer = TestClient(client.app)
+    sign_in(officer, "zhang")
+    listing = officer.get("/complaints").text
+    assert "&lt;b&gt;某化工厂&lt;/b&gt;" in listing and "<script>alert" not in listing
+
+
+def test_complaints_are_limited_per_sender_and_hour(bureau: Bureau, client: TestClient) -> None:
+    """Past the hourly limit the form answers 429 and keeps the text typed."""
+    for _ in range(bureau.cf.settings.complaints_per_hour):
+        assert _complain(client, subject="某厂", content="违规").status_code == 200
+    r = _complain(client, subject="某厂", content="第六次举报")
+    assert r.status_code == 429 and "第六次举报" in r.text
+
+
+def test_a_complaint_without_content_is_refused_with_the_input_kept(client: TestClient) -> None:
+    """A missing required field answers 422 and the form keeps what was typed."""
+    r = _complain(client, subject="某烟花店", content="")
+    assert r.status_code == 422 and "某烟花店" in r.text
+
+
+def test_an_officer_registers_a_complaint_as_a_case(bureau: Bureau, client: TestClient) -> None:
+    """Registering from a complaint makes a case with source complaint and marks the complaint
+    registered with the case, in one step."""
+    _complain(client, subject="衡山县东岭石料有限公司", content="采场无警示标志")
+    officer = TestClient(client.app)
+    token = sign_in(officer, "zhang")
+    complaint_id = officer.get("/complaints").text.split("/complaints/")[1].split('"')[0]
+    form = officer.get(f"/register?complaint={complaint_id}").text
+    assert "采场无警示标志" in form
+    r = officer.post("/register", data={
+        "csrf": token, "complaint": complaint_id, "source": "complaint",
+        "sector": "non_coal_mine", "party.kind": "organisation",
+        "party.name": "衡山县东岭石料有限公司", "party.credit_code": "91430423MA4L0M1N86",
+        "party.address": "衡山县东湖镇东岭村", "summary": "采场无警示标志",
+        "violation_date": "2020-05-20"})
+    assert r.status_code == 200
+    case_id = str(r.url).rsplit("/", 1)[1]
+    assert bureau.cf.view(case_id)["source"] == "complaint"
+    page = officer.get(f"/complaints/{complaint_id}").text
+    assert "已登记为案件" in page and case_id in page
+
+
+def test_dismissing_a_complaint_needs_a_reason(client: TestClient) -> None:
+    """Without a reason the dismissal is refused 422; with one the complaint leaves the queue."""
+    _complain(client, subject="某商店", content="卖烟花")
+    officer = TestClient(client.app)
+    token = sign_in(officer, "zhang")
+    complaint_id = officer.get("/complaints").text.split("/complaints/")[1].split('"')[0]
+    url = f"/complaints/{complaint_id}/dismiss"
+    assert officer.post(url, data={"csrf": token, "reason": ""}).status_code == 422
+    assert officer.post(url, data={"csrf": token, "reason": "经核查持证经营"}).status_code == 200
+    assert complaint_id not in officer.get("/complaints").text
+    assert "经核查持证经营" in officer.get(f"/complaints/{complaint_id}").text
