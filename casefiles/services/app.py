@@ -233,6 +233,11 @@ class Casefiles:
         case.history_length, case.history_head = entry.seq, entry.hash
         return entry
 
+    def note_bureau(self, uow: UnitOfWork, by: str, action: str, payload: Any) -> None:
+        """Record an accepted act that belongs to no case (a complaint dismissed or turned
+        into a case) in the bureau's chain, inside the caller's unit of work."""
+        self._append_bureau(uow, self.clock.now(), by, action, payload, "ok", [])
+
     def _append_bureau(self, uow: UnitOfWork, now: Any, by: str, action: str, payload: Any,
                        result: str, refusals: list[Refusal], role: str | None = None) -> None:
         seq, head = uow.history.head(BUREAU_CHAIN)

@@ -167,13 +167,17 @@ def _outcome(o: Outcome, visible: bool) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=status)
 
 
-@router.post("/token", response_model=TokenOut, responses={401: {"model": ErrorOut}})
+@router.post("/token", response_model=TokenOut,
+             responses={401: {"model": ErrorOut}, 429: {"model": ErrorOut}})
 def token(request: Request, body: TokenIn) -> TokenOut:
     """A bearer token for a person's id and password."""
-    w = web(request)
+    w, address = web(request), request.client.host if request.client else "-"
+    w.guard.check(body.id, address)
     acct = authenticate(w.cf, body.id, body.password)
     if acct is None:
+        w.guard.failed(body.id, address)
         raise NotSignedInError("账号或密码错误", "wrong id or password")
+    w.guard.succeeded(body.id)
     return TokenOut(token=w.tokens.issue(acct), expires_in=TOKEN_SECONDS)
 
 

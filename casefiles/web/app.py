@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from casefiles.services.app import Casefiles
 from casefiles.web.common import TEMPLATES_DIR, NotSignedInError, Web, WebError, render, templates
 from casefiles.web.security import SESSION_SECONDS, Tokens, secret_key
+from casefiles.web.throttle import SignInGuard
 
 
 def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
@@ -29,7 +30,8 @@ def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
                               "拒绝时返回代码与中英文说明：409 规则不允许，422 填报有误，"
                               "403 无权限或非本人案件，404 不存在。",
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
-    app.state.web = Web(cf=cf, templates=templates(), tokens=Tokens(key), key=key)
+    app.state.web = Web(cf=cf, templates=templates(), tokens=Tokens(key), key=key,
+                        guard=SignInGuard(cf.clock))
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="casefiles_session",
                        max_age=SESSION_SECONDS, same_site="lax",
                        https_only=cf.settings.secure_cookies)

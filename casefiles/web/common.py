@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -21,6 +21,9 @@ from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.domain.view import case_view
 from casefiles.services.app import Casefiles
 from casefiles.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from casefiles.web.throttle import SignInGuard
 from casefiles.web.access import can_see, workplaces
 from casefiles.web.forms import EVIDENCE_KINDS
 from casefiles.web.security import Tokens, account, csrf_token
@@ -71,6 +74,7 @@ class Web:
     templates: Jinja2Templates
     tokens: Tokens
     key: str
+    guard: SignInGuard
 
 
 def web(request: Request) -> Web:

@@ -105,6 +105,8 @@ def register_complaint(cf: Casefiles, person: Person, complaint_id: str,
                     uow.conn.execute(update(COMPLAINTS).where(COMPLAINTS.c.id == complaint_id)
                                      .values(status="registered", handled_by=person.id,
                                              handled_at=cf.clock.now(), case_id=outcome.case_id))
+                    cf.note_bureau(uow, person.id, "complaint.register",
+                                   {"complaint_id": complaint_id, "case_id": outcome.case_id})
                 uow.commit()
             return outcome
         except IntegrityError:
@@ -113,15 +115,24 @@ def register_complaint(cf: Casefiles, person: Person, complaint_id: str,
 
 
 def dismiss(cf: Casefiles, person: Person, complaint_id: str, reason: str) -> bool:
-    """Dismiss a waiting complaint with a reason; False when it was handled already."""
-    with cf.uow(write=True) as uow:
-        result = uow.conn.execute(
-            update(COMPLAINTS).where(COMPLAINTS.c.id == complaint_id,
-                                     COMPLAINTS.c.status == "waiting")
-            .values(status="dismissed", handled_by=person.id, handled_at=cf.clock.now(),
-                    dismiss_reason=reason))
-        uow.commit()
-    return result.rowcount == 1
+    """Dismiss a waiting complaint with a reason, recorded in the bureau's history chain in
+    the same transaction; False when it was handled already."""
+    for _attempt in range(5):
+        try:
+            with cf.uow(write=True) as uow:
+                result = uow.conn.execute(
+                    update(COMPLAINTS).where(COMPLAINTS.c.id == complaint_id,
+                                             COMPLAINTS.c.status == "waiting")
+                    .values(status="dismissed", handled_by=person.id,
+                            handled_at=cf.clock.now(), dismiss_reason=reason))
+                if result.rowcount == 1:
+                    cf.note_bureau(uow, person.id, "complaint.dismiss",
+                                   {"complaint_id": complaint_id, "reason": reason})
+                uow.commit()
+            return result.rowcount == 1
+        except IntegrityError:
+            continue  # a concurrent append to the bureau chain: try again
+    raise RuntimeError("could not dismiss the complaint after 5 attempts")
 
 
 def waiting(cf: Casefiles, status: str = "waiting", limit: int = 200) -> list[dict[str, Any]]:

@@ -8,34 +8,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from casefiles.domain.payloads import CHECKLIST
+from casefiles.domain import vocabulary as V
+from casefiles.domain.policy import TIERS as DISCRETION_TIERS
 from casefiles.domain.vocabulary import SECTORS, SOURCES
 
 Options = tuple[tuple[str, str], ...]
 
-EVIDENCE_KINDS: Options = (
-    ("inspection", "现场检查"), ("inquiry", "询问"), ("survey", "勘验"),
-    ("audio_video", "视听资料"), ("document", "书证"), ("physical", "物证"),
-    ("sample", "抽样取证"), ("expert_opinion", "鉴定意见"))
-TIERS: Options = (("", "—"), ("轻微", "轻微"), ("一般", "一般"), ("较重", "较重"), ("严重", "严重"))
-PENALTY_TYPES: Options = (
-    ("", "—"), ("warning", "警告"), ("fine", "罚款"), ("confiscation", "没收违法所得"),
-    ("suspension", "责令停产停业"), ("revocation", "吊销许可证"), ("closure", "关闭"))
-OUTCOMES: Options = (("penalty", "给予行政处罚"), ("no_penalty", "不予行政处罚"),
-                     ("transfer", "移送司法机关"))
-SERVICE_METHODS: Options = (
-    ("in_person", "直接送达"), ("left_at_premises", "留置送达"), ("post", "邮寄送达"),
-    ("electronic", "电子送达"), ("public_notice", "公告送达"))
-CHECKLIST_LABELS: dict[str, str] = {
-    "body_lawful": "执法主体合法", "officers_qualified": "执法人员具备执法资格",
-    "procedure_lawful": "执法程序合法", "facts_and_evidence": "案件事实清楚、证据确凿充分",
-    "law_and_discretion": "适用法律依据准确、裁量基准运用适当", "within_powers": "未超越法定权限",
-    "documents_complete": "执法文书完备、规范",
-    "rights_protected": "当事人陈述、申辩、听证等权利得到保障",
-    "no_transfer_needed": "不涉嫌犯罪、无需移送司法机关",
-}
-if set(CHECKLIST_LABELS) != set(CHECKLIST):
-    raise RuntimeError("the review form's nine items differ from the domain's checklist")
+EVIDENCE_KINDS: Options = tuple(V.EVIDENCE_KINDS.items())
+TIERS: Options = (("", "—"), *((t, t) for t in DISCRETION_TIERS))
+PENALTY_TYPES: Options = (("", "—"), *V.PENALTIES.items())
+OUTCOMES: Options = tuple(V.OUTCOMES.items())
+SERVICE_METHODS: Options = tuple(V.SERVICE_METHODS.items())
+CHECKLIST_LABELS: dict[str, str] = V.CHECKLIST_ITEMS
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from casefiles.web.complaints import register_complaint
 from casefiles.web.forms import FORMS, payload_from, prefill
 from casefiles.web.forms_io import submitted
 from casefiles.web.security import authenticate, csrf_token
+from casefiles.web.throttle import TooManyAttemptsError
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,10 +45,18 @@ async def signin(request: Request) -> Response:
     """Check the password; on success a fresh session (new CSRF token) and on to ``next``."""
     form = await submitted(request)
     pid, target = form.one("person_id"), _safe_next(form.one("next"))
-    acct = authenticate(web(request).cf, pid, form.values.get("password", [""])[-1])
+    w, address = web(request), request.client.host if request.client else "-"
+    try:
+        w.guard.check(pid, address)
+    except TooManyAttemptsError as exc:
+        return render(request, "signin.html", {"next": target, "person_id": pid,
+                                               "locked": exc.zh}, status=exc.status)
+    acct = authenticate(w.cf, pid, form.values.get("password", [""])[-1])
     if acct is None:
+        w.guard.failed(pid, address)
         return render(request, "signin.html", {"next": target, "person_id": pid,
                                                "failed": True}, status=401)
+    w.guard.succeeded(pid)
     request.session.clear()
     request.session.update(pid=acct.person.id, fp=acct.fingerprint)
     csrf_token(request.session)

@@ -3,10 +3,12 @@ changes nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 
 from tests.support import SMALL_FINE, play, until
-from tests.web.conftest import PASSWORD, Bureau, csrf_of, sign_in
+from tests.web.conftest import PASSWORD, Bureau, api_token, csrf_of, sign_in
 
 
 def test_a_wrong_password_does_not_sign_in(client: TestClient) -> None:
@@ -17,6 +19,39 @@ def test_a_wrong_password_does_not_sign_in(client: TestClient) -> None:
     assert r.status_code == 401
     assert "账号或密码错误" in r.text and 'value="zhang"' in r.text
     assert client.get("/mine", follow_redirects=False).status_code == 303
+
+
+def _try(client: TestClient, password: str) -> int:
+    token = csrf_of(client.get("/signin").text)
+    return client.post("/signin", data={"csrf": token, "person_id": "zhang",
+                                        "password": password, "next": "/mine"},
+                       follow_redirects=False).status_code
+
+
+def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(bureau: Bureau,
+                                                                   client: TestClient) -> None:
+    """After five failures even the right password is refused 429 with a Chinese message;
+    a quarter of an hour later the right password signs in again."""
+    assert [_try(client, "guess") for _ in range(5)] == [401] * 5
+    token = csrf_of(client.get("/signin").text)
+    r = client.post("/signin", data={"csrf": token, "person_id": "zhang",
+                                     "password": PASSWORD, "next": "/mine"})
+    assert r.status_code == 429 and "登录失败次数过多" in r.text
+    assert client.post("/api/token", json={"id": "zhang", "password": PASSWORD}
+                       ).json()["code"] == "too_many_attempts"
+    bureau.clock.set(bureau.clock.now() + timedelta(minutes=15))
+    assert _try(client, PASSWORD) == 303
+
+
+def test_api_token_guessing_counts_against_the_same_account(bureau: Bureau,
+                                                            client: TestClient) -> None:
+    """Wrong passwords through /api/token lock the sign-in form too (429), not other people."""
+    for _ in range(5):
+        assert client.post("/api/token", json={"id": "zhang", "password": "x"}
+                           ).status_code == 401
+    assert client.post("/api/token", json={"id": "zhang", "password": "x"}).status_code == 429
+    assert _try(client, "x") == 429
+    assert api_token(client, "li")
 
 
 def test_pages_send_a_signed_out_visitor_to_sign_in_and_back(client: TestClient) -> None:

@@ -3,6 +3,8 @@ the complaint form, stored as plain text, rate-limited, registered or dismissed 
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from casefiles.web.masking import mask_address, mask_id_number, mask_phone, mask_text
@@ -116,10 +118,25 @@ def test_an_officer_registers_a_complaint_as_a_case(bureau: Bureau, client: Test
     assert bureau.cf.view(case_id)["source"] == "complaint"
     page = officer.get(f"/complaints/{complaint_id}").text
     assert "已登记为案件" in page and case_id in page
+    assert _bureau_entry(bureau, "complaint.register").payload == {
+        "complaint_id": complaint_id, "case_id": case_id}
 
 
-def test_dismissing_a_complaint_needs_a_reason(client: TestClient) -> None:
-    """Without a reason the dismissal is refused 422; with one the complaint leaves the queue."""
+def _bureau_entry(bureau: Bureau, action: str) -> Any:
+    """The last entry of ``action`` in the bureau's chain, which must still verify."""
+    from casefiles.domain.history import BUREAU_CHAIN
+    from casefiles.services.audit import verify_all
+
+    with bureau.cf.uow() as uow:
+        entries = [e for e in uow.history.chain(BUREAU_CHAIN) if e.action == action]
+        assert verify_all(uow).ok
+    assert entries, action
+    return entries[-1]
+
+
+def test_dismissing_a_complaint_needs_a_reason(bureau: Bureau, client: TestClient) -> None:
+    """Without a reason the dismissal is refused 422; with one the complaint leaves the queue
+    and the dismissal is recorded, with its reason and officer, in the bureau's chain."""
     _complain(client, subject="某商店", content="卖烟花")
     officer = TestClient(client.app)
     token = sign_in(officer, "zhang")
@@ -129,3 +146,6 @@ def test_dismissing_a_complaint_needs_a_reason(client: TestClient) -> None:
     assert officer.post(url, data={"csrf": token, "reason": "经核查持证经营"}).status_code == 200
     assert complaint_id not in officer.get("/complaints").text
     assert "经核查持证经营" in officer.get(f"/complaints/{complaint_id}").text
+    entry = _bureau_entry(bureau, "complaint.dismiss")
+    assert entry.actor == "zhang"
+    assert entry.payload == {"complaint_id": complaint_id, "reason": "经核查持证经营"}
