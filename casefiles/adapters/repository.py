@@ -39,6 +39,7 @@ CASES: Table = T.CaseRow.__table__
 PARTIES: Table = T.PartyRow.__table__
 PENALTIES: Table = T.PenaltyRow.__table__
 PEOPLE: Table = T.PersonRow.__table__
+CASE_OFFICERS: Table = T.CaseOfficerRow.__table__
 
 _ROOT_FIELDS = [f.name for f in dataclasses.fields(M.Case)
                 if f.name not in COLLECTIONS and f.name != "party"]
@@ -163,6 +164,7 @@ class CaseRepository:
         self.conn.execute(insert(CASES).values(**_root_row(case)))
         party = {f: getattr(case.party, f) for f in _PARTY_FIELDS}
         self.conn.execute(insert(PARTIES).values(**party, case_id=case.id, seq=0))
+        self._write_officers(case, [])
         self._write_children(case, {})
         self._seen[case.id] = (_root_row(case), _snapshot(_flat(case)))
 
@@ -180,9 +182,20 @@ class CaseRepository:
         if result.rowcount != 1:
             case.version = loaded_version
             return False
+        self._write_officers(case, [root_before["registered_by"], *root_before["investigators"]])
         self._write_children(case, children_before)
         self._seen[case.id] = (_root_row(case), _snapshot(_flat(case)))
         return True
+
+    def _write_officers(self, case: M.Case, known: list[str]) -> None:
+        """Who finds the case among their own (its registrant and investigators), kept in
+        ``case_officers`` with the action that names them, so "my cases" is an index lookup."""
+        new = [p for p in dict.fromkeys([case.registered_by, *case.investigators])
+               if p not in known]
+        if new:
+            self.conn.execute(insert(CASE_OFFICERS), [
+                {"case_id": case.id, "person_id": p, "registered_at": case.registered_at}
+                for p in new])
 
     def _write_children(self, case: M.Case,
                         before: dict[tuple[str, str], dict[str, Any]]) -> None:

@@ -405,9 +405,8 @@ class ComplaintRow(SQLModel, table=True):
 
 
 class CaseOfficerRow(SQLModel, table=True):
-    """Who finds a case among their own: its registrant and its investigators. A read model
-    the web derives from the history (entries of ``register`` and ``file``), so that "my cases"
-    is an index lookup; it can be rebuilt from the history at any time."""
+    """Who finds a case among their own: its registrant and its investigators, written by the
+    repository with the action that names them, so that "my cases" is an index lookup."""
 
     __tablename__ = "case_officers"
     __table_args__ = (Index("ix_case_officers_person", "person_id", "registered_at"),)
@@ -415,10 +414,3 @@ class CaseOfficerRow(SQLModel, table=True):
     person_id: str = Field(primary_key=True)
     registered_at: datetime = _at()
 
-
-class ReadMarkRow(SQLModel, table=True):
-    """How far a read model has read the history: the id of the last entry it took in."""
-
-    __tablename__ = "read_marks"
-    name: str = Field(primary_key=True)
-    last_history_id: int = 0

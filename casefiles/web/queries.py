@@ -10,10 +10,9 @@ from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
 
-from casefiles.adapters.repository import CASES, COLLECTIONS, PARTIES
+from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES
 from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.services.app import Casefiles
-from casefiles.web.officers import CASE_OFFICERS, sync
 
 DEADLINES = COLLECTIONS["deadlines"][0]
 PAGE_SIZE = 50
@@ -78,7 +77,6 @@ def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE
              ended: bool = False) -> Page:
     """The cases an officer registered or investigates, newest first: those still being
     handled (在办), or those ended (已办结) when ``ended``."""
-    sync(cf)
     query = (_base().join(CASE_OFFICERS, CASE_OFFICERS.c.case_id == CASES.c.id)
              .where(CASE_OFFICERS.c.person_id == person_id)
              .where(CASES.c.state.in_(ENDED) if ended else CASES.c.state.not_in(ENDED))

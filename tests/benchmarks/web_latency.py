@@ -31,13 +31,12 @@ from typing import Any
 import httpx
 from sqlalchemy import insert, select
 
-from casefiles.adapters.repository import CASES, COLLECTIONS, PARTIES, PENALTIES
+from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES, PENALTIES
 from casefiles.clock import SimulatedClock
 from casefiles.domain.model import Person
 from casefiles.domain.timefmt import SHANGHAI
 from casefiles.services.app import Casefiles
 from casefiles.settings import PROJECT_ROOT, Settings
-from casefiles.web.officers import CASE_OFFICERS, sync
 from casefiles.web.security import hash_password
 
 START = datetime(2020, 6, 1, 9, 0, tzinfo=SHANGHAI)  # as tests/support.py
@@ -70,7 +69,6 @@ def build(data_dir: Path, total: int) -> str:
         clock = SimulatedClock(START)  # each template case replays the same days
         cf.clock = clock
         templates.append(play(cf, clock, MAJOR_FINE if i % 2 else SMALL_FINE))
-    sync(cf)  # the case_officers read model takes in the played cases' history
     _clone(cf, templates, total - len(templates))
     return url
 

@@ -30,3 +30,25 @@ def test_upgrading_a_current_database_changes_nothing(db_url: str) -> None:
     migrate(db_url)
     migrate(db_url)
     assert is_current(db_url)
+
+
+def test_upgrading_to_0003_lets_officers_find_the_cases_registered_before(db_url: str) -> None:
+    """A database holding a filed case at revision 0002 gains case_officers rows for its
+    registrant and investigators when upgraded, so they still find it among their own."""
+    from alembic import command
+    from sqlalchemy import delete, select
+
+    from casefiles.adapters.db import alembic_config
+    from casefiles.adapters.repository import CASE_OFFICERS
+    from tests.support import SMALL_FINE, open_bureau, play, until
+
+    cf, clock = open_bureau(db_url)
+    case_id = play(cf, clock, until(SMALL_FINE, "file"))
+    with engine_for(db_url).begin() as conn:  # back to how 0002 left such a database
+        conn.execute(delete(CASE_OFFICERS))
+    command.downgrade(alembic_config(db_url), "0002")
+    command.upgrade(alembic_config(db_url), "head")
+    with engine_for(db_url).connect() as conn:
+        pairs = conn.execute(select(CASE_OFFICERS.c.person_id)
+                             .where(CASE_OFFICERS.c.case_id == case_id)).scalars().all()
+    assert sorted(pairs) == ["li", "zhang"]

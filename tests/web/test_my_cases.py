@@ -7,7 +7,6 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from casefiles.web.officers import sync
 from casefiles.web.queries import my_cases
 from tests.support import SMALL_FINE, act, play, until
 from tests.web.conftest import Bureau, make_bureau, sign_in
@@ -54,13 +53,22 @@ def test_due_soon_and_overdue_deadlines_stand_out(bureau: Bureau, client: TestCl
     assert 'class="overdue"' in page
 
 
-def test_the_officer_read_model_takes_in_new_history_once_on_both_databases(
+def test_the_registrant_and_the_investigators_find_the_case_on_both_databases(
         db_url: str, tmp_path: Path, password_hash: str) -> None:
-    """Syncing adds the registrant and investigators once, adds nothing when the history has
-    not grown, and the officer's list reads from it (SQLite and PostgreSQL)."""
+    """Registering names the registrant, filing adds the investigators, each once, in the
+    action's own transaction; nobody else finds the case (SQLite and PostgreSQL)."""
+    from sqlalchemy import select
+
+    from casefiles.adapters.repository import CASE_OFFICERS
+
     bureau = make_bureau(db_url, tmp_path / "data", password_hash)
-    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "file"))
-    assert sync(bureau.cf) == 2  # zhang (registrant, investigator) and li
-    assert sync(bureau.cf) == 0
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "register"))
+    assert [r["id"] for r in my_cases(bureau.cf, "zhang").rows] == [case_id]
+    assert my_cases(bureau.cf, "li").rows == []
+    play(bureau.cf, bureau.clock, until(SMALL_FINE, "file")[1:], case_id)
     assert [r["id"] for r in my_cases(bureau.cf, "li").rows] == [case_id]
     assert my_cases(bureau.cf, "liu").rows == []
+    with bureau.cf.uow() as uow:
+        pairs = uow.conn.execute(select(CASE_OFFICERS.c.person_id)
+                                 .where(CASE_OFFICERS.c.case_id == case_id)).scalars().all()
+    assert sorted(pairs) == ["li", "zhang"]

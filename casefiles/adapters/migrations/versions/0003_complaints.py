@@ -1,4 +1,5 @@
-"""complaints from the public (投诉举报), waiting for an officer; the case_officers read model
+"""complaints from the public (投诉举报), waiting for an officer; case_officers (who finds a case
+among their own), filled for the cases already there
 
 Revision ID: 0003
 Revises: 0002
@@ -52,16 +53,26 @@ def upgrade() -> None:
     )
     op.create_index('ix_case_officers_person', 'case_officers', ['person_id', 'registered_at'],
                     unique=False)
-    op.create_table(
-        'read_marks',
-        sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column('last_history_id', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('name'),
-    )
+    _take_in_existing_cases()
+
+
+def _take_in_existing_cases() -> None:
+    """Cases registered before this migration: their registrant and investigators."""
+    conn = op.get_bind()
+    cases = sa.table('cases', sa.column('id', sa.String), sa.column('registered_by', sa.String),
+                     sa.column('investigators', sa.JSON),
+                     sa.column('registered_at', AwareDateTime(timezone=True)))
+    officers = sa.table('case_officers', sa.column('case_id', sa.String),
+                        sa.column('person_id', sa.String),
+                        sa.column('registered_at', AwareDateTime(timezone=True)))
+    rows = [{"case_id": c.id, "person_id": p, "registered_at": c.registered_at}
+            for c in conn.execute(sa.select(cases))
+            for p in dict.fromkeys([c.registered_by, *(c.investigators or [])])]
+    if rows:
+        op.bulk_insert(officers, rows)
 
 
 def downgrade() -> None:
-    op.drop_table('read_marks')
     op.drop_index('ix_case_officers_person', table_name='case_officers')
     op.drop_table('case_officers')
     op.drop_index(op.f('ix_complaints_status'), table_name='complaints')
