@@ -100,6 +100,51 @@ def apply_record(case: Case, p: P.Record, ctx: Context, fx: Effects) -> None:
         issue(case, kind, ctx, fx)
 
 
+def check_preserve(case: Case, p: P.Preserve, ctx: Context) -> list[Refusal]:
+    """先行登记保存 needs two certified officers, the approval of the bureau's head, and no
+    earlier preservation still waiting for its handling decision (APL art. 56)."""
+    out = R.certified_officers(p.officers, ctx.rules.min_evidence_officers.value, ctx,
+                               "officers")
+    approver = ctx.person(p.approved_by)
+    if not approver.has_role("head"):
+        out.append(Refusal("forbidden_role", f"{approver.name}不是行政机关负责人，不能批准先行登记保存",
+                           f"{p.approved_by} is not the head and cannot approve a preservation",
+                           "approved_by"))
+    pending = case.deadline("preservation")
+    if pending is not None and pending.done_on is None and not pending.not_applicable:
+        out.append(Refusal("not_allowed_in_state", "上一次先行登记保存尚未作出处理决定",
+                           "the previous preservation still awaits its handling decision"))
+    return out
+
+
+def apply_preserve(case: Case, p: P.Preserve, ctx: Context, fx: Effects) -> None:
+    case.evidence.append(Evidence(kind="physical", title=f"先行登记保存：{p.items}",
+                                  officers=list(p.officers), recorded_at=ctx.now,
+                                  recorded_by=ctx.actor.id))
+    due = case.set_deadline("preservation", ctx.periods.working_days(
+        ctx.today, ctx.rules.preservation_working_days.value))
+    due.done_on, due.not_applicable = None, False
+    issue(case, "先行登记保存证据通知书", ctx, fx)
+
+
+def check_handle_preservation(case: Case, p: P.HandlePreservation,
+                              ctx: Context) -> list[Refusal]:
+    pending = case.deadline("preservation")
+    if pending is None or pending.done_on is not None or pending.not_applicable:
+        return _not_in_state("没有待作处理决定的先行登记保存",
+                             "no preservation awaits a handling decision")
+    return []
+
+
+def apply_handle_preservation(case: Case, p: P.HandlePreservation, ctx: Context,
+                              fx: Effects) -> None:
+    pending = case.deadline("preservation")
+    assert pending is not None
+    pending.done_on = ctx.today
+    if ctx.today > pending.due:
+        fx.warn("preservation_late")
+
+
 def check_propose(case: Case, p: P.Propose, ctx: Context) -> list[Refusal]:
     out = [Refusal("invalid_input", f"条款代码{v.code}不在{ctx.rules.id}目录中",
                    f"provision {v.code} is not in catalogue {ctx.rules.id}",

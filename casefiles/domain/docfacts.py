@@ -292,6 +292,26 @@ BODIES: dict[str, Callable[[Case, Context], Facts]] = {
 }
 
 
-def document_facts(case: Case, doc: Document, ctx: Context) -> Facts:
-    """Everything ``doc`` prints, taken from the case just after the action that issued it."""
+def _preservation(case: Case, ctx: Context, p: Any) -> Facts:
+    """先行登记保存证据通知书: what is kept, where, why, who approved, and by when it is handled;
+    these facts come from the action's payload (the case keeps the evidence and the deadline)."""
+    due = case.deadline("preservation")
+    return {"items": p.items, "reason": p.reason, "place": p.place,
+            "present": [_person(ctx, pid) for pid in p.officers],
+            "approved_by": _person(ctx, p.approved_by),
+            "days": ctx.rules.preservation_working_days.value,
+            "handle_by": cn_date(due.due if due else None)}
+
+
+# kinds whose facts need the payload of the action that issued them
+PAYLOAD_BODIES: dict[str, Callable[[Case, Context, Any], Facts]] = {
+    "先行登记保存证据通知书": _preservation,
+}
+
+
+def document_facts(case: Case, doc: Document, ctx: Context, payload: Any = None) -> Facts:
+    """Everything ``doc`` prints, taken from the case just after the action that issued it
+    (and from the action's payload, for the kinds that print what the case does not keep)."""
+    if doc.kind in PAYLOAD_BODIES:
+        return {**common(case, doc, ctx), "body": PAYLOAD_BODIES[doc.kind](case, ctx, payload)}
     return {**common(case, doc, ctx), "body": BODIES[doc.kind](case, ctx)}

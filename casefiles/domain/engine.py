@@ -37,7 +37,7 @@ class Judgement:
         return not self.refusals
 
 
-PERSON_FIELDS = ("investigators", "officers", "host")
+PERSON_FIELDS = ("investigators", "officers", "host", "approved_by")
 
 
 def named_people(data: Any) -> list[str]:
@@ -109,7 +109,7 @@ def judge(case: Case | None, action: str, data: Any, ctx: Context,
     if case is not None and payload is not None and target is not None:
         ACTIONS[action].apply(case, payload, ctx, j.effects)
         case.state = target
-        _take_facts(case, ctx, j.effects)
+        _take_facts(case, ctx, j.effects, payload)
     if ctx.periods.unconfirmed:
         j.effects.warn("calendar_unconfirmed")
     if case is not None:
@@ -119,13 +119,13 @@ def judge(case: Case | None, action: str, data: Any, ctx: Context,
     return j
 
 
-def _take_facts(case: Case, ctx: Context, effects: Effects) -> None:
+def _take_facts(case: Case, ctx: Context, effects: Effects, payload: Payload) -> None:
     """Fix what each document issued by the action says, now that the action is applied."""
     issued = {data["document_id"]: data for kind, data in effects.events
               if kind == "document_issued"}
     for doc in case.documents:
         if doc.id in issued:
-            issued[doc.id]["facts"] = document_facts(case, doc, ctx)
+            issued[doc.id]["facts"] = document_facts(case, doc, ctx, payload)
 
 
 def rules_for(profile: Profile, case: Case | None, data: Any) -> tuple[RuleSet, list[Refusal]]:

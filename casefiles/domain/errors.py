@@ -41,6 +41,7 @@ WARNING_CODES: tuple[str, ...] = (
     "withdrawal_late",
     "payment_late",
     "calendar_unconfirmed",
+    "preservation_late",
 )
 
 _RANK = {code: i for i, code in enumerate(REFUSAL_CODES)}

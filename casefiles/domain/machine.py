@@ -59,6 +59,8 @@ class CaseMachine(StateMachine):
     file = registered.to(investigating)
     decline = registered.to(not_filed)
     record = _stay(investigating, proposed, notified, hearing, legal_review)
+    preserve = _stay(investigating)
+    handle_preservation = _stay(investigating, proposed, notified, hearing, legal_review)
     propose = investigating.to(proposed)
     notify = proposed.to(notified)
     defend = _stay(notified, hearing)

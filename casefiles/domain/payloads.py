@@ -147,6 +147,21 @@ class Record(Payload):
 
 
 
+class Preserve(Payload):
+    """先行登记保存 (APL art. 56): evidence that may be lost, kept where it is under seal."""
+
+    items: Text
+    reason: Text
+    place: Name
+    officers: list[Name]
+    approved_by: Name
+
+
+class HandlePreservation(Payload):
+    decision: Literal["release", "examine", "seize", "transfer"]
+    summary: Text
+
+
 class ViolationIn(Payload):
     code: Name
     tier: Literal["轻微", "一般", "较重", "严重"]
@@ -355,7 +370,8 @@ PAYLOADS: dict[str, type[Payload]] = {
     "review": ReviewIn, "discuss": Discuss, "extend": Extend, "decide": Decide, "serve": Serve,
     "publish": Empty, "pay": Pay, "instalments": Instalments, "remind": Empty,
     "apply_enforcement": ApplyEnforcement, "close": Close, "archive": Empty, "revoke": Reason,
-    "withdraw": Empty, "terminate": Reason,
+    "withdraw": Empty, "terminate": Reason, "preserve": Preserve,
+    "handle_preservation": HandlePreservation,
 }
 
 

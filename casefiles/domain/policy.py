@@ -138,6 +138,7 @@ class RuleSet(_Frozen):
     lawsuit_months: Number
     enforcement_window_months: Number
     reminder_working_days: Number
+    preservation_working_days: Number
     hearing_threshold: HearingThreshold
     surcharge: Surcharge
     major_decisions: tuple[CatalogueEntry, ...]

@@ -12,6 +12,7 @@ LATE_WARNINGS: dict[str, str | None] = {
     "publication": "publication_late",
     "withdrawal": "withdrawal_late",
     "payment": "payment_late",
+    "preservation": "preservation_late",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 DEADLINES: dict[str, str] = {"decision": "办案期限", "service": "送达期限",
                              "publication": "公示期限", "withdrawal": "撤回公示期限",
-                             "payment": "缴款期限"}
+                             "payment": "缴款期限", "preservation": "先行登记保存处理期限"}
 
 SOURCES = {"inspection": "执法检查", "complaint": "投诉举报", "referral": "移送",
            "other": "其他"}
@@ -22,6 +22,7 @@ ACTIONS: dict[str, str] = {
     "pay": "缴款", "instalments": "分期缴纳", "remind": "催告",
     "apply_enforcement": "申请强制执行", "close": "结案", "archive": "归档",
     "revoke": "撤销决定", "withdraw": "撤回公示", "terminate": "终止调查",
+    "preserve": "先行登记保存", "handle_preservation": "先行登记保存处理决定",
 }
 
 REFUSALS: dict[str, str] = {
@@ -61,6 +62,7 @@ WARNINGS: dict[str, str] = {
     "withdrawal_late": "撤回公示超过3个工作日",
     "payment_late": "逾期缴款，加处罚款",
     "calendar_unconfirmed": "期限所涉年份节假日尚未公布",
+    "preservation_late": "先行登记保存超过7个工作日未作处理决定",
 }
 
 PENALTIES: dict[str, str] = {
@@ -93,4 +95,9 @@ CHECKLIST_ITEMS: dict[str, str] = {
     "documents_complete": "执法文书完备、规范",
     "rights_protected": "当事人陈述、申辩、听证等权利已保障",
     "no_transfer_needed": "不涉嫌犯罪，无需移送司法机关",
+}
+
+PRESERVATION_DECISIONS: dict[str, str] = {
+    "release": "解除先行登记保存，退还物品", "examine": "送交检验、检测、检疫或者技术鉴定",
+    "seize": "依法采取查封、扣押措施", "transfer": "移送有关机关处理",
 }

@@ -49,6 +49,7 @@ def _page(request: Request, cf: Casefiles, person: Person, case: Case,
         "forms": FORMS, "entries": entries, "chain_break": broken, "names": names,
         "officers": [p for p in people if p.has_role("officer") and p.certified],
         "hosts": [p for p in people if p.has_role("host")],
+        "heads": [p for p in people if p.has_role("head")],
         "provisions": cf.profile.rule_set(case.rule_set_id).provisions,
         "failed": failed, "document_ready": _documents_ready(cf, case)}, status=status)
 

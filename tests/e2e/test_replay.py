@@ -39,10 +39,11 @@ def _per_file(lines: list[dict[str, Any]]) -> list[tuple[list[dict[str, Any]], d
     return out
 
 
-def _check_every_step_met(lines: list[dict[str, Any]]) -> None:
+def _check_every_step_met(lines: list[dict[str, Any]], scenarios: list[Path] = SCENARIOS
+                          ) -> None:
     files = _per_file(lines)
-    assert [Path(summary["file"]).name for _, summary in files] == [p.name for p in SCENARIOS]
-    for (steps, summary), path in zip(files, SCENARIOS, strict=True):
+    assert [Path(summary["file"]).name for _, summary in files] == [p.name for p in scenarios]
+    for (steps, summary), path in zip(files, scenarios, strict=True):
         expected = yaml.safe_load(path.read_text(encoding="utf-8"))["steps"]
         assert set(summary) == SUMMARY_KEYS
         assert summary == {"file": summary["file"], "steps": len(expected),
@@ -86,6 +87,18 @@ def test_every_shared_scenario_step_passes_in_one_named_database(db_url: str) ->
     audit = subprocess.run([CASEFILES, "audit", "verify"], capture_output=True, text=True,
                            env=cli_env(CASEFILES_DATABASE_URL=db_url), timeout=60, check=False)
     assert audit.returncode == 0, audit.stdout
+
+
+OWN_SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+
+
+def test_the_projects_own_scenarios_pass_step_by_step() -> None:
+    """tests/scenarios (preservation with its National Day deadline and late warning, a
+    transfer, an individual's fine, an unpaid fine taken to court) meet every step."""
+    assert OWN_SCENARIOS
+    status, lines, err = _replay(*map(str, OWN_SCENARIOS))
+    assert status == 0, err
+    _check_every_step_met(lines, OWN_SCENARIOS)
 
 
 GOOD_STEPS = """\
