@@ -296,7 +296,7 @@ def _preservation(case: Case, ctx: Context, p: Any) -> Facts:
     """先行登记保存证据通知书: what is kept, where, why, who approved, and by when it is handled;
     these facts come from the action's payload (the case keeps the evidence and the deadline)."""
     due = case.deadline("preservation")
-    return {"items": p.items, "reason": p.reason, "place": p.place,
+    return {"goods": p.items, "reason": p.reason, "place": p.place,
             "present": [_person(ctx, pid) for pid in p.officers],
             "approved_by": _person(ctx, p.approved_by),
             "days": ctx.rules.preservation_working_days.value,

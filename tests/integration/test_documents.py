@@ -261,3 +261,13 @@ def test_a_reissued_document_supersedes_the_earlier_one_and_both_stay_in_the_cas
     for r in dossiers:
         contents = flat(pdf_pages(r.path)[1])
         assert re.search(r"被序号\d+替代", contents) and re.search(r"替代序号\d+", contents)
+
+
+def test_the_preservation_notice_names_the_goods_the_place_the_approver_and_the_last_day(
+        documents: list[Rendered]) -> None:
+    """The 先行登记保存证据通知书 prints what is sealed, where, who approved it, the legal basis
+    and the day by which the bureau decides (seven working days, past National Day 2020)."""
+    notice = next(r for r in documents if r.doc["kind"] == "先行登记保存证据通知书")
+    for words in ["无标签200升塑料桶12只", "当事人仓库（加贴封条）", "批准人赵强",
+                  "《中华人民共和国行政处罚法》第五十六条", "七个工作日内（2020年10月14日前）"]:
+        assert flat(words) in notice.text, words
