@@ -44,7 +44,9 @@ class CaseRow(SQLModel, table=True):
     """A case: its state and the facts every rule reads, with its version and history head."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_state_sector", "state", "sector"),)
+    __table_args__ = (Index("ix_cases_state_sector", "state", "sector"),
+                      # the supervisors' list by sector, newest first
+                      Index("ix_cases_sector_registered", "sector", "registered_at"))
     id: str = Field(primary_key=True)
     number: str | None = Field(default=None, index=True, unique=True)
     state: str
@@ -296,7 +298,9 @@ class DeadlineRow(SQLModel, table=True):
 
     __tablename__ = "deadlines"
     __table_args__ = (UniqueConstraint("case_id", "kind"),
-                      Index("ix_deadlines_open_due", "done_on", "due"))
+                      # open deadlines past due, and their cases, from the index alone (the
+                      # sweep and the overdue filter)
+                      Index("ix_deadlines_open", "done_on", "not_applicable", "due", "case_id"))
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int

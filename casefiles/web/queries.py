@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, select
 
 from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES
 from casefiles.domain.timefmt import SHANGHAI, local_date
@@ -49,10 +49,12 @@ def _base() -> Select[Any]:
 def _overdue(today: date) -> Any:
     # overdue cases are few (each one is a problem to solve): gather them through the index of
     # open deadlines by due date, rather than test every case
-    undone = select(DEADLINES.c.case_id).where(
+    # (a deadline marked missed is past due too: the sweep marks only those, and moving a due
+    # date clears the mark; so one range over ix_deadlines_open finds them all)
+    past_due = select(DEADLINES.c.case_id).where(
         DEADLINES.c.done_on.is_(None), DEADLINES.c.not_applicable.is_(False),
-        or_(DEADLINES.c.due < today, DEADLINES.c.missed.is_(True)))
-    return CASES.c.id.in_(undone)
+        DEADLINES.c.due < today)
+    return CASES.c.id.in_(past_due)
 
 
 def _start(day: date) -> datetime:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -236,6 +237,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        if args.data_dir is None:  # a scratch folder of 650 MB: not left behind
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
