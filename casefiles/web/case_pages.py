@@ -13,6 +13,12 @@ from starlette.responses import Response
 from casefiles.domain.history import verify_chain
 from casefiles.domain.model import Case, Person
 from casefiles.services.app import Casefiles, Outcome
+from casefiles.services.documents import (
+    DossierError,
+    NotArchivedError,
+    document_path,
+    dossier_path,
+)
 from casefiles.web.access import CASE_ACTIONS, offered
 from casefiles.web.common import (
     ForbiddenError,
@@ -170,14 +176,6 @@ def evidence_file(request: Request, ref: str, evidence_id: str) -> Response:
     return FileResponse(path, media_type=media, filename=f"{ev.sha256[:16]}.{ext}")
 
 
-def _document_path(cf: Casefiles, case: Case, document_id: str) -> Path | None:
-    try:  # built by the documents work in parallel; absent until it lands
-        from casefiles.services.documents import document_path
-    except ImportError:
-        return None
-    return document_path(cf, case.id, document_id)
-
-
 def _documents_ready(cf: Casefiles, case: Case) -> dict[str, bool]:
     return {d.id: bool(d.sha256) for d in case.documents}
 
@@ -189,13 +187,11 @@ def dossier_file(request: Request, ref: str) -> Response:
     cf = web(request).cf
     case = visible_case(cf, person, ref)
     try:
-        from casefiles.services.documents import NotArchivedError, dossier_path
-    except ImportError as exc:  # the documents work is not in this installation
-        raise NotFoundError("案卷尚不可用", "the case file is not available") from exc
-    try:
         path = dossier_path(cf, case.id)
     except NotArchivedError as exc:
         raise NotFoundError("案件尚未归档，没有案卷", "the case is not archived") from exc
+    except DossierError as exc:
+        raise NotFoundError(*str(exc).split(" / ", 1)) from exc
     return FileResponse(path, media_type="application/pdf", filename=f"{case.id}-dossier.pdf")
 
 
@@ -208,7 +204,7 @@ def document_file(request: Request, ref: str, document_id: str) -> Response:
     doc = next((d for d in case.documents if d.id == document_id), None)
     if doc is None:
         raise NotFoundError("没有该文书", "no such document")
-    path = _document_path(cf, case, document_id)
+    path = document_path(cf, case.id, document_id)
     if path is None or not path.is_file():
         raise NotFoundError("文书尚未生成，请稍后再试", "the document is not rendered yet")
     return FileResponse(path, media_type="application/pdf", filename=f"{doc.id}.pdf")
