@@ -16,6 +16,7 @@ nothing of the case, whatever the URL.
 
 from __future__ import annotations
 
+from casefiles.domain.decision import publication_refusals, withdrawal_refusals
 from casefiles.domain.machine import allowed
 from casefiles.domain.model import Case, Person
 from casefiles.domain.registry import ACTIONS
@@ -68,15 +69,14 @@ def offered(person: Person, case: Case) -> list[str]:
 
 
 def _fits_decision(name: str, case: Case) -> bool:
-    """Publication, revocation and withdrawal concern a decision in a given standing."""
-    d = case.decision
+    """Publication, revocation and withdrawal concern a decision in a given standing (the
+    domain's own answers for publication and withdrawal)."""
     if name == "publish":
-        return d is not None and d.published_at is None and d.outcome == "penalty"
-    if name == "revoke":
-        return d is not None and d.revoked_at is None
+        return not publication_refusals(case)
     if name == "withdraw":
-        return (d is not None and d.revoked_at is not None and d.published_at is not None
-                and d.withdrawn_at is None)
+        return not withdrawal_refusals(case)
+    if name == "revoke":
+        return case.decision is not None and case.decision.revoked_at is None
     return True
 
 
