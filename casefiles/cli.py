@@ -382,12 +382,19 @@ def demo() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="server processes")] = 1,
 ) -> None:
     """网页与 JSON API / serve the web application and the JSON API (uvicorn)."""
     import uvicorn
 
     from casefiles.web import create_app
+    from casefiles.web.security import secret_key
 
     cf = _ready()
     out.print(f"casefiles web: http://{host}:{port}/  (API: /api/openapi.json)")
-    uvicorn.run(create_app(cf), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(cf), host=host, port=port, log_level="info")
+        return
+    secret_key(cf.settings)  # made once here, so that every worker signs with the same key
+    uvicorn.run("casefiles.web.app:app_from_settings", factory=True, workers=workers,
+                host=host, port=port, log_level="info")

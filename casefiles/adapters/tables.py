@@ -45,8 +45,9 @@ class CaseRow(SQLModel, table=True):
 
     __tablename__ = "cases"
     __table_args__ = (Index("ix_cases_state_sector", "state", "sector"),
-                      # the supervisors' list by sector, newest first
-                      Index("ix_cases_sector_registered", "sector", "registered_at"))
+                      # the lists page through case ids newest first from these indexes alone
+                      Index("ix_cases_registered_id", "registered_at", "id"),
+                      Index("ix_cases_sector_registered", "sector", "registered_at", "id"))
     id: str = Field(primary_key=True)
     number: str | None = Field(default=None, index=True, unique=True)
     state: str

@@ -14,9 +14,16 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casefiles.services.app import Casefiles
+from casefiles.settings import Settings
 from casefiles.web.common import TEMPLATES_DIR, NotSignedInError, Web, WebError, render, templates
 from casefiles.web.security import SESSION_SECONDS, Tokens, secret_key
 from casefiles.web.throttle import SignInGuard
+
+
+def app_from_settings() -> FastAPI:
+    """The application over the settings of the environment: the factory each worker process
+    of `casefiles serve --workers N` calls (the parent has migrated the database already)."""
+    return create_app(Casefiles(Settings()))
 
 
 def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:

@@ -61,11 +61,18 @@ def _start(day: date) -> datetime:
     return datetime.combine(day, time.min, SHANGHAI)
 
 
-def _paged(cf: Casefiles, query: Select[Any], page: int, size: int) -> Page:
+def _ids() -> Select[Any]:
+    """Case ids newest first: the lists page through these (from the indexes alone), then
+    read the rows of one page only."""
+    return select(CASES.c.id).order_by(CASES.c.registered_at.desc(), CASES.c.id.desc())
+
+
+def _paged(cf: Casefiles, ids: Select[Any], page: int, size: int) -> Page:
     page = max(page, 1)
+    chosen = ids.limit(size + 1).offset((page - 1) * size)
     with cf.uow() as uow:
         rows = [dict(r) for r in uow.conn.execute(
-            query.limit(size + 1).offset((page - 1) * size)).mappings()]
+            _base().where(CASES.c.id.in_(chosen))).mappings()]
     has_next = len(rows) > size
     rows = rows[:size]
     _attach_deadlines(cf, rows)
@@ -79,21 +86,22 @@ def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE
              ended: bool = False) -> Page:
     """The cases an officer registered or investigates, newest first: those still being
     handled (在办), or those ended (已办结) when ``ended``."""
-    query = (_base().join(CASE_OFFICERS, CASE_OFFICERS.c.case_id == CASES.c.id)
-             .where(CASE_OFFICERS.c.person_id == person_id)
-             .where(CASES.c.state.in_(ENDED) if ended else CASES.c.state.not_in(ENDED))
-             .order_by(None)
-             .order_by(CASE_OFFICERS.c.registered_at.desc(), CASE_OFFICERS.c.case_id.desc()))
-    return _paged(cf, query, page, size)
+    ids = (_ids().join(CASE_OFFICERS, CASE_OFFICERS.c.case_id == CASES.c.id)
+           .where(CASE_OFFICERS.c.person_id == person_id)
+           .where(CASES.c.state.in_(ENDED) if ended else CASES.c.state.not_in(ENDED))
+           .order_by(None)
+           .order_by(CASE_OFFICERS.c.registered_at.desc(), CASE_OFFICERS.c.case_id.desc()))
+    return _paged(cf, ids, page, size)
 
 
 def all_cases(cf: Casefiles, filters: Filters, page: int = 1, size: int = PAGE_SIZE) -> Page:
     """Every case matching ``filters``, newest first."""
-    return _paged(cf, _filtered(cf, filters), page, size)
+    return _paged(cf, _filtered(cf, filters, _ids()), page, size)
 
 
-def _filtered(cf: Casefiles, f: Filters) -> Select[Any]:
-    query = _base()
+def _filtered(cf: Casefiles, f: Filters, query: Select[Any] | None = None) -> Select[Any]:
+    """``query`` (the full rows, newest first, unless given) narrowed by the filters."""
+    query = _base() if query is None else query
     if f.state:
         query = query.where(CASES.c.state == f.state)
     if f.sector:

@@ -1,9 +1,10 @@
 """Benchmark (not a test): 100,000 cases in a scratch SQLite database, the web application
-served by uvicorn in one process, and concurrent requests from this process on loopback to the
-case-list pages and the case page; prints p50 and p95 latency. Goal: p95 under 100 ms.
+served by uvicorn in one process (or ``--workers`` processes sharing the port), and concurrent
+requests from this process on loopback to the case-list pages and the case page; prints p50 and
+p95 latency. Goal: p95 under 100 ms.
 
     .venv/bin/python tests/benchmarks/web_latency.py [--cases 100000] [--requests 400]
-                                                     [--concurrency 8]
+                                                     [--concurrency 8] [--workers 2]
 
 The fixture: 20 cases are played through the whole lifecycle by the services (their pages
 carry a real, verifiable history); the rest are inserted fast as copies of those cases' rows
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -144,8 +146,13 @@ def serve(data_dir: str, port: int) -> None:
 
     cf = Casefiles(Settings(data_dir=Path(data_dir), secret_key="bench"), SimulatedClock(TODAY),
                    f"sqlite:///{Path(data_dir) / 'casefiles.db'}")
-    uvicorn.run(create_app(cf), host="127.0.0.1", port=port, log_level="warning",
-                access_log=False)
+    # several server processes may share the port (--workers): the kernel spreads connections
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("127.0.0.1", port))
+    config = uvicorn.Config(create_app(cf), log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def _client(base: str, person: str) -> httpx.Client:
@@ -190,6 +197,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes sharing the port (as `casefiles serve --workers`)")
     parser.add_argument("--data-dir", type=Path, help="reuse (or build once into) this folder")
     parser.add_argument("--serve", nargs=2, metavar=("DATA_DIR", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -206,7 +215,9 @@ def main() -> None:
         url = build(data_dir, args.cases)
         print(f"loaded {args.cases} cases into {url} in {time.perf_counter() - t0:.1f} s")
     port = 8765 + random.randrange(1000)
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), str(port)])
+    servers = [subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), str(port)])
+               for _ in range(args.workers)]
+    print(f"{args.workers} server process(es), {args.concurrency} concurrent clients")
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -235,8 +246,9 @@ def main() -> None:
         pages = [f"/cases/{rng.choice(some)}" for _ in range(n)]
         measure(base, "案件页 /cases/{id} (any case)", "zhao", pages, k)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
         if args.data_dir is None:  # a scratch folder of 650 MB: not left behind
             shutil.rmtree(data_dir, ignore_errors=True)
 

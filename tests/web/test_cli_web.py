@@ -42,22 +42,56 @@ def test_people_add_refuses_a_short_password(tmp_path: Path) -> None:
     assert done.returncode == 2 and "至少8位" in done.stderr
 
 
-def test_serve_answers_the_sign_in_page_on_loopback(tmp_path: Path) -> None:
-    """`casefiles serve --port P` serves the Chinese sign-in page at 127.0.0.1:P."""
+def _served(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`casefiles serve` on a free loopback port, once it answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([CASEFILES, "serve", "--port", str(port)], env=_env(tmp_path),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([CASEFILES, "serve", "--port", str(port), *options],
+                            env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{base}/signin", timeout=2)
+            return proc, base
+        except httpx.TransportError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise AssertionError(f"casefiles serve {' '.join(options)} did not answer")
+
+
+def test_serve_answers_the_sign_in_page_on_loopback(tmp_path: Path) -> None:
+    """`casefiles serve --port P` serves the Chinese sign-in page at 127.0.0.1:P."""
+    proc, base = _served(tmp_path)
     try:
-        deadline, answer = time.monotonic() + 60, None
-        while time.monotonic() < deadline and answer is None:
-            try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/signin", timeout=2)
-            except httpx.TransportError:
-                time.sleep(0.3)
-        assert answer is not None and answer.status_code == 200
-        assert "工作人员登录" in answer.text
+        answer = httpx.get(f"{base}/signin", timeout=5)
+        assert answer.status_code == 200 and "工作人员登录" in answer.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_serve_with_two_workers_keeps_a_session_whichever_worker_answers(
+        tmp_path: Path) -> None:
+    """With --workers 2 every process signs with the same key: a session made by one is
+    honoured by the other, request after request."""
+    done = subprocess.run([CASEFILES, "people", "add", "zhang", "--name", "张伟", "--role",
+                           "officer", "--certificate", "湘0401001", "--password"],
+                          env=_env(tmp_path, CASEFILES_PASSWORD="long-enough-1"),
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    proc, base = _served(tmp_path, "--workers", "2")
+    try:
+        pages = []
+        for _ in range(6):  # fresh connections, spread by the kernel over the two workers
+            with httpx.Client(base_url=base, timeout=10) as client:
+                form = client.get("/signin").text
+                token = form.split('name="csrf" value="')[1].split('"')[0]
+                signed = client.post("/signin", data={"csrf": token, "person_id": "zhang",
+                                                      "password": "long-enough-1",
+                                                      "next": "/mine"})
+                pages += [signed.status_code, client.get("/mine").status_code]
+        assert pages == [303, 200] * 6  # signed in (to /mine), then /mine itself
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -1,4 +1,4 @@
-"""indexes for the supervisors' list: cases by sector and date, open deadlines past due
+"""indexes for the lists: case ids by date and by sector and date, open deadlines past due
 
 Revision ID: 0004
 Revises: 0003
@@ -15,7 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index('ix_cases_sector_registered', 'cases', ['sector', 'registered_at'],
+    op.create_index('ix_cases_registered_id', 'cases', ['registered_at', 'id'], unique=False)
+    op.create_index('ix_cases_sector_registered', 'cases', ['sector', 'registered_at', 'id'],
                     unique=False)
     op.drop_index('ix_deadlines_open_due', table_name='deadlines')
     op.create_index('ix_deadlines_open', 'deadlines',
@@ -26,3 +27,4 @@ def downgrade() -> None:
     op.drop_index('ix_deadlines_open', table_name='deadlines')
     op.create_index('ix_deadlines_open_due', 'deadlines', ['done_on', 'due'], unique=False)
     op.drop_index('ix_cases_sector_registered', table_name='cases')
+    op.drop_index('ix_cases_registered_id', table_name='cases')
