@@ -138,7 +138,7 @@ def _clone(cf: Casefiles, template_ids: list[str], count: int) -> None:
         conn.exec_driver_sql("ANALYZE")
 
 
-def serve(data_dir: str, port: int) -> None:
+def serve(data_dir: str, port: int, shared: bool) -> None:
     """The server process: the application over the scratch database on loopback."""
     import uvicorn
 
@@ -146,7 +146,12 @@ def serve(data_dir: str, port: int) -> None:
 
     cf = Casefiles(Settings(data_dir=Path(data_dir), secret_key="bench"), SimulatedClock(TODAY),
                    f"sqlite:///{Path(data_dir) / 'casefiles.db'}")
-    # several server processes may share the port (--workers): the kernel spreads connections
+    if not shared:
+        uvicorn.run(create_app(cf), host="127.0.0.1", port=port, log_level="warning",
+                    access_log=False)
+        return
+    # several server processes share the port (--workers): the kernel spreads connections.
+    # (Measured slower per process than uvicorn.run on its own socket, so only for --workers.)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
@@ -200,10 +205,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1,
                         help="server processes sharing the port (as `casefiles serve --workers`)")
     parser.add_argument("--data-dir", type=Path, help="reuse (or build once into) this folder")
-    parser.add_argument("--serve", nargs=2, metavar=("DATA_DIR", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve", nargs=3, metavar=("DATA_DIR", "PORT", "SHARED"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve[0], int(args.serve[1]))
+        serve(args.serve[0], int(args.serve[1]), args.serve[2] == "shared")
         return
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="casefiles-web-bench-"))
     if (data_dir / "casefiles.db").exists():
@@ -215,8 +221,9 @@ def main() -> None:
         url = build(data_dir, args.cases)
         print(f"loaded {args.cases} cases into {url} in {time.perf_counter() - t0:.1f} s")
     port = 8765 + random.randrange(1000)
-    servers = [subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), str(port)])
-               for _ in range(args.workers)]
+    shared = "shared" if args.workers > 1 else "own"
+    servers = [subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), str(port),
+                                 shared]) for _ in range(args.workers)]
     print(f"{args.workers} server process(es), {args.concurrency} concurrent clients")
     base = f"http://127.0.0.1:{port}"
     try:
