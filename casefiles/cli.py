@@ -303,20 +303,25 @@ def replay(
 
 
 def _background_work(name: str, prefect: bool) -> dict[str, int]:
-    """Run the sweep or the dispatch: as the service directly (a system timer), or as its
-    Prefect flow run."""
+    """Run the sweep, the dispatch or the documents: as the service directly (a system
+    timer), or as its Prefect flow run."""
     import asyncio
     from dataclasses import asdict
 
-    from casefiles.services import work
-
     if prefect:
         from flows.dispatch import dispatch_flow
+        from flows.documents import documents_flow
         from flows.sweep import sweep_flow
 
-        flow_fn = {"sweep": sweep_flow, "dispatch": dispatch_flow}[name]
+        flow_fn = {"sweep": sweep_flow, "dispatch": dispatch_flow,
+                   "documents": documents_flow}[name]
         return dict(asyncio.run(flow_fn(database_url=_app().url)))
-    return asdict(getattr(work, name)(_ready()))
+    from casefiles.services import work
+    from casefiles.services.documents import render_pending
+
+    service = {"sweep": work.sweep, "dispatch": work.dispatch,
+               "documents": lambda cf: render_pending(cf, batch=10_000)}[name]
+    return asdict(service(_ready()))
 
 
 @app.command()
@@ -344,18 +349,7 @@ def documents(
     prefect: Annotated[bool, typer.Option(help="run as a Prefect flow run")] = False,
 ) -> None:
     """生成已签发文书的PDF（供系统定时器调用）/ render the issued documents not stored yet."""
-    if prefect:
-        import asyncio
-
-        from flows.documents import documents_flow
-
-        report = dict(asyncio.run(documents_flow(database_url=_app().url)))
-    else:
-        from dataclasses import asdict
-
-        from casefiles.services.documents import render_pending
-
-        report = asdict(render_pending(_ready(), batch=10_000))
+    report = _background_work("documents", prefect)
     out.print(f"文书 / documents: {report['rendered']} rendered, {report['skipped']} already "
               f"stored, {report['failed']} failed")
     if report["failed"]:

@@ -255,13 +255,18 @@ class Casefiles:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def view(self, case_ref: str, today: date | None = None) -> dict[str, Any]:
-        """The case view of SCENARIOS.md."""
+    def case(self, case_ref: str) -> Case:
+        """The case with this id, number or id prefix; :class:`CaseNotFoundError` if none."""
         with self.uow() as uow:
             case_id = uow.cases.resolve(case_ref)
             case = uow.cases.get(case_id) if case_id else None
         if case is None:
             raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
+        return case
+
+    def view(self, case_ref: str, today: date | None = None) -> dict[str, Any]:
+        """The case view of SCENARIOS.md."""
+        case = self.case(case_ref)
         rules = self.profile.rule_set(case.rule_set_id)
         return case_view(case, rules, today or local_date(self.clock.now()))
 

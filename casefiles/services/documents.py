@@ -20,7 +20,7 @@ from casefiles.adapters.fonts import prepare
 from casefiles.adapters.pdf import Rendered, Renderer
 from casefiles.domain.docfacts import cn_date
 from casefiles.domain.documents import ARCHIVE_RANK, DOSSIER
-from casefiles.domain.errors import CasefilesError, CaseNotFoundError
+from casefiles.domain.errors import CasefilesError
 from casefiles.domain.model import Case, Document
 from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import aware, local_date
@@ -172,11 +172,7 @@ def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
 
 def document_path(cf: Casefiles, case_ref: str, document_id: str) -> Path | None:
     """The stored PDF of one document of the case (None until the flows have rendered it)."""
-    with cf.uow() as uow:
-        case_id = uow.cases.resolve(case_ref)
-        case = uow.cases.get(case_id) if case_id else None
-    if case is None:
-        raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
+    case = cf.case(case_ref)
     doc = _document(case, document_id)
     if doc is None or doc.path is None:
         return None
@@ -185,11 +181,7 @@ def document_path(cf: Casefiles, case_ref: str, document_id: str) -> Path | None
 
 def dossier_path(cf: Casefiles, case_ref: str) -> Path:
     """The case file of an archived case, built now if the flows have not built it yet."""
-    with cf.uow() as uow:
-        case_id = uow.cases.resolve(case_ref)
-        case = uow.cases.get(case_id) if case_id else None
-    if case is None:
-        raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
+    case = cf.case(case_ref)
     dossier = next((d for d in reversed(case.documents) if d.kind == DOSSIER), None)
     if dossier is None or case.state != CaseState.ARCHIVED:
         raise NotArchivedError(f"案件{case.number or case.id}尚未归档，没有案卷 / "

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from casefiles.domain import vocabulary as V
+from casefiles.domain.errors import CaseNotFoundError
 from casefiles.domain.model import Case, Person
 from casefiles.domain.states import LABELS, CaseState
 from casefiles.domain.timefmt import SHANGHAI, local_date
@@ -109,12 +110,10 @@ def load_case(cf: Casefiles, ref: str) -> Case:
     """The case with this id or number, or :class:`NotFoundError`."""
     if not ref or len(ref) > 200 or any(ord(c) < 32 for c in ref):
         raise NotFoundError("没有该案件", "no such case")
-    with cf.uow() as uow:
-        case_id = uow.cases.resolve(ref)
-        case = uow.cases.get(case_id) if case_id else None
-    if case is None:
-        raise NotFoundError("没有该案件", "no such case")
-    return case
+    try:
+        return cf.case(ref)
+    except CaseNotFoundError as exc:
+        raise NotFoundError("没有该案件", "no such case") from exc
 
 
 def visible_case(cf: Casefiles, person: Person, ref: str) -> Case:
