@@ -77,6 +77,27 @@ def _role(actor: Person, action: str, case: Case | None) -> tuple[str | None, li
     return role, []
 
 
+# actions whose actor must not have investigated the case (APL arts. 43, 58, 64): their checks
+# refuse an investigator (conflict_of_interest); pages do not offer them to one
+ACTOR_INDEPENDENT: frozenset[str] = frozenset({"review", "hold_hearing", "decide"})
+
+
+def may_take(actor: Person, action: str, case: Case) -> bool:
+    """Whether ``actor`` may take ``action`` on ``case`` as far as who they are goes: a role
+    for it (a person acts as head where the flows act as system), the case's investigators
+    for their own steps, independence where it is required, the scheduled host for the
+    hearing. The action's other rules are judged when it is taken."""
+    roles = [r for r in ACTIONS[action].roles if r != "system"] or ["system"]
+    if not any(actor.has_role(r) for r in roles):
+        return False
+    if ACTIONS[action].investigators_only and actor.id not in case.investigators:
+        return False
+    if action in ACTOR_INDEPENDENT and actor.id in case.investigators:
+        return False
+    hearing = case.hearing
+    return action != "hold_hearing" or (hearing is not None and hearing.host == actor.id)
+
+
 def judge(case: Case | None, action: str, data: Any, ctx: Context,
           preflight: list[Refusal] | None = None) -> Judgement:
     """Judge ``action`` by ``ctx.actor`` on ``case`` (None for ``register``); on acceptance the

@@ -17,6 +17,7 @@ nothing of the case, whatever the URL.
 from __future__ import annotations
 
 from casefiles.domain.decision import publication_refusals, withdrawal_refusals
+from casefiles.domain.engine import may_take
 from casefiles.domain.machine import allowed
 from casefiles.domain.model import Case, Person
 from casefiles.domain.registry import ACTIONS
@@ -25,8 +26,6 @@ from casefiles.domain.states import CaseState
 # Actions that the web offers on a case page, in the order of the lifecycle ("system" is the
 # flows' role: people act as head for publish and withdraw).
 CASE_ACTIONS: tuple[str, ...] = tuple(a for a in ACTIONS if a != "register")
-# Decisions that must be taken by someone who did not investigate (APL art. 43, 58, 64).
-INDEPENDENT: frozenset[str] = frozenset({"review", "hold_hearing", "decide", "schedule_hearing"})
 
 
 def can_see(person: Person, case: Case) -> bool:
@@ -50,17 +49,7 @@ def offered(person: Person, case: Case) -> list[str]:
     """The actions the case machine allows now that ``person`` holds the role for."""
     out = []
     for name in CASE_ACTIONS:
-        spec = ACTIONS[name]
-        if not allowed(case.state, name):
-            continue
-        roles = [r for r in spec.roles if r != "system"] or list(spec.roles)
-        if not any(person.has_role(r) for r in roles):
-            continue
-        if spec.investigators_only and person.id not in case.investigators:
-            continue
-        if name in INDEPENDENT and person.id in case.investigators:
-            continue
-        if name == "hold_hearing" and (case.hearing is None or case.hearing.host != person.id):
+        if not allowed(case.state, name) or not may_take(person, name, case):
             continue
         if not _fits_decision(name, case):
             continue

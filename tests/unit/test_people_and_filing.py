@@ -319,3 +319,19 @@ def test_a_refused_action_changes_nothing_but_the_history(desk: Desk) -> None:
     assert after["decision"] is None
     assert after["history_length"] == before["history_length"] + 1
     assert [e.result for e in desk.app.history(case)][-1] == "refused"
+
+
+def test_what_a_person_may_take_follows_roles_own_cases_and_independence(desk: Desk) -> None:
+    """may_take (what pages offer): hu investigates, so may record but not decide, and may
+    still schedule the hearing, whose independence is the host's; zhao decides; qian, an
+    officer outside the case, records nothing; only the scheduled host holds the hearing."""
+    from casefiles.domain.engine import ACTOR_INDEPENDENT, may_take
+
+    assert ACTOR_INDEPENDENT == {"review", "hold_hearing", "decide"}
+    case_id = desk.notified("2020-06-01", investigators=("zhang", "hu"))
+    case = desk.app.case(case_id)
+    staff = {p.id: p for p in desk.app.people()}
+    assert may_take(staff["hu"], "record", case) and not may_take(staff["hu"], "decide", case)
+    assert may_take(staff["hu"], "schedule_hearing", case)
+    assert may_take(staff["zhao"], "decide", case) and not may_take(staff["qian"], "record", case)
+    assert not may_take(staff["chen"], "hold_hearing", case)
