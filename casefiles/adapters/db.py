@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -28,10 +29,21 @@ def engine_for(url: str) -> Engine:
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30},
+                               json_serializer=_json_text)
         _sqlite_transactions(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                         json_serializer=_json_text)
+
+
+def _json_text(value: Any) -> str:
+    """JSON columns' text: msgspec writes it in a fraction of json.dumps's time (any JSON
+    reader reads it back the same)."""
+    return _JSON.encode(value).decode("utf-8")
+
+
+_JSON = msgspec.json.Encoder()
 
 
 def _sqlite_transactions(engine: Engine) -> None:
@@ -50,7 +62,8 @@ def _sqlite_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         write = conn.get_execution_options().get("casefiles_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # straight to the driver: SQLAlchemy's statement path cost more than the BEGIN itself
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def alembic_config(url: str) -> Config:

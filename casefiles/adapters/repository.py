@@ -1,12 +1,15 @@
-"""The case repository: loads a case aggregate from its tables and writes back what changed.
+"""The case repository. A case is one JSON document on its row (``cases.doc``), beside the
+columns the lists filter on; an action reads the row, and writes it back with its version
+check: two statements, whatever the case holds.
 
-SQLAlchemy Core on one connection; the unit of work owns the transaction. A snapshot taken at
-load tells which records are new (insert) or changed (update); nothing is ever deleted.
+The record tables (parties, evidence, proposals, …, deadlines, documents) and ``case_officers``
+are projections of that document for the queries across cases. An action marks its case
+unprojected; :meth:`CaseRepository.project` brings the tables up to date, in batches, for the
+flows and before any list is read (``Casefiles.catch_up``). Nothing in them is ever deleted.
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections.abc import Iterable
 from typing import Any
@@ -14,6 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select, update
 
 from casefiles.adapters import tables as T
+from casefiles.adapters.aggregate import decode, encode
+from casefiles.adapters.fastsql import Statements
 from casefiles.domain import model as M
 from casefiles.domain.states import CaseState
 
@@ -57,11 +62,8 @@ _ROWS_BY_CASE: dict[str, Select[Any]] = {
 }
 _ID_EXISTS = select(CASES.c.id).where(CASES.c.id == _CID)
 _ID_BY_NUMBER = select(CASES.c.id).where(CASES.c.number == _CID)
-_UPDATE_ROOT = (update(CASES)
-                .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version")))
 _UPDATE_BY_ID = {t.name: update(t).where(t.c.id == bindparam("b_id"))
                  for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]}
-_LOCK = select(CASES.c.id).where(CASES.c.id == _CID).with_for_update()
 # One round trip reads the case row, its party, and which child tables hold rows for it (only
 # those are then read).
 _CASE_PARTY_COUNTS = (
@@ -73,15 +75,12 @@ _CASE_PARTY_COUNTS = (
     .where(CASES.c.id == _CID))
 
 
-def _snapshot(rows: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
-    """A copy that later changes to the records cannot reach (containers copied, rest shared)."""
-    return {k: {f: copy.deepcopy(v) if isinstance(v, list | dict) else v for f, v in row.items()}
-            for k, row in rows.items()}
-
-
 def _root_row(case: M.Case) -> dict[str, Any]:
+    """The case's own columns (lists copied: the domain may change them in place)."""
     row = {f: getattr(case, f) for f in _ROOT_FIELDS}
     row["state"] = case.state.value
+    row["investigators"] = list(case.investigators)
+    row["warnings"] = list(case.warnings)
     return row
 
 
@@ -100,12 +99,17 @@ def _flat(case: M.Case) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
+_DOC_COLUMNS = ("doc", "version", "history_length", "history_head", "projected")
+
+
 class CaseRepository:
-    """Cases and their records on one open connection."""
+    """Cases on one open connection."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._seen: dict[str, tuple[dict[str, Any], dict[tuple[str, str], dict[str, Any]]]] = {}
+        self.sql = Statements(conn)
+        # case id → (its columns as loaded, whether it was projected then)
+        self._seen: dict[str, tuple[dict[str, Any], bool]] = {}
         self._tables = {t.name: t for t, _ in COLLECTIONS.values()} | {PENALTIES.name: PENALTIES}
 
     # --- finding ------------------------------------------------------------------------------
@@ -126,9 +130,77 @@ class CaseRepository:
 
     def get(self, case_id: str, lock: bool = False) -> M.Case | None:
         """The whole aggregate; ``lock`` holds the case row until the transaction ends."""
+        row = self.sql.first(CASES, _DOC_COLUMNS, {"id": case_id}, lock=lock)
+        if row is None:
+            return None
+        doc, version, length, head, projected = row
+        case = decode(doc)
+        case.version, case.history_length, case.history_head = version, length, head
+        self._seen[case_id] = (_root_row(case), bool(projected))
+        return case
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def add(self, case: M.Case) -> None:
+        """Insert a new case (its record tables follow with the next projection)."""
+        case.version = 1
+        row = _root_row(case)
+        self.sql.insert(CASES, {**row, "doc": encode(case), "projected": False})
+        self._seen[case.id] = (row, False)
+
+    def save(self, case: M.Case, bump: bool = True) -> bool:
+        """Write the case back; False when another writer got there first.
+
+        ``bump`` raises the version; a refused action, which changes only the history head,
+        leaves it, so that it does not make other writers' views stale. Only the columns that
+        changed are set: an index is rewritten only when one of its columns is."""
+        before, projected = self._seen[case.id]
+        loaded_version = before["version"]
+        case.version = loaded_version + 1 if bump else loaded_version
+        row = _root_row(case)
+        values = {k: v for k, v in row.items() if v != before[k]}
+        values["doc"] = encode(case)
+        if projected:
+            values["projected"] = False
+        if self.sql.update(CASES, values, {"id": case.id, "version": loaded_version}) != 1:
+            case.version = loaded_version
+            return False
+        self._seen[case.id] = (row, False)
+        return True
+
+    # --- the record tables --------------------------------------------------------------------
+
+    def unprojected(self, limit: int) -> list[str]:
+        """Ids of cases whose record tables lag behind their document (through a partial
+        index holding only those)."""
+        query = select(CASES.c.id).where(CASES.c.projected.is_(False)).limit(limit)
+        if self.conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)  # an action holds it: next batch
+        return [r[0] for r in self.conn.execute(query)]
+
+    def project(self, case_id: str) -> None:
+        """Bring the record tables of one case up to date with its document, and mark it
+        projected. Rows are inserted or updated, never deleted."""
+        case = self.get(case_id)
+        if case is None:
+            return
+        before = self.from_tables(case_id)
+        party = {f: getattr(case.party, f) for f in _PARTY_FIELDS}
+        if before is None:
+            self.conn.execute(insert(PARTIES).values(**party, case_id=case.id, seq=0))
+        elif before.party != case.party:
+            self.conn.execute(update(PARTIES).where(PARTIES.c.case_id == case.id)
+                              .values(**party))
+        known = [r[0] for r in self.conn.execute(
+            select(CASE_OFFICERS.c.person_id).where(CASE_OFFICERS.c.case_id == case.id))]
+        self._write_officers(case, known)
+        self._write_children(case, _flat(before) if before is not None else {})
+        self.sql.update(CASES, {"projected": True}, {"id": case.id})
+
+    def from_tables(self, case_id: str) -> M.Case | None:
+        """The aggregate as the record tables hold it (None before its first projection): the
+        projection compares against it, and migration 0005 built the documents from it."""
         params = {"cid": case_id}
-        if lock and self.conn.dialect.name == "postgresql":
-            self.conn.execute(_LOCK, params)  # SQLite writers already hold the database lock
         root = self.conn.execute(_CASE_PARTY_COUNTS, params).mappings().first()
         if root is None:
             return None
@@ -152,44 +224,11 @@ class CaseRepository:
         fields = {f: root[f] for f in _ROOT_FIELDS}
         fields["state"] = CaseState(root["state"])
         party = M.Party(**{f: root[f"party__{f}"] for f in _PARTY_FIELDS})
-        case = M.Case(**fields, party=party, **lists)
-        self._seen[case_id] = (_root_row(case), _snapshot(_flat(case)))
-        return case
-
-    # --- writing ------------------------------------------------------------------------------
-
-    def add(self, case: M.Case) -> None:
-        """Insert a new case with everything it holds."""
-        case.version = 1
-        self.conn.execute(insert(CASES).values(**_root_row(case)))
-        party = {f: getattr(case.party, f) for f in _PARTY_FIELDS}
-        self.conn.execute(insert(PARTIES).values(**party, case_id=case.id, seq=0))
-        self._write_officers(case, [])
-        self._write_children(case, {})
-        self._seen[case.id] = (_root_row(case), _snapshot(_flat(case)))
-
-    def save(self, case: M.Case, bump: bool = True) -> bool:
-        """Write what changed since :meth:`get`; False when another writer got there first.
-
-        ``bump`` raises the version; a refused action, which changes only the history head,
-        leaves it, so that it does not make other writers' views stale."""
-        root_before, children_before = self._seen[case.id]
-        loaded_version = root_before["version"]
-        case.version = loaded_version + 1 if bump else loaded_version
-        row = _root_row(case)
-        row.update(b_id=case.id, b_version=loaded_version)
-        result = self.conn.execute(_UPDATE_ROOT, row)
-        if result.rowcount != 1:
-            case.version = loaded_version
-            return False
-        self._write_officers(case, [root_before["registered_by"], *root_before["investigators"]])
-        self._write_children(case, children_before)
-        self._seen[case.id] = (_root_row(case), _snapshot(_flat(case)))
-        return True
+        return M.Case(**fields, party=party, **lists)
 
     def _write_officers(self, case: M.Case, known: list[str]) -> None:
         """Who finds the case among their own (its registrant and investigators), kept in
-        ``case_officers`` with the action that names them, so "my cases" is an index lookup."""
+        ``case_officers``, so "my cases" is an index lookup."""
         new = [p for p in dict.fromkeys([case.registered_by, *case.investigators])
                if p not in known]
         if new:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from casefiles.adapters import tables as T
+from casefiles.adapters.fastsql import Statements
 from casefiles.domain.history import Entry
 from casefiles.domain.model import Person
 
@@ -19,9 +20,6 @@ HISTORY: Table = T.HistoryRow.__table__
 OUTBOX: Table = T.OutboxRow.__table__
 _PERSON = ["id", "name", "roles", "certificate", "legal_qualification", "active"]
 _ENTRY = [f for f in Entry.__dataclass_fields__]
-_PEOPLE_BY_ID = select(PEOPLE).where(PEOPLE.c.id.in_(bindparam("ids", expanding=True)))
-_INSERT_HISTORY = insert(HISTORY)
-_INSERT_OUTBOX = insert(OUTBOX)
 _HEAD = (select(HISTORY.c.seq, HISTORY.c.hash).where(HISTORY.c.chain == bindparam("chain"))
          .order_by(HISTORY.c.seq.desc()).limit(1))
 
@@ -31,14 +29,14 @@ class PeopleStore:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.sql = Statements(conn)
 
     def get_many(self, ids: Iterable[str]) -> dict[str, Person]:
         """The known people among ``ids``."""
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        rows = self.conn.execute(_PEOPLE_BY_ID, {"ids": wanted}).mappings()
-        return {r["id"]: Person(**{f: r[f] for f in _PERSON}) for r in rows}
+        return {row[0]: Person(*row) for row in self.sql.rows_in(PEOPLE, _PERSON, "id", wanted)}
 
     def all(self) -> list[Person]:
         """Everyone, by id."""
@@ -59,18 +57,24 @@ class PeopleStore:
         return True
 
 
+_NEXT_SQLITE = "UPDATE counters SET last = last + 1 WHERE kind = ? AND year = ? RETURNING last"
+
+
 class Counters:
     """Document numbers per kind and year, without gaps or duplicates."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.raw = Statements(conn).raw
 
     def next(self, kind: str, year: int) -> int:
         """The next number; the row lock (or SQLite's write lock) serialises issuers."""
-        result = self.conn.execute(
-            update(COUNTERS).where(COUNTERS.c.kind == kind, COUNTERS.c.year == year)
-            .values(last=COUNTERS.c.last + 1).returning(COUNTERS.c.last))
-        row = result.first()
+        if self.raw is not None:
+            row = self.raw.execute(_NEXT_SQLITE, (kind, year)).fetchone()
+        else:
+            row = self.conn.execute(
+                update(COUNTERS).where(COUNTERS.c.kind == kind, COUNTERS.c.year == year)
+                .values(last=COUNTERS.c.last + 1).returning(COUNTERS.c.last)).first()
         if row is not None:
             return int(row[0])
         try:
@@ -86,6 +90,7 @@ class HistoryStore:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.sql = Statements(conn)
 
     def head(self, chain: str) -> tuple[int, str | None]:
         """(seq, hash) of the last entry of ``chain``; (0, None) when empty."""
@@ -94,7 +99,7 @@ class HistoryStore:
 
     def append(self, entry: Entry) -> None:
         """Insert one entry."""
-        self.conn.execute(_INSERT_HISTORY, {f: getattr(entry, f) for f in _ENTRY})
+        self.sql.insert(HISTORY, {f: getattr(entry, f) for f in _ENTRY})
 
     def chain(self, chain: str) -> list[Entry]:
         """Every entry of one chain in order."""
@@ -113,11 +118,12 @@ class Outbox:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.sql = Statements(conn)
 
     def add(self, case_id: str | None, kind: str, payload: dict[str, Any], at: datetime) -> None:
         """Queue one item."""
-        self.conn.execute(_INSERT_OUTBOX, {"case_id": case_id, "kind": kind,
-                                           "payload": payload, "created_at": at})
+        self.sql.insert(OUTBOX, {"case_id": case_id, "kind": kind, "payload": payload,
+                                 "created_at": at, "attempts": 0})
 
     def pending(self, limit: int, kinds: Iterable[str] | None = None,
                 case_id: str | None = None) -> list[dict[str, Any]]:
@@ -144,19 +150,20 @@ class Outbox:
 
 
 CONTENTS: Table = T.DocumentContentRow.__table__
-_INSERT_CONTENT = insert(CONTENTS)
 
 
 class DocumentContents:
-    """What each issued document says, written once with the action that issued it."""
+    """What each issued document says, kept once its document is rendered (until then the
+    facts travel in the document's outbox item)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.sql = Statements(conn)
 
     def add(self, document_id: str, case_id: str, kind: str, facts: dict[str, Any]) -> None:
         """Keep the facts of a newly issued document."""
-        self.conn.execute(_INSERT_CONTENT, {"document_id": document_id, "case_id": case_id,
-                                            "kind": kind, "facts": facts})
+        self.sql.insert(CONTENTS, {"document_id": document_id, "case_id": case_id,
+                                   "kind": kind, "facts": facts})
 
     def get(self, document_id: str) -> dict[str, Any] | None:
         """The facts of one document (None for an unknown id)."""

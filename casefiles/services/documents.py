@@ -88,7 +88,7 @@ def _render_item(cf: Casefiles, item: dict[str, Any]) -> bool:
     document_id = item["payload"]["document_id"]
     with cf.uow() as uow:
         case = uow.cases.get(item["case_id"])
-        facts = uow.contents.get(document_id)
+        facts = item["payload"].get("facts") or uow.contents.get(document_id)
     doc = _document(case, document_id)
     if doc is None or doc.sha256 is not None or facts is None:
         return _claim_only(cf, item)
@@ -99,7 +99,7 @@ def _render_item(cf: Casefiles, item: dict[str, Any]) -> bool:
     else:
         rendered = renderer(cf).render(doc.kind, facts, created)
     sha, path = FileStore(cf.settings.data_dir).put_bytes(rendered.pdf, "documents", ".pdf")
-    return _record_stored(cf, item, document_id, sha, path, rendered)
+    return _record_stored(cf, item, document_id, sha, path, rendered, facts)
 
 
 def _document(case: Case | None, document_id: str) -> Document | None:
@@ -116,7 +116,7 @@ def _claim_only(cf: Casefiles, item: dict[str, Any]) -> bool:
 
 
 def _record_stored(cf: Casefiles, item: dict[str, Any], document_id: str, sha: str, path: str,
-                   rendered: Rendered) -> bool:
+                   rendered: Rendered, facts: dict[str, Any]) -> bool:
     now = cf.clock.now()
     with cf.uow(write=True) as uow:
         if not uow.outbox.claim(item["id"], now):
@@ -127,6 +127,8 @@ def _record_stored(cf: Casefiles, item: dict[str, Any], document_id: str, sha: s
             uow.commit()
             return False
         doc.sha256, doc.path = sha, path
+        if uow.contents.get(document_id) is None:  # kept for re-rendering and the case file
+            uow.contents.add(document_id, case.id, doc.kind, facts)
         cf.record(uow, case, at=now, actor=SYSTEM_PERSON.id, role="system",
                   action="store_document",
                   payload={"document_id": doc.id, "kind": doc.kind, "number": doc.number,

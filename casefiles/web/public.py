@@ -24,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 
 def published(cf: Casefiles, page: int = 1) -> tuple[list[dict[str, Any]], bool]:
     """Published, not withdrawn decisions, newest first: one page and whether more follow."""
+    cf.catch_up()
     query = (select(DECISIONS.c.id, DECISIONS.c.number, DECISIONS.c.decided_at,
                     DECISIONS.c.published_at, CASES.c.sector, PARTIES.c.kind,
                     PARTIES.c.name)
@@ -59,6 +60,7 @@ def disclosure(case: Case) -> dict[str, Any]:
 
 
 def _decision_case(cf: Casefiles, decision_id: str) -> Case:
+    cf.catch_up()
     with cf.uow() as uow:
         row = uow.conn.execute(select(DECISIONS.c.case_id).where(
             DECISIONS.c.id == decision_id)).first()

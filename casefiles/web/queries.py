@@ -86,6 +86,7 @@ def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE
              ended: bool = False) -> Page:
     """The cases an officer registered or investigates, newest first: those still being
     handled (在办), or those ended (已办结) when ``ended``."""
+    cf.catch_up()
     ids = (_ids().join(CASE_OFFICERS, CASE_OFFICERS.c.case_id == CASES.c.id)
            .where(CASE_OFFICERS.c.person_id == person_id)
            .where(CASES.c.state.in_(ENDED) if ended else CASES.c.state.not_in(ENDED))
@@ -96,6 +97,7 @@ def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE
 
 def all_cases(cf: Casefiles, filters: Filters, page: int = 1, size: int = PAGE_SIZE) -> Page:
     """Every case matching ``filters``, newest first."""
+    cf.catch_up()
     return _paged(cf, _filtered(cf, filters, _ids()), page, size)
 
 
@@ -118,6 +120,7 @@ def _filtered(cf: Casefiles, f: Filters, query: Select[Any] | None = None) -> Se
 
 def export_rows(cf: Casefiles, f: Filters, chunk: int = 1000) -> Any:
     """Every case matching ``f`` for the CSV export, in chunks (a generator of row lists)."""
+    cf.catch_up()
     offset = 0
     while True:
         with cf.uow() as uow:
@@ -132,6 +135,7 @@ def export_rows(cf: Casefiles, f: Filters, chunk: int = 1000) -> Any:
 
 def in_states(cf: Casefiles, states: list[str], limit: int = 200) -> list[dict[str, Any]]:
     """Cases in ``states``, oldest first (the queues: what waited longest comes first)."""
+    cf.catch_up()
     query = (_base().where(CASES.c.state.in_(states))
              .order_by(None).order_by(CASES.c.registered_at, CASES.c.id).limit(limit))
     with cf.uow() as uow:
