@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -155,11 +156,26 @@ class RuleSet(_Frozen):
 
     def provision(self, code: str) -> Provision | None:
         """The catalogue entry for ``code``, if any."""
-        return next((p for p in self.provisions if p.code == code), None)
+        try:
+            return self._provisions_by_code.get(code)
+        except TypeError:  # an unhashable code names no provision
+            return None
 
     def major_when(self, condition: str) -> bool:
         """Whether the catalogue of major decisions lists ``condition``."""
-        return any(e.when == condition for e in self.major_decisions)
+        try:
+            return condition in self._major_conditions
+        except TypeError:
+            return False
+
+    @cached_property
+    def _provisions_by_code(self) -> dict[str, Provision]:
+        # codes are unique (checked above); the rule set is frozen
+        return {p.code: p for p in self.provisions}
+
+    @cached_property
+    def _major_conditions(self) -> frozenset[str]:
+        return frozenset(e.when for e in self.major_decisions)
 
 
 class Agency(_Frozen):

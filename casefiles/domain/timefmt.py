@@ -11,7 +11,10 @@ DAY_START = time(9, 0)
 
 def aware(value: datetime) -> datetime:
     """``value`` in Asia/Shanghai; a naive value is taken to be Shanghai time already."""
-    if value.tzinfo is None:
+    tz = value.tzinfo
+    if tz is SHANGHAI:  # what astimezone returns for its own zone: the value itself
+        return value
+    if tz is None:
         return value.replace(tzinfo=SHANGHAI)
     return value.astimezone(SHANGHAI)
 
@@ -46,4 +49,7 @@ def parse_date(value: object) -> date:
 
 def local_date(moment: datetime) -> date:
     """The calendar day of ``moment`` in Asia/Shanghai."""
-    return aware(moment).date()
+    tz = moment.tzinfo
+    if tz is SHANGHAI or tz is None:  # a naive value is Shanghai time: its own wall-clock day
+        return moment.date()
+    return moment.astimezone(SHANGHAI).date()
