@@ -34,9 +34,11 @@ from typing import Any
 import httpx
 from sqlalchemy import insert, select
 
+from casefiles.adapters.aggregate import decode, encode
 from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES, PENALTIES
 from casefiles.clock import SimulatedClock
 from casefiles.domain.model import Person
+from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import SHANGHAI
 from casefiles.services.app import Casefiles
 from casefiles.settings import PROJECT_ROOT, Settings
@@ -72,8 +74,18 @@ def build(data_dir: Path, total: int) -> str:
         clock = SimulatedClock(START)  # each template case replays the same days
         cf.clock = clock
         templates.append(play(cf, clock, MAJOR_FINE if i % 2 else SMALL_FINE))
+    cf.catch_up()  # the templates' record tables, which the clones copy
     _clone(cf, templates, total - len(templates))
     return url
+
+
+def _cloned_doc(doc: str, fields: dict[str, Any]) -> str:
+    """The template's case document with the clone's own columns (its records keep the
+    template's: the pages measured read them the same way)."""
+    case = decode(doc)
+    for name, value in fields.items():
+        setattr(case, name, CaseState(value) if name == "state" else value)
+    return encode(case)
 
 
 def _clone(cf: Casefiles, template_ids: list[str], count: int) -> None:
@@ -99,11 +111,12 @@ def _clone(cf: Casefiles, template_ids: list[str], count: int) -> None:
             when = TODAY - age
             active = age.days < 120
             state = ACTIVE[n % len(ACTIVE)] if active else ENDED[n % len(ENDED)]
-            rows["cases"].append(src | {
-                "id": cid, "number": f"衡山应急立〔B〕{n + 1}号", "registered_at": when,
-                "registered_by": officer, "state": state,
-                "sector": SECTORS[n % len(SECTORS)], "investigators": [officer, "zhang"],
-                "history_length": 0, "history_head": None, "version": 1})
+            fields = {"id": cid, "number": f"衡山应急立〔B〕{n + 1}号", "registered_at": when,
+                      "registered_by": officer, "state": state,
+                      "sector": SECTORS[n % len(SECTORS)], "investigators": [officer, "zhang"],
+                      "history_length": 0, "history_head": None, "version": 1}
+            rows["cases"].append(src | fields | {"doc": _cloned_doc(src["doc"], fields),
+                                                 "projected": True})
             rows["parties"].append(parties[src["id"]] | {"id": str(uuid.uuid4()),
                                                         "case_id": cid})
             rows["officers"] += [{"case_id": cid, "person_id": p, "registered_at": when}
