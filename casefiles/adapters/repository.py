@@ -170,11 +170,11 @@ class CaseRepository:
 
     # --- the record tables --------------------------------------------------------------------
 
-    def unprojected(self, limit: int) -> list[str]:
+    def unprojected(self, limit: int, lock: bool = False) -> list[str]:
         """Ids of cases whose record tables lag behind their document (through a partial
-        index holding only those)."""
+        index holding only those); ``lock`` holds them for projecting."""
         query = select(CASES.c.id).where(CASES.c.projected.is_(False)).limit(limit)
-        if self.conn.dialect.name == "postgresql":
+        if lock and self.conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)  # an action holds it: next batch
         return [r[0] for r in self.conn.execute(query)]
 

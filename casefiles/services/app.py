@@ -266,7 +266,7 @@ class Casefiles:
         done = 0
         while True:
             with self.uow(write=True) as uow:
-                ids = uow.cases.unprojected(batch)
+                ids = uow.cases.unprojected(batch, lock=True)
                 for case_id in ids:
                     uow.cases.project(case_id)
                 uow.commit()
