@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, func, insert, not_, select, update
 
 from casefiles.adapters import tables as T
 from casefiles.adapters.aggregate import decode, encode
@@ -100,6 +100,9 @@ def _flat(case: M.Case) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 _DOC_COLUMNS = ("doc", "version", "history_length", "history_head", "projected")
+# written as the partial index's own condition (projected = 0 / NOT projected), so the planner
+# uses it: "projected IS 0" read all 100,000 cases of the web benchmark on every list
+UNPROJECTED = select(CASES.c.id).where(not_(CASES.c.projected))
 
 
 class CaseRepository:
@@ -173,7 +176,7 @@ class CaseRepository:
     def unprojected(self, limit: int, lock: bool = False) -> list[str]:
         """Ids of cases whose record tables lag behind their document (through a partial
         index holding only those); ``lock`` holds them for projecting."""
-        query = select(CASES.c.id).where(CASES.c.projected.is_(False)).limit(limit)
+        query = UNPROJECTED.limit(limit)
         if lock and self.conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)  # an action holds it: next batch
         return [r[0] for r in self.conn.execute(query)]

@@ -8,7 +8,7 @@ from alembic import command
 from sqlalchemy import func, inspect, select
 
 from casefiles.adapters.db import alembic_config, engine_for
-from casefiles.adapters.repository import CASES, COLLECTIONS
+from casefiles.adapters.repository import CASES, COLLECTIONS, UNPROJECTED
 from casefiles.services.queries import list_cases, upcoming_deadlines
 from casefiles.clock import SimulatedClock
 from tests.support import MAJOR_FINE, SMALL_FINE, START, open_bureau, play, until
@@ -81,3 +81,13 @@ def test_migration_0005_builds_each_document_from_the_tables(db_url: str) -> Non
     assert _unprojected(cf) == 0
     play(cf, clock, MAJOR_FINE[len(steps):len(steps) + 1], case_id)
     assert cf.case(case_id).version == before.version + 1
+
+
+def test_finding_the_waiting_cases_reads_only_the_index_of_those(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Every list asks first whether any case waits: on SQLite the planner answers from the
+    partial index of waiting cases, never by reading every case."""
+    cf, _ = open_bureau(f"sqlite:///{tmp_path / 'plan.db'}")
+    sql = str(UNPROJECTED.limit(1).compile(cf.engine, compile_kwargs={"literal_binds": True}))
+    with cf.uow() as uow:
+        plan = " ".join(str(r[-1]) for r in uow.conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "USING INDEX ix_cases_unprojected" in plan, plan
