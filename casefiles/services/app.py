@@ -178,7 +178,9 @@ class Casefiles:
         if action == "register" and j.accepted and j.payload is not None:
             case = new_case(new_id(), self.profile.profile, j.payload, ctx)  # type: ignore[arg-type]
             j.state_after = case.state
-            uow.cases.add(case)
+            created = True
+        else:
+            created = False
         if case is None:
             return self._refuse_bureau(uow, now, by, action, payload, j.refusals, j.role)
         self.record(uow, case, at=now, actor=by, role=j.role, action=action, payload=payload,
@@ -187,8 +189,9 @@ class Casefiles:
                     state_before=j.state_before.value if j.state_before else None,
                     state_after=j.state_after.value if j.state_after else None,
                     files=list(j.effects.files))
-        # a new case was inserted at version 1 by add(); its first save does not raise it
-        if not uow.cases.save(case, bump=j.accepted and action != "register"):
+        if created:  # inserted once, at version 1, its first history entry already its head
+            uow.cases.add(case)
+        elif not uow.cases.save(case, bump=j.accepted):
             raise _StaleError
         # a document's facts travel with its outbox item; the flow that renders it keeps them
         # in document_contents (one row here instead of two costs fewer pages at the commit)
