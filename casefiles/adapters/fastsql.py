@@ -12,24 +12,61 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import sqlite3
+
 import msgspec
 from sqlalchemy import JSON, Connection, Table, and_, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 Processor = Callable[[Any], Any] | None
+Write = Callable[[], None]
 _JSON_DECODE = msgspec.json.decode
 _CACHE: dict[tuple[Any, ...], tuple[str, list[Processor], list[Processor]]] = {}
 
 
-class Statements:
-    """Insert, update and select-one on one connection."""
+class Conflict(Exception):
+    """A row written behind changed since it was read: another writer got there first."""
 
-    def __init__(self, conn: Connection) -> None:
+
+class Statements:
+    """Insert, update and select-one on one connection.
+
+    With ``behind`` (a list), inserts and updates are not run but appended to it, to be run
+    later, in the write transaction of the unit of work that read what they change: each
+    queued update must then match exactly one row, or it raises :class:`Conflict`."""
+
+    def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
         self.conn = conn
         self.dialect = conn.dialect
         self.raw = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
+        self.behind = behind
 
     def insert(self, table: Table, row: dict[str, Any]) -> None:
-        """Insert one row."""
+        """Insert one row (or queue it, writing behind)."""
+        if self.behind is not None:
+            self.behind.append(lambda: self._insert(table, row))
+            return
+        self._insert(table, row)
+
+    def update(self, table: Table, values: dict[str, Any], where: dict[str, Any]) -> int:
+        """Update the rows matching ``where`` (equality on each column); how many matched.
+        Writing behind, the update is queued and must later match one row: 1 is returned."""
+        if self.behind is not None:
+            self.behind.append(lambda: self._update_one(table, values, where))
+            return 1
+        return self._update(table, values, where)
+
+    def _update_one(self, table: Table, values: dict[str, Any], where: dict[str, Any]) -> None:
+        if self._update(table, values, where) != 1:
+            raise Conflict(f"{table.name} {where} changed since it was read")
+
+    def _insert(self, table: Table, row: dict[str, Any]) -> None:
+        try:
+            self._insert_row(table, row)
+        except sqlite3.IntegrityError as exc:  # as SQLAlchemy would have raised it
+            raise IntegrityError(f"INSERT INTO {table.name}", row, exc) from exc
+
+    def _insert_row(self, table: Table, row: dict[str, Any]) -> None:
         if self.raw is None:
             self.conn.execute(insert(table), row)
             return
@@ -42,8 +79,7 @@ class Statements:
         sql, binds, _ = _CACHE[key]
         self.raw.execute(sql, _bound(binds, row.values()))
 
-    def update(self, table: Table, values: dict[str, Any], where: dict[str, Any]) -> int:
-        """Update the rows matching ``where`` (equality on each column); how many matched."""
+    def _update(self, table: Table, values: dict[str, Any], where: dict[str, Any]) -> int:
         if self.raw is None:
             stmt = update(table).where(and_(*(table.c[k] == v for k, v in where.items())))
             return self.conn.execute(stmt.values(**values)).rowcount

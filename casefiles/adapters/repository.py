@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Select, Table, bindparam, func, insert, not_,
 
 from casefiles.adapters import tables as T
 from casefiles.adapters.aggregate import decode, encode
-from casefiles.adapters.fastsql import Statements
+from casefiles.adapters.fastsql import Statements, Write
 from casefiles.domain import model as M
 from casefiles.domain.states import CaseState
 
@@ -108,9 +108,9 @@ UNPROJECTED = select(CASES.c.id).where(not_(CASES.c.projected))
 class CaseRepository:
     """Cases on one open connection."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
         self.conn = conn
-        self.sql = Statements(conn)
+        self.sql = Statements(conn, behind)
         # case id → (its columns as loaded, whether it was projected then)
         self._seen: dict[str, tuple[dict[str, Any], bool]] = {}
         self._tables = {t.name: t for t, _ in COLLECTIONS.values()} | {PENALTIES.name: PENALTIES}

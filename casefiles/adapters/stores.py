@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from casefiles.adapters import tables as T
-from casefiles.adapters.fastsql import Statements
+from casefiles.adapters.fastsql import Statements, Write
 from casefiles.domain.history import Entry
 from casefiles.domain.model import Person
 
@@ -63,12 +63,22 @@ _NEXT_SQLITE = "UPDATE counters SET last = last + 1 WHERE kind = ? AND year = ? 
 class Counters:
     """Document numbers per kind and year, without gaps or duplicates."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
         self.conn = conn
-        self.raw = Statements(conn).raw
+        self.sql = Statements(conn, behind)
+        self.raw = self.sql.raw
+        self._claimed: dict[tuple[str, int], int] = {}
 
     def next(self, kind: str, year: int) -> int:
-        """The next number; the row lock (or SQLite's write lock) serialises issuers."""
+        """The next number; the row lock (or SQLite's write lock) serialises issuers.
+
+        Writing behind, the number is the last one read plus one, and the counter is moved on
+        only when the unit of work commits, on condition that it still holds what was read:
+        if another writer took a number in between, the commit raises
+        :class:`~casefiles.adapters.fastsql.Conflict` (or an integrity error, for the first
+        number of a kind and year) and the action is judged again."""
+        if self.sql.behind is not None:
+            return self._claim(kind, year)
         if self.raw is not None:
             row = self.raw.execute(_NEXT_SQLITE, (kind, year)).fetchone()
         else:
@@ -84,13 +94,28 @@ class Counters:
             return self.next(kind, year)
         return 1
 
+    def _claim(self, kind: str, year: int) -> int:
+        key = (kind, year)
+        last = self._claimed.get(key)
+        if last is None:
+            row = self.sql.first(COUNTERS, ["last"], {"kind": kind, "year": year})
+            last = int(row[0]) if row is not None else 0
+        number = last + 1
+        self._claimed[key] = number
+        if number == 1:
+            self.sql.insert(COUNTERS, {"kind": kind, "year": year, "last": 1})
+        else:
+            self.sql.update(COUNTERS, {"last": number},
+                            {"kind": kind, "year": year, "last": last})
+        return number
+
 
 class HistoryStore:
     """Append-only history entries. There is no update and no delete here, by design."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
         self.conn = conn
-        self.sql = Statements(conn)
+        self.sql = Statements(conn, behind)
 
     def head(self, chain: str) -> tuple[int, str | None]:
         """(seq, hash) of the last entry of ``chain``; (0, None) when empty."""
@@ -116,9 +141,9 @@ class HistoryStore:
 class Outbox:
     """Work for the flows, written with the action that causes it."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
         self.conn = conn
-        self.sql = Statements(conn)
+        self.sql = Statements(conn, behind)
 
     def add(self, case_id: str | None, kind: str, payload: dict[str, Any], at: datetime) -> None:
         """Queue one item."""
@@ -156,9 +181,9 @@ class DocumentContents:
     """What each issued document says, kept once its document is rendered (until then the
     facts travel in the document's outbox item)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
         self.conn = conn
-        self.sql = Statements(conn)
+        self.sql = Statements(conn, behind)
 
     def add(self, document_id: str, case_id: str, kind: str, facts: dict[str, Any]) -> None:
         """Keep the facts of a newly issued document."""

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from casefiles.adapters.db import engine_for, is_current, migrate
+from casefiles.adapters.fastsql import Conflict
 from casefiles.adapters.files import FileStore
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
@@ -63,6 +64,10 @@ class Outcome:
         return self.codes[0] if self.codes else None
 
 
+# how often an action is judged again when other writers keep changing what it read
+ATTEMPTS = 20
+
+
 class _StaleError(Exception):
     """The case row changed under the unit of work (caught inside this module)."""
 
@@ -77,6 +82,7 @@ class Casefiles:
         self.url = database_url or self.settings.url
         self.profile: Profile = load_profile(self.settings.policies_dir, self.settings.profile)
         self.calendar: WorkCalendar = load_calendar(self.settings.policies_dir)
+        self.conflicts = 0  # actions judged again because another writer came first
 
     @cached_property
     def engine(self):  # type: ignore[no-untyped-def]
@@ -97,9 +103,9 @@ class Casefiles:
             uow.commit()
         return changed
 
-    def uow(self, write: bool = False) -> UnitOfWork:
-        """A new unit of work."""
-        return UnitOfWork(self.engine, write=write)
+    def uow(self, write: bool = False, behind: bool = False) -> UnitOfWork:
+        """A new unit of work (``behind``: its writes wait for its commit, see services/uow)."""
+        return UnitOfWork(self.engine, write=write, behind=behind)
 
     # --- people -------------------------------------------------------------------------------
 
@@ -134,18 +140,25 @@ class Casefiles:
 
     def act(self, by: str, action: str, case_ref: str | None, payload: Any = None,
             expected_version: int | None = None) -> Outcome:
-        """Take ``action`` on the case ``case_ref`` (None for ``register``) as ``by``."""
-        for _attempt in range(5):
+        """Take ``action`` on the case ``case_ref`` (None for ``register``) as ``by``.
+
+        The case is read and the action judged without the database's write lock; the lock is
+        taken only to write the outcome, on condition that nothing it was judged on changed
+        (the case's version, the document numbers it takes, its place in the history chain).
+        If something did, another writer got there first: the action is judged again on what
+        that writer left, so a stale ``expected_version`` is then refused, as it should be."""
+        last: Exception | None = None
+        for _attempt in range(ATTEMPTS):
             try:
-                with self.uow(write=True) as uow:
+                with self.uow(write=True, behind=True) as uow:
                     outcome = self.act_in(uow, by, action, case_ref, payload, expected_version)
                     uow.commit()
                 return outcome
-            except _StaleError:
-                expected_version = -1  # someone wrote in between: refuse stale, and record it
-            except IntegrityError:
-                continue  # a concurrent first number of a kind, or bureau-chain append: retry
-        raise RuntimeError("could not record the action after 5 attempts")
+            except (Conflict, IntegrityError, _StaleError) as exc:
+                self.conflicts += 1
+                last = exc
+        raise RuntimeError(f"could not record the action after {ATTEMPTS} attempts: other "
+                           "writers kept changing what it was judged on") from last
 
     def act_in(self, uow: UnitOfWork, by: str, action: str, case_ref: str | None, payload: Any,
                expected_version: int | None = None) -> Outcome:
@@ -156,10 +169,11 @@ class Casefiles:
             return self._refuse_bureau(uow, now, by, action, payload, [bad])
         case: Case | None = None
         if action != "register":
-            case = uow.cases.get(case_ref or "", lock=True)
+            lock = uow.behind is None  # writing behind, the version check stands in for it
+            case = uow.cases.get(case_ref or "", lock=lock)
             if case is None:  # a case number or an id prefix rather than the id itself
                 case_id = uow.cases.resolve(case_ref or "")
-                case = uow.cases.get(case_id, lock=True) if case_id else None
+                case = uow.cases.get(case_id, lock=lock) if case_id else None
             if case is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
         people = uow.people.get_many([by, *named_people(payload), *_case_people(case)])

@@ -16,11 +16,14 @@ whole cost is on the page.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sqlite3
+import statistics
 import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from casefiles.clock import SimulatedClock
 from casefiles.domain.model import Person
@@ -62,13 +65,18 @@ STEPS = [
 START = datetime(2020, 6, 1, 9, 0, tzinfo=SHANGHAI)
 
 
+LATENCIES: list[float] = []  # seconds of each action of this process, since the last block
+
+
 def lifecycle(cf: Casefiles, clock: SimulatedClock) -> int:
     """One case from registration to archive; returns the number of accepted transitions."""
     case_id = None
     for by, action, payload, days in STEPS:
         if days:
             clock.set(clock.now() + timedelta(days=days))
+        start = time.perf_counter()
         outcome = cf.act(by, action, case_id, payload)
+        LATENCIES.append(time.perf_counter() - start)
         if not outcome.ok:
             raise SystemExit(f"{action} refused: {outcome.codes} {outcome.message}")
         case_id = outcome.case_id
@@ -106,49 +114,82 @@ def raw_rate(path: Path, n: int) -> float:
     return n / elapsed
 
 
+def _worker(url: str, pipe: Any) -> None:
+    """A client process of its own: runs as many lifecycles as it is sent, answers with the
+    transitions done and how many actions were judged again after a conflict."""
+    cf = Casefiles(Settings(), SimulatedClock(START), url)
+    lifecycle(cf, _restart(cf))
+    pipe.send((0, 0, []))
+    while (n := pipe.recv()) is not None:
+        LATENCIES.clear()
+        done = sum(lifecycle(cf, _restart(cf)) for _ in range(n))
+        pipe.send((done, cf.conflicts, list(LATENCIES)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--block", type=int, default=50, help="cases per alternating block")
+    parser.add_argument("--clients", default="1,2",
+                        help="processes acting at once, each on cases of its own; a run for "
+                             "each number in this list (default 1,2)")
     parser.add_argument("--postgres", metavar="URL",
                         help="instead, the rate on this PostgreSQL database (emptied first)")
     args = parser.parse_args()
     if args.postgres:
         postgres(args.postgres, args.cases)
         return
+    for clients in (int(n) for n in args.clients.split(",")):
+        sqlite(args.cases, args.block, clients)
+
+
+def sqlite(cases: int, block_size: int, clients: int) -> None:
+    """One run on a new SQLite database: ``cases`` lifecycles by ``clients`` processes (1: in
+    this one), in blocks alternating with as many raw transactions on one connection."""
     with tempfile.TemporaryDirectory(prefix="casefiles-bench-") as tmp:
         cf = Casefiles(Settings(), SimulatedClock(START), f"sqlite:///{Path(tmp) / 'bench.db'}")
         cf.init()
         for p in PEOPLE:
             cf.put_person(p)
         lifecycle(cf, _restart(cf))  # warm: imports, statement caches, fonts of nothing
-        raw = raw_connection(Path(tmp) / "raw.db", args.cases * len(STEPS))
-        transitions, elapsed, raw_elapsed = 0, 0.0, 0.0
-        for done in range(0, args.cases, args.block):
+        LATENCIES.clear()
+        raw = raw_connection(Path(tmp) / "raw.db", cases * len(STEPS))
+        run = _clients(cf.url, clients) if clients > 1 else None
+        transitions, elapsed, raw_elapsed, conflicts = 0, 0.0, 0.0, 0
+        for done in range(0, cases, block_size):
+            n = min(block_size, cases - done)
             start = time.perf_counter()
-            block = 0
-            for _ in range(min(args.block, args.cases - done)):
+            if run is None:
                 # every case starts on the same simulated day and moves through its own life
-                block += lifecycle(cf, _restart(cf))
+                block = sum(lifecycle(cf, _restart(cf)) for _ in range(n))
+                conflicts = cf.conflicts
+            else:
+                block, conflicts = run(n)
             elapsed += time.perf_counter() - start
             raw_elapsed += raw_block(raw, transitions, block)
             transitions += block
-            if (done + args.block) % 500 == 0:
-                print(f"  {done + args.block} cases …", flush=True)
+            if (done + block_size) % 500 == 0:
+                print(f"  {done + block_size} cases …", flush=True)
+        if run is not None:
+            run(None)
         raw.close()
         start = time.perf_counter()
         projected = cf.catch_up(batch=200)
         catch_up = time.perf_counter() - start
     ours, raw_tx = transitions / elapsed, transitions / raw_elapsed
-    print(f"cases: {args.cases}, accepted transitions: {transitions}, time: {elapsed:.1f} s")
-    print(f"casefiles services on SQLite: {ours:,.0f} transitions/s "
+    print(f"clients: {clients}; cases: {cases}, accepted transitions: {transitions}, "
+          f"time: {elapsed:.1f} s; actions judged again after a conflict: {conflicts}")
+    print(f"  casefiles services on SQLite: {ours:,.0f} transitions/s "
           f"({1000 / ours:.3f} ms per action, history entry included)")
-    print(f"raw SQLite, 1 insert + 1 update per committed transaction: {raw_tx:,.0f} tx/s "
-          f"({1000 / raw_tx:.3f} ms), in blocks alternating with the above")
-    print(f"ratio: {ours / raw_tx:.2f} of the raw rate (goal: at least 0.50)")
-    print(f"record tables brought up to date afterwards (the flows' batches): {projected} cases "
-          f"in {catch_up:.1f} s, {catch_up / transitions * 1000:.3f} ms per action; "
-          f"with it, {transitions / (elapsed + catch_up):,.0f} transitions/s")
+    print(f"  raw SQLite, 1 insert + 1 update per committed transaction, one connection: "
+          f"{raw_tx:,.0f} tx/s ({1000 / raw_tx:.3f} ms), in blocks alternating with the above")
+    print(f"  ratio: {ours / raw_tx:.2f} of the raw rate (goal: at least 0.50)")
+    p50, p95, p99 = (statistics.quantiles(LATENCIES, n=100)[i] * 1000 for i in (49, 94, 98))
+    print(f"  one action, as its client waits for it: p50 {p50:.2f} ms, p95 {p95:.2f} ms, "
+          f"p99 {p99:.2f} ms, slowest {max(LATENCIES) * 1000:.1f} ms")
+    print(f"  record tables brought up to date afterwards (the flows' batches): {projected} "
+          f"cases in {catch_up:.1f} s, {catch_up / transitions * 1000:.3f} ms per action; "
+          f"with it, {transitions / (elapsed + catch_up):,.0f} transitions/s", flush=True)
 
 
 def postgres(url: str, cases: int) -> None:
@@ -173,6 +214,31 @@ def postgres(url: str, cases: int) -> None:
     print(f"casefiles services on PostgreSQL: {transitions / elapsed:,.0f} transitions/s "
           f"({elapsed / transitions * 1000:.3f} ms per action); record tables of {projected} "
           f"cases brought up to date in {catch_up:.1f} s")
+
+
+def _clients(url: str, n: int) -> Any:
+    """Start ``n`` client processes; a function that shares a block of cases among them and
+    waits for all (None stops them) and returns (transitions, conflicts so far)."""
+    ctx = multiprocessing.get_context("spawn")
+    pipes = []
+    for _ in range(n):
+        here, there = ctx.Pipe()
+        ctx.Process(target=_worker, args=(url, there), daemon=True).start()
+        pipes.append(here)
+    for pipe in pipes:
+        pipe.recv()  # warmed up
+
+    def run(cases: int | None) -> tuple[int, int]:
+        for i, pipe in enumerate(pipes):
+            pipe.send(None if cases is None else cases // n + (i < cases % n))
+        if cases is None:
+            return 0, 0
+        answers = [pipe.recv() for pipe in pipes]
+        for answer in answers:
+            LATENCIES.extend(answer[2])
+        return sum(a[0] for a in answers), sum(a[1] for a in answers)
+
+    return run
 
 
 def _restart(cf: Casefiles) -> SimulatedClock:
