@@ -10,7 +10,12 @@ The record tables are projections that the flows bring up to date in batches
 (``Casefiles.catch_up``); the run ends by timing that for every case, per action, so that the
 whole cost is on the page.
 
-    .venv/bin/python tests/benchmarks/lifecycle.py [--cases 2000] [--block 50]
+It runs twice by default: with one client (the actions in this process), and with two client
+processes acting at once on cases of their own, as a web server's workers and the flows do; it
+prints how many actions had to be judged again because the other came first, and the
+latencies a client saw.
+
+    .venv/bin/python tests/benchmarks/lifecycle.py [--cases 2000] [--block 50] [--clients 1,2]
 """
 
 from __future__ import annotations
