@@ -69,7 +69,8 @@ ATTEMPTS = 20
 
 
 class _StaleError(Exception):
-    """The case row changed under the unit of work (caught inside this module)."""
+    """The case row changed under a unit of work that holds the write lock (the flows'): it
+    cannot, short of a bug, and is raised rather than lose a write."""
 
 
 class Casefiles:
@@ -154,7 +155,9 @@ class Casefiles:
                     outcome = self.act_in(uow, by, action, case_ref, payload, expected_version)
                     uow.commit()
                 return outcome
-            except (Conflict, IntegrityError, _StaleError) as exc:
+            except (Conflict, IntegrityError) as exc:
+                if isinstance(exc, IntegrityError) and not _taken_first(exc):
+                    raise  # a broken constraint, not a race: no use judging again
                 self.conflicts += 1
                 last = exc
         raise RuntimeError(f"could not record the action after {ATTEMPTS} attempts: other "
@@ -315,6 +318,13 @@ class Casefiles:
             if case_id is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
             return uow.history.chain(case_id)
+
+
+def _taken_first(exc: IntegrityError) -> bool:
+    """Whether the statement broke a unique key: another writer took the number or the place
+    in the history chain first (SQLite says so in words, PostgreSQL by SQLSTATE 23505)."""
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
 
 
 def _case_people(case: Case | None) -> list[str]:
