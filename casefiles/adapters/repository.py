@@ -134,8 +134,16 @@ class CaseRepository:
     def get(self, case_id: str, lock: bool = False) -> M.Case | None:
         """The whole aggregate; ``lock`` holds the case row until the transaction ends."""
         row = self.sql.first(CASES, _DOC_COLUMNS, {"id": case_id}, lock=lock)
-        if row is None:
-            return None
+        return None if row is None else self._loaded(case_id, row)
+
+    def get_many(self, case_ids: list[str]) -> dict[str, M.Case]:
+        """The aggregates of ``case_ids`` that exist, by id, in one statement."""
+        if not case_ids:
+            return {}
+        rows = self.sql.rows_in(CASES, ("id", *_DOC_COLUMNS), "id", case_ids)
+        return {row[0]: self._loaded(row[0], row[1:]) for row in rows}
+
+    def _loaded(self, case_id: str, row: tuple[Any, ...]) -> M.Case:
         doc, version, length, head, projected = row
         case = decode(doc)
         case.version, case.history_length, case.history_head = version, length, head

@@ -6,19 +6,22 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date
-from typing import Annotated, Any
+from datetime import date, timedelta
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, StreamingResponse
 from starlette.responses import Response
 
+from casefiles.domain.model import Case
+from casefiles.domain.queues import head_step
 from casefiles.domain.states import LABELS, CaseState
+from casefiles.domain.timefmt import local_date
 from casefiles.domain.vocabulary import DEADLINES, SECTORS
 from casefiles.web import queries as Q
 from casefiles.web.access import workplaces
-from casefiles.web.common import ForbiddenError, load_case, render, signed_in, view_of, web
+from casefiles.web.common import ForbiddenError, render, signed_in, view_of, web
 from casefiles.web.complaints import register_complaint
 from casefiles.web.forms import FORMS, payload_from, prefill
 from casefiles.web.forms_io import submitted
@@ -189,70 +192,40 @@ def _cell(text: str) -> str:
 
 
 @router.get("/queue/review")
-def review_queue(request: Request) -> Response:
+def review_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Response:
     """待审核: cases in legal review, those the reviewer investigated left out."""
     person = signed_in(request, "reviewer")
-    rows = [r for r in Q.in_states(web(request).cf, ["legal_review"])
-            if person.id not in (r["investigators"] or [])]
-    return render(request, "queue.html", {"title": "待法制审核案件", "rows": rows,
-                                          "link": "review"})
+    found = Q.waiting(web(request).cf, Q.in_states(["legal_review"]),
+                      lambda case: "" if person.id in case.investigators else "法制审核", page)
+    return _queue(request, "待法制审核案件", found, "/queue/review?", "review")
 
 
 @router.get("/queue/hearings")
-def hearing_queue(request: Request) -> Response:
+def hearing_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Response:
     """听证: the hearings the host is to hold."""
     person = signed_in(request, "host")
-    cf = web(request).cf
-    rows = []
-    for r in Q.in_states(cf, ["hearing"]):
-        case = load_case(cf, r["id"])
-        if case.hearing is not None and case.hearing.host == person.id:
-            rows.append(r | {"todo": f"听证 {case.hearing.scheduled_at:%Y-%m-%d %H:%M}"
-                             if case.hearing.scheduled_at else "听证"})
-    return render(request, "queue.html", {"title": "待举行听证", "rows": rows, "link": ""})
+
+    def hearing(case: Case) -> str:
+        h = case.hearing
+        if h is None or h.host != person.id:
+            return ""
+        return f"听证 {h.scheduled_at:%Y-%m-%d %H:%M}" if h.scheduled_at else "听证"
+
+    found = Q.waiting(web(request).cf, Q.in_states(["hearing"]), hearing, page)
+    return _queue(request, "待举行听证", found, "/queue/hearings?", "")
 
 
 @router.get("/queue/head")
-def head_queue(request: Request) -> Response:
+def head_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Response:
     """待审批: what waits for the head, with the step each case waits for."""
     person = signed_in(request, "head")
     cf = web(request).cf
-    states = ["registered", "investigating", "proposed", "notified", "hearing", "legal_review",
-              "decided", "served", "executing"]
-    rows = []
-    for r in Q.in_states(cf, states, limit=500):
-        case = load_case(cf, r["id"])
-        todo = _head_todo(view_of(cf, case), person.id in case.investigators,
-                          (r["next_deadline"] or {}).get("status"))
-        if todo:
-            rows.append(r | {"todo": todo})
-    return render(request, "queue.html", {"title": "待负责人审批", "rows": rows, "link": ""})
+    near = local_date(cf.clock.now()) + timedelta(days=cf.settings.due_soon_days)
+    found = Q.waiting(cf, Q.head_candidates(near),
+                      lambda case: head_step(view_of(cf, case), person.id, near), page)
+    return _queue(request, "待负责人审批", found, "/queue/head?", "")
 
 
-def _head_todo(view: dict[str, Any], investigator: bool, due: str | None) -> str:
-    """What the head is asked for, read from the case view (the domain judges on submit)."""
-    state, hearing, review = view["state"], view["hearing"]["status"], view["review"]["status"]
-    flags = view["flags"]
-    if state == "registered":
-        return "立案审批"
-    decision_due = view["deadlines"].get("decision", {})
-    if (state in ("investigating", "proposed", "notified", "hearing", "legal_review")
-            and decision_due.get("status") == "open" and due in ("due_soon", "overdue")):
-        return f"办案期限 {decision_due['due']} 将届满：作出决定或延长"
-    if state == "notified" and hearing == "requested":
-        return "安排听证"
-    if investigator and state in ("notified", "hearing", "legal_review"):
-        return ""  # an investigator does not approve the decision of their own case
-    if state == "legal_review" and review == "passed":
-        return "集体讨论 / 作出决定" if flags["collective_discussion_required"] else "作出决定"
-    if state == "notified" and not flags["legal_review_required"]:
-        return "作出决定"
-    if state in ("decided", "served", "executing"):
-        amounts, decision = view["amounts"], view["decision"] or {}
-        if not decision.get("published") and decision.get("outcome") == "penalty":
-            return "公示决定"
-        if amounts["outstanding"] == 0:
-            return "结案审批"
-        if view["deadlines"].get("payment", {}).get("status") == "missed":
-            return "逾期未缴：催告后申请强制执行"
-    return ""
+def _queue(request: Request, title: str, found: Q.Page, base: str, link: str) -> Response:
+    return render(request, "queue.html", {"title": title, "found": found, "page_base": base,
+                                          "link": link})

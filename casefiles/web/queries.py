@@ -4,13 +4,16 @@ every list is paged (``limit`` + 1 rows tell whether a next page exists)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, literal, or_, select, tuple_
 
 from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES
+from casefiles.domain.model import Case
+from casefiles.domain.queues import HEAD_STATES, HEAD_STATES_NEAR_DECISION_DUE
 from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.services.app import Casefiles
 
@@ -133,15 +136,57 @@ def export_rows(cf: Casefiles, f: Filters, chunk: int = 1000) -> Any:
         offset += chunk
 
 
-def in_states(cf: Casefiles, states: list[str], limit: int = 200) -> list[dict[str, Any]]:
-    """Cases in ``states``, oldest first (the queues: what waited longest comes first)."""
+def in_states(states: Sequence[str]) -> ColumnElement[bool]:
+    """The cases in ``states``, for :func:`waiting`."""
+    return CASES.c.state.in_(list(states))
+
+
+def head_candidates(near: date) -> ColumnElement[bool]:
+    """The cases that may wait for the head (``domain.queues``), for :func:`waiting`: those
+    in states that may wait whatever their deadlines, and those whose decision deadline is
+    open and due by ``near``."""
+    decision_near = select(DEADLINES.c.case_id).where(
+        DEADLINES.c.kind == "decision", DEADLINES.c.done_on.is_(None),
+        DEADLINES.c.not_applicable.is_(False), DEADLINES.c.missed.is_(False),
+        DEADLINES.c.due <= near)
+    return or_(in_states(HEAD_STATES),
+               and_(in_states(HEAD_STATES_NEAR_DECISION_DUE), CASES.c.id.in_(decision_near)))
+
+
+def waiting(cf: Casefiles, candidates: ColumnElement[bool], step: Callable[[Case], str],
+            page: int = 1, size: int = PAGE_SIZE, batch: int = 200) -> Page:
+    """The queues: of the ``candidates`` (a condition on cases), those that wait for
+    someone, what waited longest first, each row with ``todo``, the step ``step(case)`` names
+    ("" when the case waits for nothing of theirs). Every such case is found, however many
+    there are: candidates are read a batch at a time, oldest first, until the page is full."""
     cf.catch_up()
-    query = (_base().where(CASES.c.state.in_(states))
-             .order_by(None).order_by(CASES.c.registered_at, CASES.c.id).limit(limit))
+    page = max(page, 1)
+    skip, todo = (page - 1) * size, {}
+    order = (CASES.c.registered_at, CASES.c.id)
+    query = select(*order).where(candidates).order_by(*order).limit(batch)
+    after: Any = None
+    while len(todo) <= size:
+        with cf.uow() as uow:
+            keys = uow.conn.execute(query if after is None else query.where(
+                tuple_(*order) > tuple_(*(literal(v, c.type) for v, c in zip(after, order))))
+            ).all()
+            cases = uow.cases.get_many([k[1] for k in keys])
+        for key in keys:
+            label = step(cases[key[1]])
+            if label and skip:
+                skip -= 1
+            elif label:
+                todo[key[1]] = label
+        if len(keys) < batch:
+            break
+        after = tuple(keys[-1])
+    ids = list(todo)[:size]
     with cf.uow() as uow:
-        rows = [dict(r) for r in uow.conn.execute(query).mappings()]
+        found = {r["id"]: dict(r) for r in uow.conn.execute(
+            _base().where(CASES.c.id.in_(ids))).mappings()}
+    rows = [found[i] | {"todo": todo[i]} for i in ids]
     _attach_deadlines(cf, rows)
-    return rows
+    return Page(rows=rows, page=page, has_next=len(todo) > size)
 
 
 def _attach_deadlines(cf: Casefiles, rows: list[dict[str, Any]]) -> None:

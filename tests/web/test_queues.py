@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import re
+from datetime import timedelta
 
-from tests.support import MAJOR_FINE, SMALL_FINE, act, play, register, until
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from casefiles.adapters.repository import CASES
+from casefiles.clock import SimulatedClock
+from casefiles.domain.queues import head_step
+from casefiles.domain.timefmt import local_date
+from casefiles.services.app import Casefiles
+from casefiles.web import queries as Q
+
+
+from tests.support import MAJOR_FINE, SMALL_FINE, START, act, play, register, until
 from tests.web.conftest import Bureau, sign_in
 
 
@@ -47,3 +59,64 @@ def test_the_host_sees_the_hearings_to_hold(bureau: Bureau, client: TestClient) 
     assert "2020-06-16 09:00" in _row(client.get("/queue/hearings").text, case_id)
     sign_in(client, "wang")
     assert client.get("/queue/hearings").status_code == 403
+
+
+def test_every_case_waiting_for_the_head_is_found_page_after_page(bureau: Bureau,
+                                                                  client: TestClient) -> None:
+    """More cases wait than a page holds, some behind older cases that wait for nothing of
+    the head's: the queue pages through every one of them, oldest first, none twice."""
+    cf, clock = bureau.cf, bureau.clock
+    waiting: list[str] = []
+    for i in range(60):
+        at = f"2020-06-{2 + i // 10:02d}T{9 + i % 10:02d}:00"
+        case_id = act(cf, clock, at, "zhang", "register", None, register()).case_id
+        assert case_id is not None
+        if i % 13 == 0:  # filed: waits for its investigation, not for the head
+            assert act(cf, clock, at.replace(":00", ":30"), "zhao", "file", case_id,
+                       {"investigators": ["zhang", "li"], "cause": "未培训"}).ok
+        else:
+            waiting.append(case_id)
+    sign_in(client, "zhao")
+    first, second = client.get("/queue/head").text, client.get("/queue/head?page=2").text
+    assert "下一页" in first and "下一页" not in second
+    shown = [i for page in (first, second) for i in _ids_in(page)]
+    assert shown == waiting and len(first.split('<tr class')) - 1 == 50
+
+
+def _ids_in(page: str) -> list[str]:
+    return re.findall(r'href="/cases/([0-9a-f-]{36})"', page)
+
+
+def test_the_head_candidates_hold_every_case_the_head_is_asked_about(
+        bureau: Bureau) -> None:
+    """The list reads only the candidates (states, and the index of near decision
+    deadlines). At every step of three cases, and as the clock runs past the decision
+    deadline, every case the domain says waits for the head is among them."""
+    cf = bureau.cf
+    for steps in (MAJOR_FINE, SMALL_FINE, until(SMALL_FINE, "record")):
+        clock = SimulatedClock(START)  # each case lives through the same weeks
+        cf.clock = clock
+        case_id = None
+        for at, by, action, payload in steps:
+            case_id = act(cf, clock, at, by, action, case_id, payload).case_id
+            _asked_and_candidates(cf)
+    investigating_asked = False
+    for _ in range(40):
+        clock.set(clock.now() + timedelta(days=3))
+        asked = _asked_and_candidates(cf)
+        investigating_asked |= any(cf.view(i)["state"] == "investigating" for i in asked)
+    assert investigating_asked
+
+
+def _asked_and_candidates(cf: Casefiles) -> set[str]:
+    """The cases the domain says wait for the head ``zhao``; asserts the candidates hold them."""
+    near = local_date(cf.clock.now()) + timedelta(days=cf.settings.due_soon_days)
+    with cf.uow() as uow:
+        ids = list(uow.cases.ids())
+    asked = {i for i in ids if head_step(cf.view(i), "zhao", near)}
+    cf.catch_up()
+    with cf.uow() as uow:
+        candidates = {r[0] for r in uow.conn.execute(
+            select(CASES.c.id).where(Q.head_candidates(near)))}
+    assert asked <= candidates
+    return asked
