@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casefiles.domain import machine
+from casefiles.domain import rules as R
 from casefiles.domain.context import Context
 from casefiles.domain.docfacts import document_facts
 from casefiles.domain.effects import Effects
@@ -92,7 +93,7 @@ def may_take(actor: Person, action: str, case: Case) -> bool:
         return False
     if ACTIONS[action].investigators_only and actor.id not in case.investigators:
         return False
-    if action in ACTOR_INDEPENDENT and actor.id in case.investigators:
+    if action in ACTOR_INDEPENDENT and R.independent(actor, case, action):
         return False
     hearing = case.hearing
     return action != "hold_hearing" or (hearing is not None and hearing.host == actor.id)
