@@ -427,3 +427,15 @@ class CaseOfficerRow(SQLModel, table=True):
     person_id: str = Field(primary_key=True)
     registered_at: datetime = _at()
 
+
+
+class SignInFailureRow(SQLModel, table=True):
+    """One failed sign-in, under the account's key (``id:…``) and the address's (``ip:…``):
+    kept in the database, so every server process counts the same failures. Rows older than
+    the guard's window are deleted; they are not part of any case's history."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str
+    at: datetime = _at(index=True)

@@ -38,7 +38,7 @@ def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
                               "403 无权限或非本人案件，404 不存在。",
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.web = Web(cf=cf, templates=templates(), tokens=Tokens(key), key=key,
-                        guard=SignInGuard(cf.clock))
+                        guard=SignInGuard(cf))
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="casefiles_session",
                        max_age=SESSION_SECONDS, same_site="lax",
                        https_only=cf.settings.secure_cookies)

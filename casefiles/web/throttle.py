@@ -1,16 +1,21 @@
 """Failed sign-ins slow down password guessing: after ``limit`` failures for one account (or
 ``4 × limit`` from one address) within ``window``, further attempts are refused until the
-oldest failure leaves the window, even with the right password. Kept in the server process,
-on the application's clock; a successful sign-in clears the account's failures."""
+oldest failure leaves the window, even with the right password. The failures are kept in the
+database (``sign_in_failures``), so every server process counts the same ones and a restart
+forgives none; time is the application's clock. A successful sign-in clears the account's
+failures."""
 
 from __future__ import annotations
 
-import threading
-from collections import deque
 from datetime import datetime, timedelta
 
-from casefiles.clock import Clock
+from sqlalchemy import delete, func, insert, select
+
+from casefiles.adapters.tables import SignInFailureRow
+from casefiles.services.app import Casefiles
 from casefiles.web.common import WebError
+
+FAILURES = SignInFailureRow.__table__
 
 
 class TooManyAttemptsError(WebError):
@@ -22,39 +27,39 @@ class TooManyAttemptsError(WebError):
 class SignInGuard:
     """Counts failed sign-ins per account and per client address."""
 
-    def __init__(self, clock: Clock, limit: int = 5,
+    def __init__(self, cf: Casefiles, limit: int = 5,
                  window: timedelta = timedelta(minutes=15)) -> None:
-        self.clock, self.limit, self.window = clock, limit, window
-        self._failures: dict[str, deque[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: datetime) -> deque[datetime]:
-        seen = self._failures.setdefault(key, deque())
-        while seen and now - seen[0] >= self.window:
-            seen.popleft()
-        return seen
+        self.cf, self.limit, self.window = cf, limit, window
 
     def check(self, person_id: str, address: str) -> None:
         """Raise :class:`TooManyAttemptsError` while either key is locked out."""
-        now = self.clock.now()
-        with self._lock:
-            for key, limit in ((f"id:{person_id}", self.limit),
-                               (f"ip:{address}", 4 * self.limit)):
-                seen = self._recent(key, now)
-                if len(seen) >= limit:
-                    wait = int((seen[0] + self.window - now).total_seconds() // 60) + 1
-                    raise TooManyAttemptsError(
-                        f"登录失败次数过多，请{wait}分钟后再试",
-                        f"too many failed sign-ins: try again in {wait} minutes")
+        now = self.cf.clock.now()
+        limits = {f"id:{person_id}": self.limit, f"ip:{address}": 4 * self.limit}
+        query = (select(FAILURES.c.key, func.count(), func.min(FAILURES.c.at))
+                 .where(FAILURES.c.key.in_(list(limits)), FAILURES.c.at > now - self.window)
+                 .group_by(FAILURES.c.key))
+        with self.cf.uow() as uow:
+            counted = uow.conn.execute(query).all()
+        for key, count, oldest in counted:
+            if count >= limits[key]:
+                self._refuse(oldest, now)
+
+    def _refuse(self, oldest: datetime, now: datetime) -> None:
+        wait = int((oldest + self.window - now).total_seconds() // 60) + 1
+        raise TooManyAttemptsError(f"登录失败次数过多，请{wait}分钟后再试",
+                                   f"too many failed sign-ins: try again in {wait} minutes")
 
     def failed(self, person_id: str, address: str) -> None:
-        """Count one failed attempt."""
-        now = self.clock.now()
-        with self._lock:
-            for key in (f"id:{person_id}", f"ip:{address}"):
-                self._recent(key, now).append(now)
+        """Count one failed attempt (and forget those that left the window)."""
+        now = self.cf.clock.now()
+        with self.cf.uow(write=True) as uow:
+            uow.conn.execute(delete(FAILURES).where(FAILURES.c.at <= now - self.window))
+            uow.conn.execute(insert(FAILURES), [{"key": f"id:{person_id}", "at": now},
+                                                {"key": f"ip:{address}", "at": now}])
+            uow.commit()
 
     def succeeded(self, person_id: str) -> None:
         """The account's failures are forgiven."""
-        with self._lock:
-            self._failures.pop(f"id:{person_id}", None)
+        with self.cf.uow(write=True) as uow:
+            uow.conn.execute(delete(FAILURES).where(FAILURES.c.key == f"id:{person_id}"))
+            uow.commit()

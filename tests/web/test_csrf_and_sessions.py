@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
+from casefiles.web import create_app
 from tests.support import SMALL_FINE, play, until
 from tests.web.conftest import PASSWORD, Bureau, api_token, csrf_of, sign_in
 
@@ -52,6 +53,19 @@ def test_api_token_guessing_counts_against_the_same_account(bureau: Bureau,
     assert client.post("/api/token", json={"id": "zhang", "password": "x"}).status_code == 429
     assert _try(client, "x") == 429
     assert api_token(client, "li")
+
+
+def test_every_server_process_counts_the_same_failures_and_a_restart_forgives_none(
+        bureau: Bureau) -> None:
+    """Guesses spread over two server processes (two applications on one database) lock the
+    account after five in all; a server started afterwards still refuses it."""
+    with TestClient(create_app(bureau.cf)) as one, TestClient(create_app(bureau.cf)) as two:
+        assert [_try(c, "guess") for c in (one, two, one, two, one)] == [401] * 5
+        assert _try(two, PASSWORD) == 429
+    with TestClient(create_app(bureau.cf)) as restarted:
+        assert _try(restarted, PASSWORD) == 429
+        bureau.clock.set(bureau.clock.now() + timedelta(minutes=15))
+        assert _try(restarted, PASSWORD) == 303
 
 
 def test_pages_send_a_signed_out_visitor_to_sign_in_and_back(client: TestClient) -> None:
