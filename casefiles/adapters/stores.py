@@ -38,6 +38,13 @@ class PeopleStore:
             return {}
         return {row[0]: Person(*row) for row in self.sql.rows_in(PEOPLE, _PERSON, "id", wanted)}
 
+    def with_password(self, person_id: str) -> tuple[Person, str] | None:
+        """An active person who has a password, with its stored hash (for signing in)."""
+        found = self.sql.first(PEOPLE, [*_PERSON, "password_hash"], {"id": person_id})
+        if found is None or not found[5] or not found[6]:
+            return None
+        return Person(*found[:6]), str(found[6])
+
     def all(self) -> list[Person]:
         """Everyone, by id."""
         rows = self.conn.execute(select(PEOPLE).order_by(PEOPLE.c.id)).mappings()

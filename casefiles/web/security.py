@@ -13,20 +13,16 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pwdlib import PasswordHash
-from sqlalchemy import select
 
-from casefiles.adapters.tables import PersonRow
 from casefiles.domain.model import Person
 from casefiles.services.app import Casefiles
 from casefiles.settings import Settings
 
-PEOPLE = PersonRow.__table__
 _HASHER = PasswordHash.recommended()
 # verifying against this when the id is unknown keeps sign-in time the same for both cases
 _DUMMY_HASH = _HASHER.hash("casefiles-no-such-person")
 TOKEN_SECONDS = 12 * 3600
 SESSION_SECONDS = 8 * 3600
-_PERSON_FIELDS = ("id", "name", "roles", "certificate", "legal_qualification", "active")
 
 
 def hash_password(password: str) -> str:
@@ -65,21 +61,17 @@ class Account:
 def account(cf: Casefiles, person_id: str) -> Account | None:
     """The active person with this id and a password set, or None."""
     with cf.uow() as uow:
-        row = uow.conn.execute(select(PEOPLE).where(PEOPLE.c.id == person_id)).mappings().first()
-    if row is None or not row["active"] or not row["password_hash"]:
-        return None
-    person = Person(**{f: row[f] for f in _PERSON_FIELDS})
-    return Account(person, fingerprint(row["password_hash"]))
+        found = uow.people.with_password(person_id)
+    return None if found is None else Account(found[0], fingerprint(found[1]))
 
 
 def authenticate(cf: Casefiles, person_id: str, password: str) -> Account | None:
-    """The account when ``password`` is right for ``person_id``; None otherwise."""
+    """The account when ``password`` is right for ``person_id``; None otherwise (as slowly
+    for an unknown id as for a wrong password)."""
     with cf.uow() as uow:
-        row = uow.conn.execute(select(PEOPLE.c.password_hash, PEOPLE.c.active)
-                               .where(PEOPLE.c.id == person_id)).first()
-    stored = row[0] if row is not None and row[1] and row[0] else None
-    ok = _HASHER.verify(password, stored or _DUMMY_HASH)
-    return account(cf, person_id) if ok and stored else None
+        found = uow.people.with_password(person_id)
+    ok = _HASHER.verify(password, found[1] if found else _DUMMY_HASH)
+    return Account(found[0], fingerprint(found[1])) if ok and found else None
 
 
 class Tokens:
