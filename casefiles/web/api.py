@@ -204,7 +204,8 @@ def cases(request: Request, person: Me,
         found = Q.my_cases(cf, person.id, page, ended=ended)
     else:
         found = Q.waiting(cf, Q.in_states(["legal_review", "hearing"]),
-                          lambda case: "待办" if can_see(person, case) else "", page)
+                          lambda case: "待办" if can_see(person, case) else "",
+                          ("api", person.id, tuple(person.roles)), page)
     rows = [CaseRowOut(id=r["id"], number=r["number"], state=r["state"], sector=r["sector"],
                        party=r["party"], registered_at=r["registered_at"].isoformat(),
                        version=r["version"], next_deadline=r["next_deadline"])

@@ -196,7 +196,8 @@ def review_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Res
     """待审核: cases in legal review, those the reviewer investigated left out."""
     person = signed_in(request, "reviewer")
     found = Q.waiting(web(request).cf, Q.in_states(["legal_review"]),
-                      lambda case: "" if person.id in case.investigators else "法制审核", page)
+                      lambda case: "" if person.id in case.investigators else "法制审核",
+                      ("review", person.id), page)
     return _queue(request, "待法制审核案件", found, "/queue/review?", "review")
 
 
@@ -211,7 +212,8 @@ def hearing_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Re
             return ""
         return f"听证 {h.scheduled_at:%Y-%m-%d %H:%M}" if h.scheduled_at else "听证"
 
-    found = Q.waiting(web(request).cf, Q.in_states(["hearing"]), hearing, page)
+    found = Q.waiting(web(request).cf, Q.in_states(["hearing"]), hearing, ("host", person.id),
+                      page)
     return _queue(request, "待举行听证", found, "/queue/hearings?", "")
 
 
@@ -222,7 +224,8 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Respo
     cf = web(request).cf
     near = local_date(cf.clock.now()) + timedelta(days=cf.settings.due_soon_days)
     found = Q.waiting(cf, Q.head_candidates(near),
-                      lambda case: head_step(view_of(cf, case), person.id, near), page)
+                      lambda case: head_step(view_of(cf, case), person.id, near),
+                      ("head", person.id, near), page)
     return _queue(request, "待负责人审批", found, "/queue/head?", "")
 
 

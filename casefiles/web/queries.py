@@ -4,12 +4,14 @@ every list is paged (``limit`` + 1 rows tell whether a next page exists)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES
 from casefiles.domain.model import Case
@@ -154,39 +156,76 @@ def head_candidates(near: date) -> ColumnElement[bool]:
 
 
 def waiting(cf: Casefiles, candidates: ColumnElement[bool], step: Callable[[Case], str],
-            page: int = 1, size: int = PAGE_SIZE, batch: int = 200) -> Page:
+            memo: Hashable, page: int = 1, size: int = PAGE_SIZE, batch: int = 200) -> Page:
     """The queues: of the ``candidates`` (a condition on cases), those that wait for
     someone, what waited longest first, each row with ``todo``, the step ``step(case)`` names
     ("" when the case waits for nothing of theirs). Every such case is found, however many
-    there are: candidates are read a batch at a time, oldest first, until the page is full."""
+    there are: the candidates' ids are read in order, then their cases a batch at a time
+    until the page is full.
+
+    ``step`` must depend on nothing but the case and ``memo`` (who asks, and the day): what it
+    said of a case is remembered under (``memo``, case id, version), so a queue asked again
+    reads only the cases that changed since."""
     cf.catch_up()
     page = max(page, 1)
     skip, todo = (page - 1) * size, {}
-    order = (CASES.c.registered_at, CASES.c.id)
-    query = select(*order).where(candidates).order_by(*order).limit(batch)
-    after: Any = None
-    while len(todo) <= size:
-        with cf.uow() as uow:
-            keys = uow.conn.execute(query if after is None else query.where(
-                tuple_(*order) > tuple_(*(literal(v, c.type) for v, c in zip(after, order))))
-            ).all()
-            cases = uow.cases.get_many([k[1] for k in keys])
-        for key in keys:
-            label = step(cases[key[1]])
+    # gathered first (through the indexes the condition names), then ordered: read in date
+    # order, the cases table would be walked through the years of ended cases first
+    found = (select(CASES.c.registered_at, CASES.c.id, CASES.c.version).where(candidates)
+             .cte("candidates").prefix_with("MATERIALIZED"))
+    with cf.uow() as uow:
+        keys = [(memo, i, v) for i, v in uow.conn.execute(select(found.c.id, found.c.version)
+                .order_by(found.c.registered_at, found.c.id))]
+    for start in range(0, len(keys), batch):
+        chunk = keys[start:start + batch]
+        labels = _STEPS.get_many(chunk)
+        unknown = [k[1] for k in chunk if k not in labels]
+        if unknown:
+            with cf.uow() as uow:
+                cases = uow.cases.get_many(unknown)
+            labels |= _STEPS.put_many({(memo, c.id, c.version): step(c)
+                                       for c in cases.values()})
+        for key in chunk:
+            label, case_id = labels.get(key, ""), key[1]
             if label and skip:
                 skip -= 1
             elif label:
-                todo[key[1]] = label
-        if len(keys) < batch:
+                todo[case_id] = label
+        if len(todo) > size:
             break
-        after = tuple(keys[-1])
-    ids = list(todo)[:size]
+    shown = list(todo)[:size]
     with cf.uow() as uow:
-        found = {r["id"]: dict(r) for r in uow.conn.execute(
-            _base().where(CASES.c.id.in_(ids))).mappings()}
-    rows = [found[i] | {"todo": todo[i]} for i in ids]
+        rows_by_id = {r["id"]: dict(r) for r in uow.conn.execute(
+            _base().where(CASES.c.id.in_(shown))).mappings()}
+    rows = [rows_by_id[i] | {"todo": todo[i]} for i in shown]
     _attach_deadlines(cf, rows)
     return Page(rows=rows, page=page, has_next=len(todo) > size)
+
+
+class _Remembered:
+    """What queues' steps said of cases, by (memo, case id, version), the most recent kept."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._labels: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: list[Hashable]) -> dict[Hashable, str]:
+        with self._lock:
+            found = {k: self._labels[k] for k in keys if k in self._labels}
+            for k in found:
+                self._labels.move_to_end(k)
+        return found
+
+    def put_many(self, labels: dict[Hashable, str]) -> dict[Hashable, str]:
+        with self._lock:
+            self._labels.update(labels)
+            while len(self._labels) > self.capacity:
+                self._labels.popitem(last=False)
+        return labels
+
+
+_STEPS = _Remembered(capacity=100_000)
 
 
 def _attach_deadlines(cf: Casefiles, rows: list[dict[str, Any]]) -> None:

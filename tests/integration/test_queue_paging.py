@@ -29,8 +29,8 @@ def test_every_waiting_case_is_found_once_in_order_across_batches_and_pages(
         pages = []
         page = 1
         while True:
-            found = Q.waiting(cf, Q.in_states(["registered", "investigating"]), step, page, size=3,
-                              batch=batch)
+            found = Q.waiting(cf, Q.in_states(["registered", "investigating"]), step,
+                              ("test", db_url, batch), page, size=3, batch=batch)
             pages.append([r["id"] for r in found.rows])
             assert all(r["todo"] == "立案审批" for r in found.rows)
             if not found.has_next:

@@ -81,6 +81,10 @@ def test_every_case_waiting_for_the_head_is_found_page_after_page(bureau: Bureau
     assert "下一页" in first and "下一页" not in second
     shown = [i for page in (first, second) for i in _ids_in(page)]
     assert shown == waiting and len(first.split('<tr class')) - 1 == 50
+    # what the queue remembered of a case is forgotten when the case changes
+    assert act(cf, clock, "2020-06-08T09:00", "zhao", "file", waiting[0],
+               {"investigators": ["zhang", "li"], "cause": "未培训"}).ok
+    assert _ids_in(client.get("/queue/head").text)[0] == waiting[1]
 
 
 def _ids_in(page: str) -> list[str]:
