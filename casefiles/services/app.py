@@ -294,6 +294,17 @@ class Casefiles:
             if len(ids) < batch:
                 return done
 
+    def refresh_statistics(self) -> None:
+        """Let SQLite's planner know the tables as they now are (ANALYZE; the daily sweep calls
+        this). Without statistics it takes any index on an equality for a narrow one: with
+        100,000 cases, an officer's ended cases were read through the index of all ended
+        cases, 770 ms instead of 25. PostgreSQL keeps its own (autovacuum)."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.uow(write=True) as uow:
+            uow.conn.exec_driver_sql("ANALYZE")
+            uow.commit()
+
     # --- reading ------------------------------------------------------------------------------
 
     def case(self, case_ref: str) -> Case:

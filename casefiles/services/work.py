@@ -78,7 +78,8 @@ class SweepReport:
 
 
 def sweep(cf: Casefiles, batch: int = 500) -> SweepReport:
-    """Mark deadlines passed undone as missed and record their warnings, case by case."""
+    """Mark deadlines passed undone as missed and record their warnings, case by case; then
+    refresh the database's statistics for its query planner."""
     now = cf.clock.now()
     today = local_date(now)
     report = SweepReport()
@@ -107,6 +108,7 @@ def sweep(cf: Casefiles, batch: int = 500) -> SweepReport:
                 if uow.cases.save(case, bump=True):
                     uow.commit()
                     report.missed += len(kinds)
+    cf.refresh_statistics()
     return report
 
 

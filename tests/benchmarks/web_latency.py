@@ -147,8 +147,7 @@ def _clone(cf: Casefiles, template_ids: list[str], count: int) -> None:
             if rows["penalties"]:
                 conn.execute(insert(PENALTIES), rows["penalties"])
             conn.execute(insert(CASE_OFFICERS), rows["officers"])
-    with cf.engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE")
+    cf.refresh_statistics()  # as the daily sweep does
 
 
 def serve(data_dir: str, port: int, shared: bool) -> None:
@@ -261,6 +260,8 @@ def main() -> None:
         measure(base, "全部案件 /cases pages 1-50 (head)", "zhao", pages, k)
         pages = [f"/cases?sector={rng.choice(SECTORS)}&overdue=true" for _ in range(n)]
         measure(base, "全部案件 filtered sector+overdue", "zhao", pages, k)
+        pages = [f"/queue/head?page={rng.randint(1, 5)}" for _ in range(n)]
+        measure(base, "待负责人审批 /queue/head pages 1-5 (head)", "zhao", pages, k)
         pages = [f"/cases/{rng.choice(ids)}" for _ in range(n)]
         measure(base, "案件页 /cases/{id} (full history)", "zhao", pages, k)
         pages = [f"/cases/{rng.choice(some)}" for _ in range(n)]

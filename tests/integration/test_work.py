@@ -105,3 +105,17 @@ def test_two_dispatchers_at_once_publish_a_decision_once(db_url: str) -> None:
     assert sum(done for done, _, _ in reports) == 1 and all(f == 0 for _, _, f in reports)
     assert [e.actor for e in cf.history(case_id) if e.action == "publish"] == ["system"]
     assert cf.view(case_id)["decision"]["published"] is True
+
+
+def test_the_sweep_leaves_sqlite_statistics_for_its_query_planner(sqlite_url: str) -> None:
+    """Without them SQLite takes any index on an equality for a narrow one (an officer's ended
+    cases read through the index of all ended cases): the daily sweep refreshes them."""
+    cf, clock, _case_id = _decided_and_published(sqlite_url)
+    with cf.uow() as uow:
+        assert not uow.conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
+    sweep(cf)
+    with cf.uow() as uow:
+        indexes = {r[0] for r in uow.conn.exec_driver_sql(
+            "SELECT idx FROM sqlite_stat1 WHERE tbl = 'cases'")}
+    assert {"ix_cases_state_sector", "ix_cases_registered_id"} <= indexes
