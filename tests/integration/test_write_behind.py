@@ -24,6 +24,7 @@ from casefiles.domain.history import make_entry
 from casefiles.services.audit import verify_all
 from casefiles.services.uow import WroteWhileReadingError
 from casefiles.settings import Settings
+from casefiles.domain.timefmt import parse_datetime
 from tests.support import SHA_A, SHA_B, SMALL_FINE, START, open_bureau, play, until
 
 
@@ -168,3 +169,40 @@ def test_a_writer_opened_inside_another_on_the_same_thread_fails_at_once(tmp_pat
         outer.commit()
     with cf.uow() as uow:
         assert uow.conn.execute(select(COUNTERS.c.last)).scalar_one() == 1
+
+
+def test_writers_at_once_on_many_cases_lose_nothing_and_number_without_gaps(
+        db_url: str) -> None:
+    """Four writers (threads, each its own application, as web workers are) take cases
+    through filing and notice at once: every action is accepted, every document number of a
+    kind is given once with no gap, and every chain verifies."""
+    cf, _clock = open_bureau(db_url)
+    steps = until(SMALL_FINE, "notify")
+    outcomes: list[list[Any]] = [[] for _ in range(4)]
+
+    def writer(n: int) -> None:
+        mine = Casefiles(Settings(), SimulatedClock(START), cf.url)
+        for _ in range(4):
+            case_id = None
+            for at, by, action, payload in steps:
+                mine.clock.set(max(mine.clock.now(), parse_datetime(at)))
+                outcome = mine.act(by, action, case_id, payload)
+                outcomes[n].append(outcome)
+                case_id = outcome.case_id
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    done = [o for per in outcomes for o in per]
+    assert len(done) == 4 * 4 * len(steps) and all(o.ok for o in done), \
+        [(o.action, o.codes) for o in done if not o.ok]
+    numbers: dict[str, list[int]] = {}
+    with cf.uow() as uow:
+        for case_id in uow.cases.ids():
+            for doc in cf.view(case_id)["documents"]:
+                kind, serial = re.match(r"(.*)〔\d{4}〕(\d+)号", doc["number"]).groups()  # type: ignore[union-attr]
+                numbers.setdefault(kind, []).append(int(serial))
+        assert verify_all(uow).breaks == []
+    assert numbers and all(sorted(n) == list(range(1, len(n) + 1)) for n in numbers.values())
