@@ -164,8 +164,8 @@ def waiting(cf: Casefiles, candidates: ColumnElement[bool], step: Callable[[Case
     until the page is full.
 
     ``step`` must depend on nothing but the case and ``memo`` (who asks, and the day): what it
-    said of a case is remembered under (``memo``, case id, version), so a queue asked again
-    reads only the cases that changed since."""
+    said of a case is remembered under (database, ``memo``, case id, version), so a queue
+    asked again reads only the cases that changed since."""
     cf.catch_up()
     page = max(page, 1)
     skip, todo = (page - 1) * size, {}
@@ -174,19 +174,22 @@ def waiting(cf: Casefiles, candidates: ColumnElement[bool], step: Callable[[Case
     found = (select(CASES.c.registered_at, CASES.c.id, CASES.c.version).where(candidates)
              .cte("candidates").prefix_with("MATERIALIZED"))
     with cf.uow() as uow:
-        keys = [(memo, i, v) for i, v in uow.conn.execute(select(found.c.id, found.c.version)
-                .order_by(found.c.registered_at, found.c.id))]
+        keys = [(cf.url, memo, i, v) for i, v in uow.conn.execute(
+            select(found.c.id, found.c.version).order_by(found.c.registered_at, found.c.id))]
     for start in range(0, len(keys), batch):
         chunk = keys[start:start + batch]
         labels = _STEPS.get_many(chunk)
-        unknown = [k[1] for k in chunk if k not in labels]
+        unknown = [k[2] for k in chunk if k not in labels]
+        fresh: dict[str, str] = {}  # by id: a case may have moved on since its key was read
         if unknown:
             with cf.uow() as uow:
                 cases = uow.cases.get_many(unknown)
-            labels |= _STEPS.put_many({(memo, c.id, c.version): step(c)
-                                       for c in cases.values()})
+            fresh = {c.id: step(c) for c in cases.values()}
+            _STEPS.put_many({(cf.url, memo, c.id, c.version): fresh[c.id]
+                             for c in cases.values()})
         for key in chunk:
-            label, case_id = labels.get(key, ""), key[1]
+            case_id = key[2]
+            label = labels[key] if key in labels else fresh.get(case_id, "")
             if label and skip:
                 skip -= 1
             elif label:
@@ -203,7 +206,8 @@ def waiting(cf: Casefiles, candidates: ColumnElement[bool], step: Callable[[Case
 
 
 class _Remembered:
-    """What queues' steps said of cases, by (memo, case id, version), the most recent kept."""
+    """What queues' steps said of cases, by (database, memo, case id, version), the most
+    recently used kept."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
@@ -217,12 +221,11 @@ class _Remembered:
                 self._labels.move_to_end(k)
         return found
 
-    def put_many(self, labels: dict[Hashable, str]) -> dict[Hashable, str]:
+    def put_many(self, labels: dict[Hashable, str]) -> None:
         with self._lock:
             self._labels.update(labels)
             while len(self._labels) > self.capacity:
                 self._labels.popitem(last=False)
-        return labels
 
 
 _STEPS = _Remembered(capacity=100_000)
