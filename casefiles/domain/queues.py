@@ -17,10 +17,11 @@ _BEFORE_DECISION = ("investigating", "proposed", "notified", "hearing", "legal_r
 _SETTLING = ("decided", "served", "executing")
 
 
-def head_step(view: dict[str, Any], head: str, due_soon: date) -> str:
-    """The step the case of ``view`` waits for from ``head`` ("" for none). ``due_soon`` is the
-    last day counted as near: a decision deadline due by then asks for a decision or an
-    extension, whatever else the case waits for."""
+def head_step(view: dict[str, Any], may_decide: bool, due_soon: date) -> str:
+    """The step the case of ``view`` waits for from a head ("" for none); ``may_decide`` is
+    whether that head may decide it (``engine.may_take``: an investigator may not).
+    ``due_soon`` is the last day counted as near: a decision deadline due by then asks for a
+    decision or an extension, whatever else the case waits for."""
     state, flags = view["state"], view["flags"]
     if state == "registered":
         return "立案审批"
@@ -30,8 +31,8 @@ def head_step(view: dict[str, Any], head: str, due_soon: date) -> str:
         return f"办案期限 {decision_due['due']} 将届满：作出决定或延长"
     if state == "notified" and view["hearing"]["status"] == "requested":
         return "安排听证"
-    if head in view["investigators"] and state in ("notified", "hearing", "legal_review"):
-        return ""  # an investigator does not approve the decision of their own case
+    if not may_decide and state in ("notified", "hearing", "legal_review"):
+        return ""  # e.g. an investigator does not approve the decision of their own case
     if state == "legal_review" and view["review"]["status"] == "passed":
         return "集体讨论 / 作出决定" if flags["collective_discussion_required"] else "作出决定"
     if state == "notified" and not flags["legal_review_required"]:

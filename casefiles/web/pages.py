@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, StreamingResponse
 from starlette.responses import Response
 
+from casefiles.domain.engine import may_take
 from casefiles.domain.model import Case
 from casefiles.domain.queues import head_step
 from casefiles.domain.states import LABELS, CaseState
@@ -196,8 +197,8 @@ def review_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Res
     """待审核: cases in legal review, those the reviewer investigated left out."""
     person = signed_in(request, "reviewer")
     found = Q.waiting(web(request).cf, Q.in_states(["legal_review"]),
-                      lambda case: "" if person.id in case.investigators else "法制审核",
-                      ("review", person.id), page)
+                      lambda case: "法制审核" if may_take(person, "review", case) else "",
+                      ("review", person.id, tuple(person.roles)), page)
     return _queue(request, "待法制审核案件", found, "/queue/review?", "review")
 
 
@@ -208,12 +209,12 @@ def hearing_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Re
 
     def hearing(case: Case) -> str:
         h = case.hearing
-        if h is None or h.host != person.id:
+        if h is None or not may_take(person, "hold_hearing", case):
             return ""
         return f"听证 {h.scheduled_at:%Y-%m-%d %H:%M}" if h.scheduled_at else "听证"
 
-    found = Q.waiting(web(request).cf, Q.in_states(["hearing"]), hearing, ("host", person.id),
-                      page)
+    found = Q.waiting(web(request).cf, Q.in_states(["hearing"]), hearing,
+                      ("host", person.id, tuple(person.roles)), page)
     return _queue(request, "待举行听证", found, "/queue/hearings?", "")
 
 
@@ -224,8 +225,9 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Respo
     cf = web(request).cf
     near = local_date(cf.clock.now()) + timedelta(days=cf.settings.due_soon_days)
     found = Q.waiting(cf, Q.head_candidates(near),
-                      lambda case: head_step(view_of(cf, case), person.id, near),
-                      ("head", person.id, near), page)
+                      lambda case: head_step(view_of(cf, case),
+                                             may_take(person, "decide", case), near),
+                      ("head", person.id, tuple(person.roles), near), page)
     return _queue(request, "待负责人审批", found, "/queue/head?", "")
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from casefiles.adapters.repository import CASES
 from casefiles.clock import SimulatedClock
+from casefiles.domain.engine import may_take
 from casefiles.domain.queues import head_step
 from casefiles.domain.timefmt import local_date
 from casefiles.services.app import Casefiles
@@ -117,7 +118,9 @@ def _asked_and_candidates(cf: Casefiles) -> set[str]:
     near = local_date(cf.clock.now()) + timedelta(days=cf.settings.due_soon_days)
     with cf.uow() as uow:
         ids = list(uow.cases.ids())
-    asked = {i for i in ids if head_step(cf.view(i), "zhao", near)}
+    zhao = next(p for p in cf.people() if p.id == "zhao")
+    asked = {i for i in ids
+             if head_step(cf.view(i), may_take(zhao, "decide", cf.case(i)), near)}
     cf.catch_up()
     with cf.uow() as uow:
         candidates = {r[0] for r in uow.conn.execute(
