@@ -41,9 +41,10 @@ class PeopleStore:
     def with_password(self, person_id: str) -> tuple[Person, str] | None:
         """An active person who has a password, with its stored hash (for signing in)."""
         found = self.sql.first(PEOPLE, [*_PERSON, "password_hash"], {"id": person_id})
-        if found is None or not found[5] or not found[6]:
+        if found is None:
             return None
-        return Person(*found[:6]), str(found[6])
+        person, password_hash = Person(*found[:-1]), found[-1]
+        return (person, str(password_hash)) if person.active and password_hash else None
 
     def all(self) -> list[Person]:
         """Everyone, by id."""

@@ -428,7 +428,6 @@ class CaseOfficerRow(SQLModel, table=True):
     registered_at: datetime = _at()
 
 
-
 class SignInFailureRow(SQLModel, table=True):
     """One failed sign-in, under the account's key (``id:…``) and the address's (``ip:…``):
     kept in the database, so every server process counts the same failures. Rows older than
