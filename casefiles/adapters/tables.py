@@ -65,6 +65,8 @@ class CaseRow(SQLModel, table=True):
     violation_date: date
     violation_ended: date | None = None
     harm: bool = False
+    # a drill (演练): judged by the rule set its scenario names; left out of lists by default
+    drill: bool = Field(default=False, nullable=False)
     filed_at: datetime | None = _at(nullable=True)
     investigators: list[str] = _json()
     proposal_no: int = 0
@@ -367,6 +369,8 @@ class HistoryRow(SQLModel, table=True):
     files: list[str] = _json()
     prev_hash: str | None = None
     hash: str
+    # the rule sets that judged the entry, each {"id", "sha256"} (None before SPEC §5)
+    rule_sets: Any = Field(default=None, sa_type=JSON, nullable=True)
 
 
 class OutboxRow(SQLModel, table=True):

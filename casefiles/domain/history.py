@@ -52,11 +52,16 @@ class Entry:
     files: list[str]
     prev_hash: str | None
     hash: str
+    # the rule sets that judged the entry (SPEC §5), each {"id": ..., "sha256": ...}; None on
+    # entries written before rule sets were recorded, whose hashes do not cover the field
+    rule_sets: list[dict[str, str]] | None = None
 
     def content(self) -> dict[str, Any]:
         """The hashed fields (everything but the hash itself)."""
         data = {name: getattr(self, name) for name in _HASHED}
         data["at"] = aware(self.at).isoformat(timespec="microseconds")
+        if data["rule_sets"] is None:
+            del data["rule_sets"]
         return data
 
     def recomputed(self) -> str:

@@ -1,0 +1,29 @@
+"""the law in force on each date (SPEC §5): a case may be a drill, left out of lists and
+statistics; every history entry names the rule sets that judged it and their content SHA-256
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-04 17:00:00
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column('cases', sa.Column('drill', sa.Boolean(), nullable=False,
+                                     server_default=sa.false()))
+    op.add_column('history', sa.Column('rule_sets', sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('history') as batch:
+        batch.drop_column('rule_sets')
+    with op.batch_alter_table('cases') as batch:
+        batch.drop_column('drill')
