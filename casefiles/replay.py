@@ -15,7 +15,10 @@ from casefiles.clock import SimulatedClock
 from casefiles.domain.errors import CaseNotFoundError
 from casefiles.domain.history import jsonable
 from casefiles.domain.model import Person
-from casefiles.scenario import Scenario, Step, load
+from casefiles.domain.errors import PolicyError, ScenarioError
+from casefiles.domain.policy import load_profile
+from casefiles.scenario import Scenario, Step
+from casefiles.scenario import load as read_scenario
 from casefiles.services.app import Casefiles, Outcome
 from casefiles.settings import Settings
 
@@ -72,6 +75,20 @@ def _met(expect: str | dict[str, Any], outcome: Outcome) -> bool:
     return not outcome.ok and outcome.code == expect.split(":", 1)[1]
 
 
+def load(path: Path, settings: Settings | None = None) -> Scenario:
+    """Read and validate ``path``; its ``rules:``, when given, must name a rule set of its
+    profile (:class:`ScenarioError` naming the file and the field otherwise)."""
+    scenario = read_scenario(path)
+    if scenario.rules is not None:
+        policies = (settings or Settings()).policies_dir
+        try:
+            load_profile(policies, scenario.profile).rule_set(scenario.rules)
+        except PolicyError as exc:
+            raise ScenarioError(f"{path}: field rules: 没有规则集{scenario.rules} / "
+                                f"no such rule set ({exc})") from exc
+    return scenario
+
+
 def run(path: Path, scenario: Scenario, db_url: str | None,
         settings: Settings | None = None) -> Iterator[StepResult]:
     """Play ``scenario``; yield one result per step."""
@@ -79,7 +96,7 @@ def run(path: Path, scenario: Scenario, db_url: str | None,
     base = (settings or Settings()).model_copy(update={"profile": scenario.profile})
     with tempfile.TemporaryDirectory(prefix="casefiles-replay-") as tmp:
         url = db_url or f"sqlite:///{Path(tmp) / 'replay.db'}"
-        app = Casefiles(base, clock, url)
+        app = Casefiles(base, clock, url, drill=scenario.rules)
         app.init()
         for p in scenario.people:
             app.put_person(Person(id=p.id, name=p.name, roles=list(p.roles),

@@ -59,6 +59,7 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     profile: str
+    rules: str | None = Field(default=None, min_length=1)  # a drill's rule set (SPEC §5)
     start: datetime
     people: list[PersonIn] = []
     steps: list[Step]

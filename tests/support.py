@@ -19,6 +19,10 @@ from casefiles.settings import Settings
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CASEFILES = str(Path(sys.executable).parent / "casefiles")
 START = datetime(2020, 6, 1, 9, 0, tzinfo=SHANGHAI)
+# The shared worlds play paper-era dates (2020), before any rule set is in force: they run as
+# drills of hengshan-2021 (SPEC §5), as the shared scenarios do. Tests of the law by date play
+# cases of today without it.
+DRILL = "hengshan-2021"
 
 PEOPLE = [
     Person(id="zhang", name="张伟", roles=["officer"], certificate="湘0401001"),
@@ -57,7 +61,7 @@ def recent_violation(now: datetime) -> str:
     settings = Settings()
     day = now.date() - timedelta(days=10)
     profile = load_profile(settings.policies_dir, settings.profile)
-    until_day = profile.rule_sets[-1].applies.violations_until
+    until_day = profile.rule_sets[-1].applies.until
     return min(day, until_day or day).isoformat()
 
 
@@ -115,7 +119,7 @@ def open_bureau(url: str, start: datetime = START,
     (files, documents included, under ``data_dir`` when given)."""
     clock = SimulatedClock(start)
     settings = Settings() if data_dir is None else Settings(data_dir=data_dir)
-    cf = Casefiles(settings, clock, url)
+    cf = Casefiles(settings, clock, url, drill=DRILL)
     cf.init()
     for person in PEOPLE:
         cf.put_person(person)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, bindparam, func, insert, not_, select, update
@@ -21,6 +22,7 @@ from casefiles.adapters.aggregate import decode, encode
 from casefiles.adapters.fastsql import Statements, Write
 from casefiles.domain import model as M
 from casefiles.domain.states import CaseState
+from casefiles.domain.workdays import add_years
 
 # collection attribute → (table, record class)
 COLLECTIONS: dict[str, tuple[Table, type]] = {
@@ -130,6 +132,20 @@ class CaseRepository:
             if len(rows) == 1:
                 return str(rows[0][0])
         return None
+
+    def earlier_cases(self, party_code: str, other_than: str, years: int | None,
+                      today: date) -> int:
+        """How many other cases (not drills, not declined or terminated) the bureau holds
+        against the party with this 统一社会信用代码 or 身份证号, whose violation falls within
+        ``years`` before ``today`` (all of them when ``years`` is None)."""
+        query = (select(func.count()).select_from(CASES)
+                 .where(CASES.c.party_code == party_code, CASES.c.id != other_than,
+                        not_(CASES.c.drill),
+                        CASES.c.state.not_in([CaseState.NOT_FILED.value,
+                                              CaseState.TERMINATED.value])))
+        if years is not None:
+            query = query.where(CASES.c.violation_date >= add_years(today, -years))
+        return int(self.conn.execute(query).scalar_one())
 
     def get(self, case_id: str, lock: bool = False) -> M.Case | None:
         """The whole aggregate; ``lock`` holds the case row until the transaction ends."""

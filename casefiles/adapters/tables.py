@@ -67,6 +67,7 @@ class CaseRow(SQLModel, table=True):
     harm: bool = False
     # a drill (演练): judged by the rule set its scenario names; left out of lists by default
     drill: bool = Field(default=False, nullable=False)
+    party_code: str | None = Field(default=None, index=True)
     filed_at: datetime | None = _at(nullable=True)
     investigators: list[str] = _json()
     proposal_no: int = 0
@@ -124,7 +125,7 @@ class ProposalRow(SQLModel, table=True):
     case_id: str = _case()
     seq: int
     no: int
-    violations: list[dict[str, str]] = _json()
+    violations: list[dict[str, Any]] = _json()
     outcome: str
     proposed_at: datetime = _at()
     proposed_by: str

@@ -67,7 +67,7 @@ def _not_in_state(why_zh: str, why_en: str) -> list[Refusal]:
 
 def check_file(case: Case, p: P.File, ctx: Context) -> list[Refusal]:
     return (R.certified_officers(p.investigators, ctx.rules.min_investigators.value, ctx,
-                                 "investigators") + R.limitation(case, ctx.rules))
+                                 "investigators") + R.limitation(case, ctx.substance))
 
 
 def apply_file(case: Case, p: P.File, ctx: Context, fx: Effects) -> None:
@@ -146,23 +146,31 @@ def apply_handle_preservation(case: Case, p: P.HandlePreservation, ctx: Context,
 
 
 def check_propose(case: Case, p: P.Propose, ctx: Context) -> list[Refusal]:
-    out = [Refusal("invalid_input", f"条款代码{v.code}不在{ctx.rules.id}目录中",
-                   f"provision {v.code} is not in catalogue {ctx.rules.id}",
+    law = ctx.substance
+    out = [Refusal("invalid_input", f"条款代码{v.code}不在{law.id}目录中",
+                   f"provision {v.code} is not in catalogue {law.id}",
                    f"violations.{i}.code")
-           for i, v in enumerate(p.violations) if ctx.rules.provision(v.code) is None]
+           for i, v in enumerate(p.violations) if law.provision(v.code) is None]
     if out:
         return out
-    refusals, _ = R.fine_ranges(case, _violations(p), _penalties(p.penalties), ctx.rules)
+    refusals, _ = R.fine_ranges(case, _violations(p), _penalties(p.penalties), ctx)
     return refusals
 
 
-def _violations(p: P.Propose) -> list[dict[str, str]]:
-    return [{"code": v.code, "tier": v.tier, "facts": v.facts} for v in p.violations]
+def _violations(p: P.Propose) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for v in p.violations:
+        item: dict[str, Any] = {"code": v.code, "tier": v.tier, "facts": v.facts}
+        if v.corrected is not None:
+            item["corrected"] = v.corrected
+        out.append(item)
+    return out
 
 
 def apply_propose(case: Case, p: P.Propose, ctx: Context, fx: Effects) -> None:
     penalties = _penalties(p.penalties)
-    _, warnings = R.fine_ranges(case, _violations(p), penalties, ctx.rules)
+    _, warnings = R.fine_ranges(case, _violations(p), penalties, ctx)
+    warnings += R.first_violation_exemptions(case, _violations(p), penalties, ctx)
     for w in warnings:
         fx.warn(w)
     case.proposal_no += 1

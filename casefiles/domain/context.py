@@ -1,14 +1,20 @@
 """What a rule may know besides the case: the clock's time, the people, the policy, the
-calendar, and a way to number documents. Built by the service layer for one action."""
+calendar, and a way to number documents. Built by the service layer for one action.
+
+Two rule sets judge an action (SPEC §5, APL art. 37): ``law``, the one in force when the
+violation was committed (catalogue, ranges, tiers, limitation), and ``rules``, the one in force
+on the day of the act (procedure, deadlines, and what documents cite). In a drill both are the
+drill's rule set."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from casefiles.domain.model import Person
-from casefiles.domain.policy import Profile, RuleSet
+from casefiles.domain.policy import Profile, Provision, RuleSet
 from casefiles.domain.timefmt import local_date
 from casefiles.domain.workdays import Due, WorkCalendar
 
@@ -37,6 +43,25 @@ class Periods:
         return self._seen(self.calendar.add_months(event, months))
 
 
+class Tracked:
+    """A rule set that remembers the unconfirmed figures read from it while judging one action
+    (an action judged by one warns ``rule_unconfirmed``, SPEC §5)."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self._rules = rules
+        self.used: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._rules, name)
+        if getattr(value, "confirmed", True) is False:
+            self.used.add(name)
+        return value
+
+
+def _no_earlier_cases(code: str, years: int | None) -> int:
+    return 0
+
+
 @dataclass
 class Context:
     """Everything an action is judged against, apart from the case itself."""
@@ -48,11 +73,49 @@ class Context:
     rules: RuleSet
     periods: Periods
     number: Callable[[str, int], str] = field(repr=False)
+    law: RuleSet | None = None
+    # how many other cases the bureau holds against the same 统一社会信用代码 or 身份证号 within
+    # the given look-back years (the first-violation list asks, SPEC §5)
+    earlier_cases: Callable[[str, int | None], int] = field(default=_no_earlier_cases,
+                                                            repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.rules, Tracked):
+            self.rules = Tracked(self.rules)  # type: ignore[assignment]
+        if self.law is None:
+            self.law = self.rules._rules  # type: ignore[attr-defined]
 
     @property
     def today(self) -> date:
         """The clock's day in Asia/Shanghai."""
         return local_date(self.now)
+
+    @property
+    def substance(self) -> RuleSet:
+        """The rule set of the violation's date (APL art. 37)."""
+        assert self.law is not None
+        return self.law
+
+    @property
+    def unconfirmed_used(self) -> set[str]:
+        """Names of the unconfirmed figures the action was judged by so far."""
+        return set(self.rules.used)  # type: ignore[attr-defined]
+
+    def note_unconfirmed(self, name: str) -> None:
+        """Record that an unconfirmed figure outside the rule set's top level was used."""
+        self.rules.used.add(name)  # type: ignore[attr-defined]
+
+    def provision(self, code: str) -> tuple[Provision | None, bool]:
+        """The provision that applies to ``code``: the violation date's, or the act date's when
+        that one punishes it more lightly (a lower maximum, APL art. 37); and whether the
+        lighter, later one was taken."""
+        then = self.substance.provision(code)
+        if then is None:
+            return None, False
+        now = self.rules.provision(code)
+        if now is not None and now.maximum < then.maximum:
+            return now, True
+        return then, False
 
     def person(self, person_id: str) -> Person:
         """A person named in the payload (already known to exist)."""

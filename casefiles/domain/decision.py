@@ -46,11 +46,16 @@ def check_decide(case: Case, p: P.Decide, ctx: Context) -> list[Refusal]:
                            "the proposal has no penalty; give penalties", "penalties"))
         return out
     if p.outcome == "penalty" and proposal is not None:
-        out += R.fine_ranges(case, proposal.violations, penalties, ctx.rules)[0]
+        out += R.fine_ranges(case, proposal.violations, penalties, ctx)[0]
     return out + R.decision_rules(case, p.outcome, penalties, ctx)
 
 
 def apply_decide(case: Case, p: P.Decide, ctx: Context, fx: Effects) -> None:
+    proposal = case.proposal
+    if p.outcome == "penalty" and proposal is not None:
+        for w in R.fine_ranges(case, proposal.violations, decided_penalties(case, p), ctx)[1]:
+            if w != "outside_discretion_benchmark":  # the proposal warned of that already
+                fx.warn(w)
     document = issue(case, DECISION_DOCUMENTS[p.outcome], ctx, fx)
     decision = Decision(number=document.number, outcome=p.outcome,
                         penalties=decided_penalties(case, p), decided_at=ctx.now,

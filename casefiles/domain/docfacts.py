@@ -73,7 +73,7 @@ def _penalties(penalties: list[Penalty]) -> list[dict[str, Any]]:
 def _violations(case: Case, ctx: Context, proposal: Proposal | None) -> list[dict[str, str]]:
     out = []
     for v in proposal.violations if proposal else []:
-        provision = ctx.rules.provision(v["code"])
+        provision, _ = ctx.provision(v["code"])
         out.append({
             "code": v["code"], "facts": v.get("facts") or "", "tier": v.get("tier") or "",
             "title": provision.title if provision else v["code"],
@@ -103,9 +103,13 @@ def _proposal(case: Case, ctx: Context) -> dict[str, Any]:
 
 
 def common(case: Case, doc: Document, ctx: Context) -> Facts:
-    """What every document carries: agency, title, number, date, case, party, officers."""
+    """What every document carries: agency, title, number, date, case, party, officers, the
+    citations of the rule set in force on the day (SPEC §5), and whether it is a drill's."""
     party = case.party
     return {
+        "drill": case.drill,
+        "cite": dict(ctx.rules.citations),
+        "rule_set": ctx.rules.id,
         "agency": ctx.profile.agency.name,
         "agency_address": ctx.profile.agency.address,
         "kind": doc.kind,
@@ -212,7 +216,7 @@ def _decision(case: Case, ctx: Context) -> Facts:
         "payment_days": rules.payment_days.value, "payment_place": agency.payment_place,
         "surcharge_percent": _percent(rules.surcharge.daily_rate),
         "reconsideration_days": rules.reconsideration_days.value,
-        "reconsideration_bodies": list(agency.reconsideration_bodies),
+        "reconsideration_bodies": list(ctx.profile.bodies_on(ctx.today)),
         "lawsuit_months": rules.lawsuit_months.value, "court": agency.court,
         "public_security": agency.public_security, "outcome": d.outcome,
     }

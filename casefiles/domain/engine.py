@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from casefiles.domain import machine
@@ -134,6 +135,8 @@ def judge(case: Case | None, action: str, data: Any, ctx: Context,
         _take_facts(case, ctx, j.effects, payload)
     if ctx.periods.unconfirmed:
         j.effects.warn("calendar_unconfirmed")
+    if ctx.unconfirmed_used and j.accepted:
+        j.effects.warn("rule_unconfirmed")
     if case is not None:
         for w in j.effects.warnings:
             case.warn(w)
@@ -150,34 +153,77 @@ def _take_facts(case: Case, ctx: Context, effects: Effects, payload: Payload) ->
             issued[doc.id]["facts"] = document_facts(case, doc, ctx, payload)
 
 
-def rules_for(profile: Profile, case: Case | None, data: Any) -> tuple[RuleSet, list[Refusal]]:
-    """The rule set that judges an action: the case's own; for a registration, the one its
-    violation date falls in, or a refusal naming ``violation_date`` when none does (the profile
-    must first carry the rules of that date, e.g. 应急管理部令第18号 from 2026-02-01)."""
-    if case is not None:
-        return profile.rule_set(case.rule_set_id), []
-    day = None
-    if isinstance(data, dict) and data.get("violation_date") is not None:
-        try:
-            day = parse_date(data["violation_date"])
-        except (ValueError, TypeError):
-            day = None  # the payload's own validation names this field
-    found = profile.rule_set_for(day) if day else None
-    if found is not None or day is None:
-        return found or profile.rule_sets[-1], []
-    return profile.rule_sets[-1], [Refusal(
+@dataclass(frozen=True)
+class RuleSets:
+    """The rule sets that judge one action (SPEC §5): ``law`` of the violation's date, ``procedure``
+    of the act's date; a drill's own rule set for both."""
+
+    law: RuleSet
+    procedure: RuleSet
+    drill: bool = False
+
+    def stamps(self) -> list[dict[str, str]]:
+        """What the action's history entry records of them."""
+        sets = [self.law] if self.law.id == self.procedure.id else [self.law, self.procedure]
+        return [r.stamp() for r in sets]
+
+
+def _day(data: Any, key: str) -> date | None:
+    if not isinstance(data, dict) or data.get(key) is None:
+        return None
+    try:
+        return parse_date(data[key])
+    except (ValueError, TypeError):
+        return None  # the payload's own validation names this field
+
+
+def _outside(profile: Profile, what_zh: str, what_en: str, day: date,
+             field_name: str | None) -> Refusal:
+    start = profile.supported_from
+    return Refusal(
         "invalid_input",
-        f"规则配置{profile.profile}中没有适用于{day}违法行为的规则集，请先在policies/中补充",
-        f"no rule set of profile {profile.profile} covers violations on {day}; "
-        "add one to policies/ first", "violation_date")]
+        f"{what_zh}{day.year}年{day.month}月{day.day}日不在本系统适用的期间内：规则配置"
+        f"{profile.profile}自{start.year}年{start.month}月{start.day}日起适用，此前的案件请作为"
+        "演练（rules:）或纸质卷宗处理",
+        f"{what_en} {day} is outside every rule set of profile {profile.profile}, which "
+        f"covers {start} onwards", field_name)
 
 
-def new_case(case_id: str, profile: str, p: Register, ctx: Context) -> Case:
-    """The case a registration creates (rule set chosen by the violation date)."""
+def rules_for(profile: Profile, case: Case | None, data: Any, today: date,
+              drill: str | None = None) -> tuple[RuleSets, list[Refusal]]:
+    """The rule sets that judge an action, with a refusal when the violation or the act falls
+    outside every rule set (SPEC §5). A drill's rule set (its case's, or ``drill`` for a new
+    registration) judges everything whatever the dates."""
+    pinned = case.rule_set_id if case is not None and case.drill else \
+        drill if case is None else None
+    if pinned is not None:
+        chosen = profile.rule_set(pinned)
+        return RuleSets(chosen, chosen, drill=True), []
+    refusals: list[Refusal] = []
+    procedure = profile.rule_set_for(today)
+    if procedure is None:
+        refusals.append(_outside(profile, "办理日期", "the act's date", today, None))
+    if case is not None:
+        law = profile.rule_set(case.rule_set_id)
+    else:
+        day = _day(data, "violation_ended") or _day(data, "violation_date")
+        found = profile.rule_set_for(day) if day is not None else None
+        if day is not None and found is None and not refusals:
+            field_name = "violation_ended" if _day(data, "violation_ended") else "violation_date"
+            refusals.append(_outside(profile, "违法行为日期", "the violation's date", day,
+                                     field_name))
+        law = found or procedure or profile.rule_sets[-1]
+    return RuleSets(law, procedure or law), refusals
+
+
+def new_case(case_id: str, profile: str, p: Register, ctx: Context, drill: bool = False) -> Case:
+    """The case a registration creates; it keeps the rule set of the violation's date (or of
+    its drill)."""
     party = Party(kind=p.party.kind, name=p.party.name, address=p.party.address,
                   credit_code=p.party.credit_code, id_number=p.party.id_number,
                   phone=p.party.phone, legal_rep=p.party.legal_rep)
-    return Case(id=case_id, profile=profile, rule_set_id=ctx.rules.id,
+    return Case(id=case_id, profile=profile, rule_set_id=ctx.substance.id,
                 state=CaseState.REGISTERED, sector=p.sector, source=p.source, summary=p.summary,
                 party=party, registered_at=ctx.now, registered_by=ctx.actor.id,
-                violation_date=p.violation_date, violation_ended=p.violation_ended, harm=p.harm)
+                violation_date=p.violation_date, violation_ended=p.violation_ended, harm=p.harm,
+                drill=drill, party_code=p.party.credit_code or p.party.id_number)

@@ -41,6 +41,9 @@ WARNING_CODES: tuple[str, ...] = (
     "withdrawal_late",
     "payment_late",
     "calendar_unconfirmed",
+    "lighter_law_applied",
+    "rule_unconfirmed",
+    "first_violation_exemption",
     "preservation_late",
 )
 

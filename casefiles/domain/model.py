@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from casefiles.domain.states import CaseState
 
@@ -82,7 +83,7 @@ class Proposal:
     """The investigation report's proposed handling, and the flags derived from it."""
 
     no: int
-    violations: list[dict[str, str]]
+    violations: list[dict[str, Any]]
     outcome: str
     penalties: list[Penalty]
     proposed_at: datetime
@@ -285,6 +286,8 @@ class Case:
     violation_date: date
     violation_ended: date | None = None
     harm: bool = False
+    drill: bool = False  # 演练: judged by the rule set its scenario names (SPEC §5)
+    party_code: str | None = None  # 统一社会信用代码 or 身份证号, to find the party's other cases
     number: str | None = None
     cause: str | None = None
     filed_at: datetime | None = None

@@ -166,6 +166,7 @@ class ViolationIn(Payload):
     code: Name
     tier: Literal["轻微", "一般", "较重", "严重"]
     facts: Text
+    corrected: bool | None = None  # the party corrected in time (APL art. 33, SPEC §5)
 
 
 class PenaltyIn(Payload):

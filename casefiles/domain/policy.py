@@ -1,12 +1,19 @@
-"""Rule data of a profile (SPEC §3), loaded once from ``policies/`` into frozen, validated objects.
+"""Rule data of a profile (SPEC §3, §5), loaded once from ``policies/`` into frozen, validated
+objects.
 
-Every number carries its legal source; every rule set carries the violation dates it applies to.
-A malformed file stops start-up with a :class:`PolicyError` naming the file and the field.
+Every number carries its legal source; every rule set carries the dates it is in force, for
+violations (substantive rules) and for acts (procedure, and what documents cite). A figure that a
+ministry measure or local practice sets says ``confirmed: false`` until the bureau's legal staff
+confirm it (``confirmed_by``, ``confirmed_on``). A malformed file stops start-up with a
+:class:`PolicyError` naming the file and the field.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +34,21 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Number(_Frozen):
+class _Confirmable(_Frozen):
+    """A figure that may await the bureau's confirmation (SPEC §5)."""
+
+    confirmed: bool = True
+    confirmed_by: str | None = None
+    confirmed_on: date | None = None
+
+    @model_validator(mode="after")
+    def _confirmation_complete(self) -> _Confirmable:
+        if self.confirmed_by is not None and (not self.confirmed or self.confirmed_on is None):
+            raise ValueError("confirmed_by goes with confirmed: true and a confirmed_on date")
+        return self
+
+
+class Number(_Confirmable):
     """A number of days, months, years, yuan or people, with where it comes from."""
 
     value: int = Field(ge=0)
@@ -64,6 +85,13 @@ class Provision(_Frozen):
     breached: str = Field(min_length=1)
     tiers: dict[str, YuanRange] | None = None
     tiers_source: str | None = None
+    tiers_confirmed: bool = True
+    tiers_confirmed_by: str | None = None
+
+    @property
+    def maximum(self) -> Decimal:
+        """The highest fine the provision allows (APL art. 37 compares these)."""
+        return self.range.max
 
     @model_validator(mode="after")
     def _tiers_named(self) -> Provision:
@@ -75,7 +103,7 @@ class Provision(_Frozen):
         return self
 
 
-class HearingThreshold(_Frozen):
+class HearingThreshold(_Confirmable):
     """APL art. 63 较大数额: a fine (or confiscation) total at or above this is hearing-eligible."""
 
     individual: Decimal = Field(gt=0)
@@ -105,24 +133,58 @@ class CollectiveDiscussion(_Frozen):
 
 
 class Applies(_Frozen):
-    """The violation dates a rule set applies to, both ends included; None is open."""
+    """The days a rule set is in force, both ends included (``until`` None is open): it judges
+    the violations committed and the acts done on those days (SPEC §5)."""
 
-    violations_from: date | None = None
-    violations_until: date | None = None
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    from_: date = Field(alias="from")
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Applies:
+        if self.until is not None and self.until < self.from_:
+            raise ValueError("until is before from")
+        return self
 
     def covers(self, day: date) -> bool:
-        """Whether a violation on ``day`` is judged by this rule set."""
-        if self.violations_from and day < self.violations_from:
-            return False
-        return not (self.violations_until and day > self.violations_until)
+        """Whether ``day`` falls in this rule set's period."""
+        return self.from_ <= day and (self.until is None or day <= self.until)
+
+
+class FirstViolationEntry(_Frozen):
+    """One provision of the first-violation list (不予行政处罚清单, APL art. 33 para. 1)."""
+
+    code: str = Field(min_length=1)
+    conditions: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class FirstViolationList(_Frozen):
+    """The list of provisions on which a first, harmless, corrected violation may go unpunished;
+    empty until its entries come from a source at hand."""
+
+    source: str = Field(min_length=1)
+    lookback_years: int | None = Field(default=None, ge=1)
+    entries: tuple[FirstViolationEntry, ...] = ()
+    note: str = ""
+
+    def entry(self, code: str) -> FirstViolationEntry | None:
+        """The list's entry for ``code``, if it lists it."""
+        return next((e for e in self.entries if e.code == code), None)
 
 
 class RuleSet(_Frozen):
-    """The numbers and catalogues that judge violations in one date range."""
+    """The numbers, catalogues and citations in force in one date range."""
 
     id: str
     title: str
     applies: Applies
+    # what documents cite for each act: citation key → the words printed (SPEC §5: templates
+    # hold no article numbers of their own)
+    citations: dict[str, str]
+    uncorrected_order_required: bool = False
+    recheck_working_days: Number
+    first_violation: FirstViolationList
     min_investigators: Number
     min_evidence_officers: Number
     limitation_years: Number
@@ -152,7 +214,36 @@ class RuleSet(_Frozen):
         dup = {c for c in codes if codes.count(c) > 1}
         if dup:
             raise ValueError(f"provision codes repeated: {', '.join(sorted(dup))}")
+        unknown = [e.code for e in self.first_violation.entries if e.code not in codes]
+        if unknown:
+            raise ValueError(f"first_violation lists codes not in the catalogue: "
+                             f"{', '.join(unknown)}")
+        missing = [k for k in CITATION_KEYS if k not in self.citations]
+        if missing:
+            raise ValueError(f"citations lacks {', '.join(missing)}")
         return self
+
+    @cached_property
+    def sha256(self) -> str:
+        """SHA-256 of the rule set's canonical content (recorded with every history entry)."""
+        text = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True,
+                          ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def stamp(self) -> dict[str, str]:
+        """What a history entry records of this rule set."""
+        return {"id": self.id, "sha256": self.sha256}
+
+    def unconfirmed(self) -> list[Unconfirmed]:
+        """Every figure of this rule set that awaits the bureau's confirmation."""
+        out = [Unconfirmed(self.id, name, str(getattr(value, "value", "")) or _threshold(value),
+                           value.source)
+               for name, value in self if isinstance(value, _Confirmable) and not value.confirmed]
+        out += [Unconfirmed(self.id, f"provisions.{p.code}.tiers",
+                            "、".join(f"{t} {r.min}–{r.max}" for t, r in (p.tiers or {}).items()),
+                            p.tiers_source or "")
+                for p in self.provisions if p.tiers and not p.tiers_confirmed]
+        return out
 
     def provision(self, code: str) -> Provision | None:
         """The catalogue entry for ``code``, if any."""
@@ -179,17 +270,31 @@ class RuleSet(_Frozen):
 
 
 class Agency(_Frozen):
-    """The bureau, and the bodies a decision names for reconsideration and lawsuit."""
+    """The bureau, and the court a decision names for a lawsuit."""
 
     name: str
     number_prefix: str
-    reconsideration_bodies: tuple[str, ...]
     court: str
     public_security: str = Field(min_length=1)
     address: str = Field(min_length=1)
     payment_place: str = Field(min_length=1)
     complaint_phone: str = Field(min_length=1)
     source: str
+
+
+class DatedBodies(_Frozen):
+    """The bodies a decision names for reconsideration, in force from one day to another."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+    bodies: tuple[str, ...] = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+    def covers(self, day: date) -> bool:
+        """Whether these bodies are the ones on ``day``."""
+        return (self.from_ is None or self.from_ <= day) and (self.until is None
+                                                             or day <= self.until)
 
 
 class Archive(_Frozen):
@@ -207,7 +312,8 @@ class Profile(_Frozen):
     agency: Agency
     archive: Archive
     document_kinds: dict[str, str]
-    rule_sets: tuple[RuleSet, ...]
+    reconsideration_bodies: tuple[DatedBodies, ...] = Field(min_length=1)
+    rule_sets: tuple[RuleSet, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _every_document_numbered(self) -> Profile:
@@ -216,9 +322,33 @@ class Profile(_Frozen):
             raise ValueError(f"document_kinds lacks {', '.join(missing)}")
         return self
 
-    def rule_set_for(self, violation_day: date) -> RuleSet | None:
-        """The rule set that judges a violation committed on ``violation_day``."""
-        return next((r for r in self.rule_sets if r.applies.covers(violation_day)), None)
+    @model_validator(mode="after")
+    def _periods_follow_each_other(self) -> Profile:
+        """Rule sets in date order, each starting the day after the one before ends."""
+        for before, after in zip(self.rule_sets, self.rule_sets[1:], strict=False):
+            if before.applies.until is None or \
+                    after.applies.from_ != before.applies.until + timedelta(days=1):
+                raise ValueError(f"rule set {after.id} must start the day after {before.id} "
+                                 "ends")
+        return self
+
+    def rule_set_for(self, day: date) -> RuleSet | None:
+        """The rule set in force on ``day`` (for a violation, or for an act), if any."""
+        return next((r for r in self.rule_sets if r.applies.covers(day)), None)
+
+    @property
+    def supported_from(self) -> date:
+        """The first day any rule set covers (SPEC §5: 2021-09-01 for hengshan)."""
+        return self.rule_sets[0].applies.from_
+
+    def bodies_on(self, day: date) -> tuple[str, ...]:
+        """The reconsideration bodies a decision dated ``day`` names."""
+        found = next((b for b in self.reconsideration_bodies if b.covers(day)), None)
+        return found.bodies if found else self.reconsideration_bodies[-1].bodies
+
+    def unconfirmed(self) -> list[Unconfirmed]:
+        """Every unconfirmed figure of every rule set."""
+        return [u for r in self.rule_sets for u in r.unconfirmed()]
 
     def rule_set(self, rule_set_id: str) -> RuleSet:
         """The rule set with this id (a case keeps the one chosen at registration)."""
@@ -226,6 +356,34 @@ class Profile(_Frozen):
             if r.id == rule_set_id:
                 return r
         raise PolicyError(f"profile {self.profile} has no rule set {rule_set_id}")
+
+
+# the citations every rule set supplies to the documents (templates print these, no numbers
+# of their own)
+CITATION_KEYS: tuple[str, ...] = (
+    "procedure", "decision_period", "defence", "hearing", "no_penalty", "transfer",
+    "preservation", "surcharge", "reminder", "enforcement",
+)
+
+
+@dataclass(frozen=True)
+class Unconfirmed:
+    """A figure that awaits the bureau's confirmation: where it is, what it says, its source."""
+
+    rule_set: str
+    name: str
+    value: str
+    source: str
+
+    def line(self) -> str:
+        """One line for `casefiles policy check`, start-up and the head's pages."""
+        return f"{self.rule_set} {self.name} = {self.value}（{self.source}）"
+
+
+def _threshold(value: object) -> str:
+    if isinstance(value, HearingThreshold):
+        return f"个人{value.individual}元、单位{value.organisation}元"
+    return ""
 
 
 M = TypeVar("M", bound=BaseModel)

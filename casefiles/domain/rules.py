@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from casefiles.domain import deadlines
 from casefiles.domain.context import Context
@@ -58,6 +59,7 @@ def qualified_reviewer(person: Person) -> list[Refusal]:
 
 
 def limitation(case: Case, rules: RuleSet) -> list[Refusal]:
+    # ``rules``: the rule set of the violation's date (limitation is substantive, APL art. 37)
     """APL art. 36: 2 years (5 with harm to life, health or financial safety)."""
     ended = case.violation_ended or case.violation_date
     years = (rules.limitation_years_harm if case.harm else rules.limitation_years).value
@@ -73,10 +75,11 @@ def limitation(case: Case, rules: RuleSet) -> list[Refusal]:
 # --- proposal ---------------------------------------------------------------------------------
 
 
-def _fine_groups(case: Case, violations: Sequence[dict[str, str]], penalties: Sequence[Penalty],
-                 rules: RuleSet) -> list[tuple[list[Provision], list[str], int]]:
+def _fine_groups(case: Case, violations: Sequence[dict[str, Any]], penalties: Sequence[Penalty],
+                 provisions: Sequence[Provision | None]
+                 ) -> list[tuple[list[Provision], list[str], int]]:
     """Fines grouped by whom they fall on (the unit, or a person), with their provisions."""
-    provs = [(rules.provision(v["code"]), v["tier"]) for v in violations]
+    provs = [(p, v["tier"]) for p, v in zip(provisions, violations, strict=True)]
     groups: list[tuple[list[Provision], list[str], int]] = []
     for target in ("unit", "person"):
         chosen = [(p, t) for p, t in provs if p is not None and p.target == target]
@@ -93,12 +96,18 @@ def _target(case: Case, penalty: Penalty) -> str:
     return "person"
 
 
-def fine_ranges(case: Case, violations: Sequence[dict[str, str]], penalties: Sequence[Penalty],
-                rules: RuleSet) -> tuple[list[Refusal], list[str]]:
-    """Statutory range (refuse) and discretion benchmark (warn) of each group of fines."""
+def fine_ranges(case: Case, violations: Sequence[dict[str, Any]], penalties: Sequence[Penalty],
+                ctx: Context) -> tuple[list[Refusal], list[str]]:
+    """Statutory range (refuse) and discretion benchmark (warn) of each group of fines, by the
+    provisions that apply (the lighter later law where there is one: ``lighter_law_applied``;
+    an unconfirmed benchmark used: ``rule_unconfirmed``)."""
     refusals: list[Refusal] = []
     warnings: list[str] = []
-    for provs, tiers, total in _fine_groups(case, violations, penalties, rules):
+    applied = [ctx.provision(v["code"]) for v in violations]
+    if any(lighter for _, lighter in applied):
+        warnings.append("lighter_law_applied")
+    provisions = [p for p, _ in applied]
+    for provs, tiers, total in _fine_groups(case, violations, penalties, provisions):
         yuan = to_yuan(total)
         if not provs:
             refusals.append(Refusal("amount_out_of_range", "罚款对象与违法条款不符",
@@ -115,11 +124,30 @@ def fine_ranges(case: Case, violations: Sequence[dict[str, str]], penalties: Seq
             continue
         benched = [(p.tiers or {}).get(t) for p, t in zip(provs, tiers, strict=True)]
         if all(b is not None for b in benched) and benched:
+            if not all(p.tiers_confirmed for p in provs):
+                warnings.append("rule_unconfirmed")
             b_low = sum((b.min for b in benched if b), Decimal(0))
             b_high = sum((b.max for b in benched if b), Decimal(0))
             if not b_low <= yuan <= b_high:
                 warnings.append("outside_discretion_benchmark")
     return refusals, warnings
+
+
+def first_violation_exemptions(case: Case, violations: Sequence[dict[str, Any]],
+                               penalties: Sequence[Penalty], ctx: Context) -> list[str]:
+    """APL art. 33 para. 1: a fine proposed on a provision of the first-violation list while its
+    conditions hold (corrected in time, no harm, no earlier case of the same party within the
+    list's look-back period) warns ``first_violation_exemption``."""
+    if not any(p.type == "fine" for p in penalties) or case.harm:
+        return []
+    code = case.party.credit_code or case.party.id_number
+    for v in violations:
+        listed = [r.first_violation for r in (ctx.substance, ctx.rules)
+                  if r.first_violation.entry(v["code"]) is not None]
+        if listed and v.get("corrected") and code and \
+                ctx.earlier_cases(code, listed[-1].lookback_years) == 0:
+            return ["first_violation_exemption"]
+    return []
 
 
 def hearing_eligible(kind: str, penalties: Iterable[Penalty], rules: RuleSet) -> bool:

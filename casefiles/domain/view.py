@@ -100,4 +100,7 @@ def case_view(case: Case, rules: RuleSet, today: date) -> dict[str, Any]:
         "warnings": list(case.warnings),
         "history_length": case.history_length,
         "version": case.version,
+        "drill": case.drill,
+        "rule_set": case.rule_set_id,
+        "inspection": None,
     }

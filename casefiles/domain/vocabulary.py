@@ -63,6 +63,9 @@ WARNINGS: dict[str, str] = {
     "payment_late": "逾期缴款，加处罚款",
     "calendar_unconfirmed": "期限所涉年份节假日尚未公布",
     "preservation_late": "先行登记保存超过7个工作日未作处理决定",
+    "lighter_law_applied": "适用了处罚较轻的新规定（从旧兼从轻）",
+    "rule_unconfirmed": "所依据的数额或期限尚待本机关法制机构确认",
+    "first_violation_exemption": "可能符合首违不罚的条件，请核实是否应不予行政处罚",
 }
 
 PENALTIES: dict[str, str] = {

@@ -77,12 +77,17 @@ class Casefiles:
     """The application: settings, policy, calendar, clock and the database behind them."""
 
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
-                 database_url: str | None = None) -> None:
+                 database_url: str | None = None, drill: str | None = None) -> None:
+        """``drill`` names a rule set: every case this instance registers is then a drill
+        judged by it whatever its dates (a scenario's ``rules:``, SPEC §5)."""
         self.settings = settings or Settings()
         self.clock: Clock = clock or SystemClock()
         self.url = database_url or self.settings.url
         self.profile: Profile = load_profile(self.settings.policies_dir, self.settings.profile)
         self.calendar: WorkCalendar = load_calendar(self.settings.policies_dir)
+        if drill is not None:
+            self.profile.rule_set(drill)  # PolicyError naming it when the profile has none
+        self.drill = drill
         self.conflicts = 0  # actions judged again because another writer came first
 
     @cached_property
@@ -181,10 +186,13 @@ class Casefiles:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
         people = uow.people.get_many([by, *named_people(payload), *_case_people(case)])
         actor = people.get(by) or Person(id=by, name=by, roles=[], active=False)
-        rules, uncovered = rules_for(self.profile, case, payload)
-        ctx = Context(now=now, actor=actor, people=people, profile=self.profile, rules=rules,
-                      periods=Periods(self.calendar),
-                      number=lambda kind, year: self._number(uow, kind, year))
+        sets, uncovered = rules_for(self.profile, case, payload, local_date(now), self.drill)
+        rules = sets.law
+        ctx = Context(now=now, actor=actor, people=people, profile=self.profile,
+                      rules=sets.procedure, law=sets.law, periods=Periods(self.calendar),
+                      number=lambda kind, year: self._number(uow, kind, year),
+                      earlier_cases=lambda code, years: uow.cases.earlier_cases(
+                          code, case.id if case else "", years, local_date(now)))
         if case is not None and expected_version is not None and case.version != expected_version:
             stale = Refusal("stale_version", "案件已被他人修改，请刷新后重试",
                             f"the case changed since version {expected_version}; reload it")
@@ -193,14 +201,17 @@ class Casefiles:
             payload, preflight = self._store_files(action, payload)
             j = judge(case, action, payload, ctx, preflight + uncovered)
         if action == "register" and j.accepted and j.payload is not None:
-            case = new_case(new_id(), self.profile.profile, j.payload, ctx)  # type: ignore[arg-type]
+            case = new_case(new_id(), self.profile.profile, j.payload, ctx,  # type: ignore[arg-type]
+                            drill=sets.drill)
             j.state_after = case.state
             created = True
         else:
             created = False
         if case is None:
-            return self._refuse_bureau(uow, now, by, action, payload, j.refusals, j.role)
+            return self._refuse_bureau(uow, now, by, action, payload, j.refusals, j.role,
+                                       sets.stamps())
         self.record(uow, case, at=now, actor=by, role=j.role, action=action, payload=payload,
+                    rule_sets=sets.stamps(),
                     result="ok" if j.accepted else "refused", codes=codes_of(j.refusals),
                     warnings=list(j.effects.warnings),
                     state_before=j.state_before.value if j.state_before else None,
@@ -259,17 +270,20 @@ class Casefiles:
         self._append_bureau(uow, self.clock.now(), by, action, payload, "ok", [])
 
     def _append_bureau(self, uow: UnitOfWork, now: Any, by: str, action: str, payload: Any,
-                       result: str, refusals: list[Refusal], role: str | None = None) -> None:
+                       result: str, refusals: list[Refusal], role: str | None = None,
+                       rule_sets: list[dict[str, str]] | None = None) -> None:
         seq, head = uow.history.head(BUREAU_CHAIN)
         uow.history.append(make_entry(
             chain=BUREAU_CHAIN, seq=seq + 1, prev_hash=head, case_id=None, at=now, actor=by,
             role=role, action=action, payload=payload, result=result,
             codes=codes_of(refusals), warnings=[], state_before=None, state_after=None,
-            files=[]))
+            files=[], rule_sets=rule_sets))
 
     def _refuse_bureau(self, uow: UnitOfWork, now: Any, by: str, action: str, payload: Any,
-                       refusals: list[Refusal], role: str | None = None) -> Outcome:
-        self._append_bureau(uow, now, by, action, payload, "refused", refusals, role)
+                       refusals: list[Refusal], role: str | None = None,
+                       rule_sets: list[dict[str, str]] | None = None) -> Outcome:
+        self._append_bureau(uow, now, by, action, payload, "refused", refusals, role,
+                            rule_sets)
         return Outcome(action=action, result="refused", case_id=None, codes=codes_of(refusals),
                        message=_message(refusals), refusals=refusals)
 

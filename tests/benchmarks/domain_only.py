@@ -31,7 +31,8 @@ ROUNDS = 3000
 def main() -> None:
     """Build one served case through the services, then time a payment on it in memory."""
     with tempfile.TemporaryDirectory() as tmp:
-        cf = Casefiles(Settings(), SimulatedClock(L.START), f"sqlite:///{tmp}/domain.db")
+        cf = Casefiles(Settings(), SimulatedClock(L.START), f"sqlite:///{tmp}/domain.db",
+                       drill=L.DRILL)
         cf.init()
         for person in L.PEOPLE:
             cf.put_person(person)

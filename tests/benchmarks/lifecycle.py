@@ -68,6 +68,7 @@ STEPS = [
     ("zhang", "archive", {}, 0),
 ]
 START = datetime(2020, 6, 1, 9, 0, tzinfo=SHANGHAI)
+DRILL = "hengshan-2021"  # 2020 dates: a drill of that rule set (SPEC §5)
 
 
 LATENCIES: list[float] = []  # seconds of each action of this process, since the last block
@@ -122,7 +123,7 @@ def raw_rate(path: Path, n: int) -> float:
 def _worker(url: str, pipe: Any) -> None:
     """A client process of its own: runs as many lifecycles as it is sent, answers with the
     transitions done and how many actions were judged again after a conflict."""
-    cf = Casefiles(Settings(), SimulatedClock(START), url)
+    cf = Casefiles(Settings(), SimulatedClock(START), url, drill=DRILL)
     lifecycle(cf, _restart(cf))
     pipe.send((0, 0, []))
     while (n := pipe.recv()) is not None:
@@ -152,7 +153,8 @@ def sqlite(cases: int, block_size: int, clients: int) -> None:
     """One run on a new SQLite database: ``cases`` lifecycles by ``clients`` processes (1: in
     this one), in blocks alternating with as many raw transactions on one connection."""
     with tempfile.TemporaryDirectory(prefix="casefiles-bench-") as tmp:
-        cf = Casefiles(Settings(), SimulatedClock(START), f"sqlite:///{Path(tmp) / 'bench.db'}")
+        cf = Casefiles(Settings(), SimulatedClock(START), f"sqlite:///{Path(tmp) / 'bench.db'}",
+                       drill=DRILL)
         cf.init()
         for p in PEOPLE:
             cf.put_person(p)
@@ -205,7 +207,7 @@ def postgres(url: str, cases: int) -> None:
 
     with engine_for(url).begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    cf = Casefiles(Settings(), SimulatedClock(START), url)
+    cf = Casefiles(Settings(), SimulatedClock(START), url, drill=DRILL)
     cf.init()
     for p in PEOPLE:
         cf.put_person(p)

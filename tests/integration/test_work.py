@@ -11,7 +11,7 @@ from casefiles.domain.timefmt import parse_datetime
 from casefiles.services.app import Casefiles
 from casefiles.services.work import dispatch, sweep
 from casefiles.settings import Settings
-from tests.support import SMALL_FINE, act, open_bureau, play, until
+from tests.support import DRILL, SMALL_FINE, act, open_bureau, play, until
 
 
 def _decided_and_published(db_url: str) -> tuple[Casefiles, SimulatedClock, str]:
@@ -81,7 +81,7 @@ def test_the_dispatch_skips_a_decision_the_head_already_published(db_url: str) -
 
 
 def _dispatch_in_child(url: str, at: datetime, barrier: Any, results: Any) -> None:
-    cf = Casefiles(Settings(), SimulatedClock(at), url)
+    cf = Casefiles(Settings(), SimulatedClock(at), url, drill=DRILL)
     barrier.wait(timeout=60)
     report = dispatch(cf)
     results.put((report.done, report.skipped, report.failed))

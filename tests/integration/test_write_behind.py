@@ -25,7 +25,7 @@ from casefiles.services.audit import verify_all
 from casefiles.services.uow import WroteWhileReadingError
 from casefiles.settings import Settings
 from casefiles.domain.timefmt import parse_datetime
-from tests.support import SHA_A, SHA_B, SMALL_FINE, START, open_bureau, play, until
+from tests.support import DRILL, SHA_A, SHA_B, SMALL_FINE, START, open_bureau, play, until
 
 
 @contextmanager
@@ -48,7 +48,7 @@ def meanwhile(monkeypatch: pytest.MonkeyPatch, other: Callable[[], Any]) -> Iter
 
 def _second(cf: Casefiles, clock: SimulatedClock) -> Casefiles:
     """Another application on the same database and clock (as a second process would be)."""
-    return Casefiles(Settings(), clock, cf.url)
+    return Casefiles(Settings(), clock, cf.url, drill=DRILL)
 
 
 def _evidence(title: str, sha: str = SHA_A) -> dict[str, Any]:
@@ -181,7 +181,7 @@ def test_writers_at_once_on_many_cases_lose_nothing_and_number_without_gaps(
     outcomes: list[list[Any]] = [[] for _ in range(4)]
 
     def writer(n: int) -> None:
-        mine = Casefiles(Settings(), SimulatedClock(START), cf.url)
+        mine = Casefiles(Settings(), SimulatedClock(START), cf.url, drill=DRILL)
         for _ in range(4):
             case_id = None
             for at, by, action, payload in steps:

@@ -18,6 +18,8 @@ from casefiles.services.app import Casefiles, Outcome
 from casefiles.settings import PROJECT_ROOT, Settings
 
 POLICIES = PROJECT_ROOT / "policies"
+# 2020 dates, before any rule set is in force: these worlds are drills of hengshan-2021 (SPEC §5)
+DRILL = "hengshan-2021"
 
 STAFF = (
     Person("zhang", "张伟", ["officer"], certificate="湘0401001"),
@@ -135,7 +137,8 @@ class Desk:
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated database with the staff, made once and copied for each test."""
     path = tmp_path_factory.mktemp("template") / "casefiles.db"
-    app = Casefiles(Settings(), SimulatedClock(moment("2010-01-01")), f"sqlite:///{path}")
+    app = Casefiles(Settings(), SimulatedClock(moment("2010-01-01")), f"sqlite:///{path}",
+                   drill=DRILL)
     app.init()
     for person in STAFF:
         app.put_person(person)
@@ -148,11 +151,13 @@ def make_desk(template_db: Path, tmp_path: Path) -> Iterator[Callable[..., Desk]
     """A factory of desks: ``make_desk("2020-06-01")`` starts the clock there."""
     made: list[Casefiles] = []
 
-    def make(start: str, policies_dir: Path = POLICIES) -> Desk:
+    def make(start: str, policies_dir: Path = POLICIES, drill: str | None = DRILL) -> Desk:
+        """``drill=None``: cases of today, judged by the rule sets of their dates."""
         path = tmp_path / f"casefiles-{len(made)}.db"
         shutil.copyfile(template_db, path)
         clock = SimulatedClock(moment(start))
-        app = Casefiles(Settings(policies_dir=policies_dir), clock, f"sqlite:///{path}")
+        app = Casefiles(Settings(policies_dir=policies_dir), clock, f"sqlite:///{path}",
+                        drill=drill)
         made.append(app)
         return Desk(app, clock)
 

@@ -46,7 +46,7 @@ def _calendar_dir(tmp_path: Path, body: str) -> Path:
 
 def test_the_shipped_hengshan_profile_carries_the_numbers_of_spec_section_3() -> None:
     """Thresholds, windows, the decision period and the surcharge rate are those of SPEC §3."""
-    rules = load_profile(POLICIES, "hengshan").rule_set_for(date(2020, 5, 20))
+    rules = load_profile(POLICIES, "hengshan").rule_set_for(date(2021, 9, 1))
     assert rules is not None
     assert rules.hearing_threshold.individual == Decimal(20000)
     assert rules.hearing_threshold.organisation == Decimal(50000)
@@ -59,11 +59,20 @@ def test_the_shipped_hengshan_profile_carries_the_numbers_of_spec_section_3() ->
     assert rules.collective_discussion.min_attendees.value == 3
 
 
-def test_the_hengshan_rule_set_ends_with_violations_of_31_january_2026() -> None:
-    """Order No. 18 takes effect on 1 February 2026: the 2021 rule set stops the day before."""
+def test_hengshan_2021_ends_on_31_january_2026_and_hengshan_2026_starts_the_next_day() -> None:
+    """Order No. 18 takes effect on 1 February 2026: the 2021 rule set stops the day before,
+    and nothing is covered before 1 September 2021."""
     profile = load_profile(POLICIES, "hengshan")
-    assert profile.rule_set_for(date(2026, 1, 31)) is not None
-    assert profile.rule_set_for(date(2026, 2, 1)) is None
+    assert profile.rule_set_for(date(2026, 1, 31)).id == "hengshan-2021"  # type: ignore[union-attr]
+    assert profile.rule_set_for(date(2026, 2, 1)).id == "hengshan-2026"  # type: ignore[union-attr]
+    assert profile.rule_set_for(date(2021, 8, 31)) is None
+
+
+def test_a_rule_set_that_does_not_follow_the_one_before_is_refused(tmp_path: Path) -> None:
+    """A gap between rule sets would leave days judged by nothing: start-up names it."""
+    policies = _profile_dir(tmp_path, _edited("      from: 2026-02-01", "      from: 2026-02-02"))
+    with pytest.raises(PolicyError, match="hengshan-2026"):
+        load_profile(policies, "hengshan")
 
 
 def test_the_catalogue_ranges_and_tiers_are_those_of_spec_section_3() -> None:
@@ -100,7 +109,7 @@ def test_a_text_where_a_number_is_expected_names_the_file_and_the_field(
 
 
 @pytest.mark.parametrize(("old", "field"), [
-    ("    payment_days: {value: 15, source: 行政处罚法第67条第3款}\n", "rule_sets.0.payment_days"),
+    ("      payment_days: {value: 15, source: 行政处罚法第67条第3款}\n", "rule_sets.0.payment_days"),
     (", source: 行政处罚法第36条第1款}", "rule_sets.0.limitation_years.source"),
 ])
 def test_a_missing_field_names_the_file_and_the_field(tmp_path: Path, old: str,
@@ -117,27 +126,27 @@ def test_a_tier_whose_max_is_below_its_min_names_the_tier(tmp_path: Path) -> Non
     """An inverted discretion range is refused at the tier that holds it."""
     policies = _profile_dir(tmp_path, _edited("一般: {min: 10000, max: 20000}",
                                               "一般: {min: 20000, max: 10000}"))
-    with pytest.raises(PolicyError, match=r"rule_sets\.0\.provisions\.3\.tiers\.一般"):
+    with pytest.raises(PolicyError, match=r"rule_sets\.0\.provisions\.12\.tiers\.一般"):
         load_profile(policies, "hengshan")
 
 
 def test_an_unknown_field_in_a_profile_is_refused_by_name(tmp_path: Path) -> None:
     """A key the profile does not define is not silently ignored."""
-    policies = _profile_dir(tmp_path, _edited("    payment_days:",
+    policies = _profile_dir(tmp_path, _edited("    uncorrected_order_required: false",
                                               "    payment_dayz: {value: 15, source: 无}\n"
-                                              "    payment_days:"))
+                                              "    uncorrected_order_required: false"))
     with pytest.raises(PolicyError, match="payment_dayz"):
         load_profile(policies, "hengshan")
 
 
 def test_a_profile_with_an_impossible_date_names_the_file_and_the_field(tmp_path: Path) -> None:
-    """violations_until: 2026-02-30 is refused with a PolicyError naming the file and field."""
-    policies = _profile_dir(tmp_path, _edited("violations_until: 2026-01-31",
-                                              "violations_until: 2026-02-30"))
+    """until: 2026-02-30 is refused with a PolicyError naming the file and field."""
+    policies = _profile_dir(tmp_path, _edited("until: 2026-01-31",
+                                              "until: 2026-02-30"))
     with pytest.raises(PolicyError) as caught:
         load_profile(policies, "hengshan")
     assert "hengshan.yaml" in str(caught.value)
-    assert "violations_until" in str(caught.value)
+    assert "applies.until" in str(caught.value)
 
 
 def test_a_profile_that_is_not_yaml_names_the_file(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from casefiles.services.app import Casefiles
 from casefiles.settings import Settings
 from casefiles.web import create_app
 from casefiles.web.security import hash_password
-from tests.support import PEOPLE, START
+from tests.support import DRILL, PEOPLE, START
 
 PASSWORD = "correct-horse-7"
 MORE_PEOPLE = [
@@ -47,7 +47,8 @@ def make_bureau(url: str, data_dir: Path, password_hash: str,
                 start: datetime = START) -> Bureau:
     """An initialised bureau on ``url`` whose people all sign in with :data:`PASSWORD`."""
     clock = SimulatedClock(start)
-    cf = Casefiles(Settings(data_dir=data_dir, secret_key="test-secret-key"), clock, url)
+    cf = Casefiles(Settings(data_dir=data_dir, secret_key="test-secret-key"), clock, url,
+                   drill=DRILL)
     cf.init()
     for person in EVERYONE:
         cf.put_person(person, password_hash=password_hash)

@@ -1,5 +1,6 @@
 """the law in force on each date (SPEC §5): a case may be a drill, left out of lists and
-statistics; every history entry names the rule sets that judged it and their content SHA-256
+statistics; a case keeps its party's code, so that a first violation can be told; every history
+entry names the rule sets that judged it and their content SHA-256
 
 Revision ID: 0007
 Revises: 0006
@@ -19,11 +20,15 @@ depends_on = None
 def upgrade() -> None:
     op.add_column('cases', sa.Column('drill', sa.Boolean(), nullable=False,
                                      server_default=sa.false()))
+    op.add_column('cases', sa.Column('party_code', sa.String(), nullable=True))
+    op.create_index('ix_cases_party_code', 'cases', ['party_code'])
     op.add_column('history', sa.Column('rule_sets', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('history') as batch:
         batch.drop_column('rule_sets')
+    op.drop_index('ix_cases_party_code', table_name='cases')
     with op.batch_alter_table('cases') as batch:
+        batch.drop_column('party_code')
         batch.drop_column('drill')
