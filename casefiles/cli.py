@@ -15,6 +15,7 @@ from rich.table import Table
 from casefiles.domain.errors import CasefilesError, ScenarioError
 from casefiles.domain.model import Person
 from casefiles.domain.states import CaseState
+from casefiles.domain.timefmt import local_date
 from casefiles.domain.vocabulary import SECTORS
 from casefiles.services.app import Casefiles
 
@@ -23,7 +24,11 @@ app = typer.Typer(help="casefiles：应急管理行政执法办案 / enforcement
 people_app = typer.Typer(help="人员 / people", no_args_is_help=True)
 case_app = typer.Typer(help="案件 / cases", no_args_is_help=True)
 audit_app = typer.Typer(help="审计 / audit", no_args_is_help=True)
+policy_app = typer.Typer(help="规则配置 / rule data", no_args_is_help=True)
+calendar_app = typer.Typer(help="节假日 / the working-day calendar", no_args_is_help=True)
 app.add_typer(people_app, name="people")
+app.add_typer(policy_app, name="policy")
+app.add_typer(calendar_app, name="calendar")
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
 out = Console()
@@ -44,6 +49,76 @@ def _ready(db: str | None = None) -> Casefiles:
     return cf
 
 
+def _warn(notices: list[Any]) -> None:
+    """Say each notice on standard error (never in the output of --json)."""
+    for n in notices:
+        err.print(f"[yellow]⚠ {escape(n.text())}[/yellow]")
+
+
+def _start_up(cf: Casefiles) -> None:
+    """What start-up says about the rule data: unconfirmed figures, a missing next year."""
+    from casefiles.domain.notices import start_up_notices
+
+    _warn(start_up_notices(cf.profile, cf.calendar, local_date(cf.clock.now())))
+
+
+@policy_app.command("check")
+def policy_check(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """规则集及待确认数额 / the rule sets, and every figure awaiting confirmation."""
+    cf = _app()
+    sets = [{"id": r.id, "from": r.applies.from_.isoformat(),
+             "until": r.applies.until.isoformat() if r.applies.until else None,
+             "sha256": r.sha256, "provisions": len(r.provisions),
+             "first_violation_entries": len(r.first_violation.entries),
+             "first_violation_note": r.first_violation.note} for r in cf.profile.rule_sets]
+    unconfirmed = [{"rule_set": u.rule_set, "name": u.name, "value": u.value,
+                    "source": u.source} for u in cf.profile.unconfirmed()]
+    bodies = [{"from": b.from_.isoformat() if b.from_ else None,
+               "until": b.until.isoformat() if b.until else None, "bodies": list(b.bodies)}
+              for b in cf.profile.reconsideration_bodies]
+    if as_json:
+        _dump({"profile": cf.profile.profile, "rule_sets": sets, "unconfirmed": unconfirmed,
+               "reconsideration_bodies": bodies})
+        return
+    table = Table("规则集 rule set", "适用期间 in force", "条款 provisions", "首违不罚清单", "SHA-256")
+    for s in sets:
+        fv = f"{s['first_violation_entries']}项" if s["first_violation_entries"] else \
+            f"空 / empty（{s['first_violation_note']}）"
+        table.add_row(s["id"], f"{s['from']} – {s['until'] or '至今'}", str(s["provisions"]),
+                      escape(fv), s["sha256"][:16] + "…")
+    out.print(table)
+    for b in bodies:
+        out.print(f"复议机关 reconsideration: {b['from'] or '…'} – {b['until'] or '至今'}："
+                  f"{'、'.join(b['bodies'])}")
+    if not unconfirmed:
+        out.print("[green]全部数额均已确认 / every figure is confirmed[/green]")
+        return
+    out.print(f"[yellow]待法制机构确认的数额、期限 / figures awaiting confirmation "
+              f"({len(unconfirmed)})：[/yellow]")
+    for u in cf.profile.unconfirmed():
+        out.print(f"  ⚠ {escape(u.line())}")
+
+
+@calendar_app.command("check")
+def calendar_check(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """已知节假日的年份及来源 / the years whose holidays are known, and their source."""
+    from casefiles.domain.notices import calendar_notices, known_years, missing_next_year
+
+    cf = _app()
+    today = local_date(cf.clock.now())
+    years = known_years(cf.calendar)
+    if as_json:
+        missing = missing_next_year(cf.calendar, today)
+        _dump({"years": [{"year": y, "source": s} for y, s in years],
+               "missing_next_year": missing})
+    else:
+        table = Table("年份 year", "来源 source")
+        for y, s in years:
+            table.add_row(str(y), escape(s))
+        out.print(table)
+    _warn(calendar_notices(cf.calendar, today))
+
+
 def _dump(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
 
@@ -53,6 +128,7 @@ def init(db: Annotated[str | None, typer.Option(help="database URL")] = None) ->
     """创建或升级数据库 / create or upgrade the database."""
     cf = _app(db)
     changed = cf.init()
+    _start_up(cf)
     out.print(f"数据库已就绪 / database ready: {cf.url}" + (" (updated)" if changed else ""))
 
 
@@ -149,12 +225,13 @@ def _state_label(value: str) -> str:
 def case_list(
     state: Annotated[str | None, typer.Option(help="filter by state")] = None,
     sector: Annotated[str | None, typer.Option(help="filter by sector")] = None,
+    drills: Annotated[bool, typer.Option("--drills", help="include drills (演练)")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """列出案件 / list cases."""
+    """列出案件（不含演练，除非 --drills）/ list cases (drills only with --drills)."""
     from casefiles.services.queries import list_cases
 
-    rows = list_cases(_ready(), state=state, sector=sector)
+    rows = list_cases(_ready(), state=state, sector=sector, drills=drills)
     if as_json:
         _dump(rows)
         return
@@ -234,7 +311,9 @@ def deadlines(
     """将到期和已逾期的期限 / deadlines due soon or missed."""
     from casefiles.services.queries import upcoming_deadlines
 
-    rows = upcoming_deadlines(_ready(), within_days=within)
+    cf = _ready()
+    _calendar_gap(cf)
+    rows = upcoming_deadlines(cf, within_days=within)
     if as_json:
         _dump(rows)
         return
@@ -244,6 +323,12 @@ def deadlines(
         table.add_row(r["number"] or r["case_id"][:8], r["kind"], r["due"],
                       f"[{style}]{r['status']}[/{style}]")
     out.print(table)
+
+
+def _calendar_gap(cf: Casefiles) -> None:
+    from casefiles.domain.notices import calendar_notices
+
+    _warn(calendar_notices(cf.calendar, local_date(cf.clock.now())))
 
 
 @audit_app.command("verify")
@@ -332,6 +417,7 @@ def sweep(
     report = _background_work("sweep", prefect)
     out.print(f"期限巡查 / sweep: {report['checked']} cases checked, "
               f"{report['missed']} deadlines newly missed")
+    _calendar_gap(_app())
 
 
 @app.command()
@@ -385,6 +471,7 @@ def serve(
     from casefiles.web.security import secret_key
 
     cf = _ready()
+    _start_up(cf)
     out.print(f"casefiles web: http://{host}:{port}/  (API: /api/openapi.json)")
     if workers == 1:
         uvicorn.run(create_app(cf), host=host, port=port, log_level="info")

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     upload_max_bytes: int = 100 * 1024 * 1024
     due_soon_days: int = 7
     complaints_per_hour: int = 5
+    # drills (演练, SPEC §5) are left out of lists, queues and deadlines unless a list asks; a
+    # training installation that holds nothing but drills shows them everywhere
+    show_drills: bool = False
 
     @property
     def url(self) -> str:

@@ -35,13 +35,18 @@ class Due:
     unconfirmed: bool = False
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _package_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
     except NotImplementedError:
         return False
     return True
+
+
+def package_years() -> list[int]:
+    """The years the ``chinesecalendar`` package knows (a contiguous run, 2004 onwards)."""
+    return [y for y in range(2000, 2101) if _package_knows(y)]
 
 
 @lru_cache(maxsize=8192)

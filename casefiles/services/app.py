@@ -255,9 +255,12 @@ class Casefiles:
         n = uow.counters.next(word, year)
         return f"{self.profile.agency.number_prefix}{word}〔{year}〕{n}号"
 
-    @staticmethod
-    def record(uow: UnitOfWork, case: Case, **fields: Any) -> Entry:
-        """Append the next entry of the case's chain and move the case's head to it."""
+    def record(self, uow: UnitOfWork, case: Case, **fields: Any) -> Entry:
+        """Append the next entry of the case's chain and move the case's head to it; it names
+        the rule sets in force for the case on the entry's day unless the caller did."""
+        if "rule_sets" not in fields:
+            day = local_date(fields["at"])
+            fields["rule_sets"] = rules_for(self.profile, case, None, day)[0].stamps()
         entry = make_entry(chain=case.id, seq=case.history_length + 1,
                            prev_hash=case.history_head, case_id=case.id, **fields)
         uow.history.append(entry)

@@ -16,13 +16,16 @@ DEADLINES = COLLECTIONS["deadlines"][0]
 
 def list_cases(cf: Casefiles, *, state: str | None = None, sector: str | None = None,
                registered_from: date | None = None, registered_until: date | None = None,
-               limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
-    """Cases with their party, newest first, filtered by state, sector and registration date."""
+               limit: int = 500, offset: int = 0, drills: bool = False) -> list[dict[str, Any]]:
+    """Cases with their party, newest first, filtered by state, sector and registration date;
+    drills (演练) only when asked for (or the installation shows them)."""
     cf.catch_up()
     q = (select(CASES.c.id, CASES.c.number, CASES.c.state, CASES.c.sector,
                 CASES.c.registered_at, CASES.c.version, PARTIES.c.name)
          .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
          .order_by(CASES.c.registered_at.desc(), CASES.c.id).limit(limit).offset(offset))
+    if not (drills or cf.settings.show_drills):
+        q = q.where(CASES.c.drill.is_(False))
     if state:
         q = q.where(CASES.c.state == state)
     if sector:
@@ -53,6 +56,8 @@ def upcoming_deadlines(cf: Casefiles, *, within_days: int = 14) -> list[dict[str
          .where(DEADLINES.c.done_on.is_(None), DEADLINES.c.not_applicable.is_(False),
                 DEADLINES.c.due <= horizon)
          .order_by(DEADLINES.c.due))
+    if not cf.settings.show_drills:
+        q = q.where(CASES.c.drill.is_(False))
     with cf.uow() as uow:
         rows = uow.conn.execute(q).mappings().all()
     return [{"case_id": r["case_id"], "number": r["number"], "state": r["state"],

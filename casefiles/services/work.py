@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from casefiles.adapters.repository import CASES, COLLECTIONS
 from casefiles.domain.decision import publication_refusals, withdrawal_refusals
+from casefiles.domain.notices import calendar_notices
 from casefiles.domain.sweep import mark_missed
 from casefiles.domain.timefmt import local_date
 from casefiles.services.app import SYSTEM_PERSON, Casefiles
@@ -75,6 +76,11 @@ class SweepReport:
 
     checked: int = 0
     missed: int = 0
+
+
+def calendar_gap(cf: Casefiles) -> list[str]:
+    """What the sweep says when next year's holidays are missing from 1 November (SPEC §5)."""
+    return [n.text() for n in calendar_notices(cf.calendar, local_date(cf.clock.now()))]
 
 
 def sweep(cf: Casefiles, batch: int = 500) -> SweepReport:

@@ -18,6 +18,7 @@ from casefiles.domain import vocabulary as V
 from casefiles.domain.errors import CaseNotFoundError
 from casefiles.domain.model import Case, Person
 from casefiles.domain.states import LABELS, CaseState
+from casefiles.domain.notices import start_up_notices
 from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.domain.view import case_view
 from casefiles.services.app import Casefiles
@@ -169,9 +170,14 @@ def render(request: Request, name: str, context: dict[str, Any],
     """A page with the layout's context: the person, their links, the CSRF token, a flash."""
     w = web(request)
     person = getattr(request.state, "person", None)
+    day = local_date(w.cf.clock.now())
     base = {"person": person, "links": workplaces(person) if person else [],
             "csrf": csrf_token(request.session), "flash": request.session.pop("flash", None),
-            "today": local_date(w.cf.clock.now()), "agency": w.cf.profile.agency.name}
+            "today": day, "agency": w.cf.profile.agency.name,
+            # the head's pages name the figures awaiting confirmation and a missing next year
+            # of holidays (SPEC §5)
+            "rule_notices": start_up_notices(w.cf.profile, w.cf.calendar, day)
+            if person is not None and person.has_role("head") else []}
     return w.templates.TemplateResponse(request, name, base | context, status_code=status)
 
 

@@ -31,6 +31,7 @@ def published(cf: Casefiles, page: int = 1) -> tuple[list[dict[str, Any]], bool]
              .join(CASES, CASES.c.id == DECISIONS.c.case_id)
              .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
              .where(DECISIONS.c.published_at.is_not(None), DECISIONS.c.withdrawn_at.is_(None))
+             .where(CASES.c.drill.is_(False) | cf.settings.show_drills)
              .order_by(DECISIONS.c.published_at.desc(), DECISIONS.c.id)
              .limit(PAGE + 1).offset((page - 1) * PAGE))
     with cf.uow() as uow:
@@ -68,7 +69,8 @@ def _decision_case(cf: Casefiles, decision_id: str) -> Case:
         raise NotFoundError("没有该公示信息", "no such published decision")
     case = load_case(cf, row[0])
     d = case.decision
-    if d is None or d.id != decision_id or d.published_at is None or d.withdrawn_at is not None:
+    if d is None or d.id != decision_id or d.published_at is None or d.withdrawn_at is not None \
+            or (case.drill and not cf.settings.show_drills):
         raise NotFoundError("没有该公示信息", "no such published decision")
     return case
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, not_, or_, select
 
 from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES
 from casefiles.domain.model import Case
@@ -32,6 +32,7 @@ class Filters:
     overdue: bool = False
     registered_from: date | None = None
     registered_until: date | None = None
+    drills: bool = False  # include drills (演练), which lists leave out unless asked
 
 
 @dataclass
@@ -66,10 +67,11 @@ def _start(day: date) -> datetime:
     return datetime.combine(day, time.min, SHANGHAI)
 
 
-def _ids() -> Select[Any]:
-    """Case ids newest first: the lists page through these (from the indexes alone), then
-    read the rows of one page only."""
-    return select(CASES.c.id).order_by(CASES.c.registered_at.desc(), CASES.c.id.desc())
+def _ids(cf: Casefiles, drills: bool = False) -> Select[Any]:
+    """Case ids newest first: the lists page through these, then read the rows of one page
+    only. Drills are left out unless asked for (or the installation shows them, SPEC §5)."""
+    query = select(CASES.c.id).order_by(CASES.c.registered_at.desc(), CASES.c.id.desc())
+    return query if drills or cf.settings.show_drills else query.where(not_(CASES.c.drill))
 
 
 def _paged(cf: Casefiles, ids: Select[Any], page: int, size: int) -> Page:
@@ -92,7 +94,7 @@ def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE
     """The cases an officer registered or investigates, newest first: those still being
     handled (在办), or those ended (已办结) when ``ended``."""
     cf.catch_up()
-    ids = (_ids().join(CASE_OFFICERS, CASE_OFFICERS.c.case_id == CASES.c.id)
+    ids = (_ids(cf).join(CASE_OFFICERS, CASE_OFFICERS.c.case_id == CASES.c.id)
            .where(CASE_OFFICERS.c.person_id == person_id)
            .where(CASES.c.state.in_(ENDED) if ended else CASES.c.state.not_in(ENDED))
            .order_by(None)
@@ -103,12 +105,15 @@ def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE
 def all_cases(cf: Casefiles, filters: Filters, page: int = 1, size: int = PAGE_SIZE) -> Page:
     """Every case matching ``filters``, newest first."""
     cf.catch_up()
-    return _paged(cf, _filtered(cf, filters, _ids()), page, size)
+    return _paged(cf, _filtered(cf, filters, _ids(cf, filters.drills)), page, size)
 
 
 def _filtered(cf: Casefiles, f: Filters, query: Select[Any] | None = None) -> Select[Any]:
     """``query`` (the full rows, newest first, unless given) narrowed by the filters."""
-    query = _base() if query is None else query
+    if query is None:
+        query = _base()
+        if not (f.drills or cf.settings.show_drills):
+            query = query.where(not_(CASES.c.drill))
     if f.state:
         query = query.where(CASES.c.state == f.state)
     if f.sector:
@@ -171,6 +176,8 @@ def waiting(cf: Casefiles, candidates: ColumnElement[bool], step: Callable[[Case
     skip, todo = (page - 1) * size, {}
     # gathered first (through the indexes the condition names), then ordered: read in date
     # order, the cases table would be walked through the years of ended cases first
+    if not cf.settings.show_drills:
+        candidates = and_(candidates, not_(CASES.c.drill))
     found = (select(CASES.c.registered_at, CASES.c.id, CASES.c.version).where(candidates)
              .cte("candidates").prefix_with("MATERIALIZED"))
     with cf.uow() as uow:

@@ -47,7 +47,8 @@ def make_bureau(url: str, data_dir: Path, password_hash: str,
                 start: datetime = START) -> Bureau:
     """An initialised bureau on ``url`` whose people all sign in with :data:`PASSWORD`."""
     clock = SimulatedClock(start)
-    cf = Casefiles(Settings(data_dir=data_dir, secret_key="test-secret-key"), clock, url,
+    cf = Casefiles(Settings(data_dir=data_dir, secret_key="test-secret-key", show_drills=True),
+                   clock, url,
                    drill=DRILL)
     cf.init()
     for person in EVERYONE:
