@@ -68,13 +68,16 @@ _UPDATE_BY_ID = {t.name: update(t).where(t.c.id == bindparam("b_id"))
                  for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]}
 # One round trip reads the case row, its party, and which child tables hold rows for it (only
 # those are then read).
-_CASE_PARTY_COUNTS = (
-    select(CASES, *[c.label(f"party__{c.name}") for c in PARTIES.c],
-           *[select(func.count()).select_from(t).where(t.c.case_id == _CID)
-             .scalar_subquery().label(f"count__{t.name}")
-             for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]])
-    .select_from(CASES.join(PARTIES, PARTIES.c.case_id == CASES.c.id))
-    .where(CASES.c.id == _CID))
+def _case_party_counts(cases: Table) -> Select[Any]:
+    return (select(cases, *[c.label(f"party__{c.name}") for c in PARTIES.c],
+                   *[select(func.count()).select_from(t).where(t.c.case_id == _CID)
+                     .scalar_subquery().label(f"count__{t.name}")
+                     for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]])
+            .select_from(cases.join(PARTIES, PARTIES.c.case_id == cases.c.id))
+            .where(cases.c.id == _CID))
+
+
+_CASE_PARTY_COUNTS = _case_party_counts(CASES)
 
 
 def _root_row(case: M.Case) -> dict[str, Any]:
@@ -205,13 +208,14 @@ class CaseRepository:
             query = query.with_for_update(skip_locked=True)  # an action holds it: next batch
         return [r[0] for r in self.conn.execute(query)]
 
-    def project(self, case_id: str) -> None:
+    def project(self, case_id: str, cases: Table | None = None) -> None:
         """Bring the record tables of one case up to date with its document, and mark it
-        projected. Rows are inserted or updated, never deleted."""
+        projected. Rows are inserted or updated, never deleted. (``cases``: as for
+        :meth:`from_tables`, in a migration.)"""
         case = self.get(case_id)
         if case is None:
             return
-        before = self.from_tables(case_id)
+        before = self.from_tables(case_id, cases)
         party = {f: getattr(case.party, f) for f in _PARTY_FIELDS}
         if before is None:
             self.conn.execute(insert(PARTIES).values(**party, case_id=case.id, seq=0))
@@ -224,11 +228,13 @@ class CaseRepository:
         self._write_children(case, _flat(before) if before is not None else {})
         self.sql.update(CASES, {"projected": True}, {"id": case.id})
 
-    def from_tables(self, case_id: str) -> M.Case | None:
+    def from_tables(self, case_id: str, cases: Table | None = None) -> M.Case | None:
         """The aggregate as the record tables hold it (None before its first projection): the
-        projection compares against it, and migration 0005 built the documents from it."""
+        projection compares against it, and migration 0005 built the documents from it
+        (``cases``: the cases table as that revision had it; later columns take defaults)."""
         params = {"cid": case_id}
-        root = self.conn.execute(_CASE_PARTY_COUNTS, params).mappings().first()
+        query = _CASE_PARTY_COUNTS if cases is None else _case_party_counts(cases)
+        root = self.conn.execute(query, params).mappings().first()
         if root is None:
             return None
         pens: dict[str, list[M.Penalty]] = {}
@@ -248,7 +254,7 @@ class CaseRepository:
                 if cls in (M.Proposal, M.Decision):
                     kwargs["penalties"] = pens.get(r["id"], [])
                 items.append(cls(**kwargs))
-        fields = {f: root[f] for f in _ROOT_FIELDS}
+        fields = {f: root[f] for f in _ROOT_FIELDS if f in root}
         fields["state"] = CaseState(root["state"])
         party = M.Party(**{f: root[f"party__{f}"] for f in _PARTY_FIELDS})
         return M.Case(**fields, party=party, **lists)

@@ -35,8 +35,10 @@ def _documents_from_tables() -> None:
     conn = op.get_bind()
     repo = CaseRepository(conn)
     cases = sa.table('cases', sa.column('id', sa.String), sa.column('doc', sa.Text))
+    # the cases table as this revision has it: later revisions add columns the code declares
+    as_now = sa.Table('cases', sa.MetaData(), autoload_with=conn)
     for (case_id,) in conn.execute(sa.select(cases.c.id)).all():
-        case = repo.from_tables(case_id)
+        case = repo.from_tables(case_id, as_now)
         if case is not None:
             conn.execute(sa.update(cases).where(cases.c.id == case_id)
                          .values(doc=encode(case)))
@@ -48,8 +50,9 @@ def downgrade() -> None:
     from casefiles.adapters.repository import CaseRepository
 
     repo = CaseRepository(conn)
+    as_now = sa.Table('cases', sa.MetaData(), autoload_with=conn)
     for case_id in repo.unprojected(1_000_000):
-        repo.project(case_id)
+        repo.project(case_id, as_now)
     op.drop_index('ix_cases_unprojected', table_name='cases')
     op.execute('ALTER TABLE cases DROP COLUMN projected')
     op.execute('ALTER TABLE cases DROP COLUMN doc')
