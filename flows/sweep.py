@@ -6,13 +6,17 @@ from dataclasses import asdict
 
 from prefect import flow, get_run_logger
 
-from casefiles.services.work import sweep
+from casefiles.services.work import calendar_gap, sweep
 from flows.common import application
 
 
 @flow(name="casefiles-deadline-sweep", log_prints=False)
 async def sweep_flow(database_url: str | None = None, batch: int = 500) -> dict[str, int]:
     """Sweep every case with an open deadline past its due day."""
-    report = asdict(sweep(application(database_url), batch=batch))
-    get_run_logger().info("sweep: %s", report)
+    cf = application(database_url)
+    report = asdict(sweep(cf, batch=batch))
+    logger = get_run_logger()
+    logger.info("sweep: %s", report)
+    for notice in calendar_gap(cf):
+        logger.warning(notice)
     return report

@@ -118,7 +118,9 @@ def open_bureau(url: str, start: datetime = START,
     """An initialised application on ``url`` with :data:`PEOPLE`, its clock at ``start``
     (files, documents included, under ``data_dir`` when given)."""
     clock = SimulatedClock(start)
-    settings = Settings() if data_dir is None else Settings(data_dir=data_dir)
+    # a training installation of drills: its lists show them (SPEC §5)
+    settings = Settings(show_drills=True) if data_dir is None else \
+        Settings(data_dir=data_dir, show_drills=True)
     cf = Casefiles(settings, clock, url, drill=DRILL)
     cf.init()
     for person in PEOPLE:

@@ -80,7 +80,7 @@ def test_every_shared_scenario_step_passes_in_one_named_database(db_url: str) ->
     assert status == 0, err
     _check_every_step_met(lines)
     cases = {line["case"] for line in lines if line.get("case")}
-    listed = subprocess.run([CASEFILES, "case", "list", "--json"], capture_output=True,
+    listed = subprocess.run([CASEFILES, "case", "list", "--drills", "--json"], capture_output=True,
                             text=True, env=cli_env(CASEFILES_DATABASE_URL=db_url), timeout=60,
                             check=True)
     assert {row["id"] for row in json.loads(listed.stdout)} == cases
@@ -89,7 +89,9 @@ def test_every_shared_scenario_step_passes_in_one_named_database(db_url: str) ->
     assert audit.returncode == 0, audit.stdout
 
 
-OWN_SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+# the project's own scenarios (cases of 2026) and their drill copies (the paper-era dates,
+# rules: hengshan-2021)
+OWN_SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("**/*.yaml"))
 
 
 def test_the_projects_own_scenarios_pass_step_by_step() -> None:
@@ -143,7 +145,8 @@ def test_a_scenario_that_is_not_yaml_exits_2_naming_the_file(tmp_path: Path) -> 
 def test_an_unmet_expectation_exits_1_and_is_counted_failed(tmp_path: Path) -> None:
     """A step whose outcome differs from its expectation is met: false; replay exits 1."""
     path = tmp_path / "unmet.yaml"
-    path.write_text("profile: hengshan\nstart: 2020-07-01T09:00:00+08:00\npeople:\n"
+    path.write_text("profile: hengshan\nrules: hengshan-2021\n"
+                    "start: 2020-07-01T09:00:00+08:00\npeople:\n"
                     "  - {id: zhang, name: 张伟, roles: [officer], certificate: 湘0401001}\n"
                     "  - {id: zhao, name: 赵强, roles: [head]}\n"
                     "steps:\n" + GOOD_STEPS +

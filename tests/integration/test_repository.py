@@ -212,5 +212,5 @@ def test_a_warning_an_action_gives_is_still_on_the_case_when_read_again(db_url: 
     outcome = act(cf, clock, "2020-06-08T09:00", "zhang", "propose", case_id, {
         "violations": [{"code": "WSL-99-1", "tier": "一般", "facts": "未设置警示标志"}],
         "penalties": [{"type": "fine", "amount": 35000}]})
-    assert outcome.ok and outcome.warnings == ["outside_discretion_benchmark"]
-    assert cf.view(case_id)["warnings"] == ["outside_discretion_benchmark"]
+    assert outcome.ok and "outside_discretion_benchmark" in outcome.warnings
+    assert "outside_discretion_benchmark" in cf.view(case_id)["warnings"]

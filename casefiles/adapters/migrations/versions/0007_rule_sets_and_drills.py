@@ -22,6 +22,9 @@ def upgrade() -> None:
                                      server_default=sa.false()))
     op.add_column('cases', sa.Column('party_code', sa.String(), nullable=True))
     op.create_index('ix_cases_party_code', 'cases', ['party_code'])
+    # the cases already there: their party's code, from the record table of parties
+    op.execute("UPDATE cases SET party_code = (SELECT COALESCE(p.credit_code, p.id_number) "
+               "FROM parties p WHERE p.case_id = cases.id)")
     op.add_column('history', sa.Column('rule_sets', sa.JSON(), nullable=True))
 
 
