@@ -113,15 +113,16 @@ MAJOR_FINE: list[tuple[str, str, str, dict[str, Any] | None]] = [
 ]
 
 
-def open_bureau(url: str, start: datetime = START,
-                data_dir: Path | None = None) -> tuple[Casefiles, SimulatedClock]:
+def open_bureau(url: str, start: datetime = START, data_dir: Path | None = None,
+                drill: str | None = DRILL) -> tuple[Casefiles, SimulatedClock]:
     """An initialised application on ``url`` with :data:`PEOPLE`, its clock at ``start``
-    (files, documents included, under ``data_dir`` when given)."""
+    (files, documents included, under ``data_dir`` when given); a drill world of
+    :data:`DRILL` unless ``drill`` is None (cases of today)."""
     clock = SimulatedClock(start)
     # a training installation of drills: its lists show them (SPEC §5)
     settings = Settings(show_drills=True) if data_dir is None else \
         Settings(data_dir=data_dir, show_drills=True)
-    cf = Casefiles(settings, clock, url, drill=DRILL)
+    cf = Casefiles(settings, clock, url, drill=drill)
     cf.init()
     for person in PEOPLE:
         cf.put_person(person)
@@ -146,6 +147,21 @@ def play(cf: Casefiles, clock: SimulatedClock,
         case = outcome.case_id
     assert case is not None
     return case
+
+
+def in_2026(steps: list[tuple[str, str, str, dict[str, Any] | None]]
+            ) -> list[tuple[str, str, str, dict[str, Any] | None]]:
+    """The same steps six years on, as a case of today: March to December 2020 fall on the same
+    weekdays as in 2026 (the steps must avoid the two years' different holidays)."""
+    def moved(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("2020-"):
+            return "2026-" + value[5:]
+        if isinstance(value, dict):
+            return {k: moved(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [moved(v) for v in value]
+        return value
+    return [(moved(at), by, action, moved(payload)) for at, by, action, payload in steps]
 
 
 def until(steps: list[tuple[str, str, str, dict[str, Any] | None]],

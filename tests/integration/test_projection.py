@@ -12,7 +12,8 @@ from casefiles.adapters.db import alembic_config, engine_for
 from casefiles.adapters.repository import CASES, COLLECTIONS, UNPROJECTED
 from casefiles.services.queries import list_cases, upcoming_deadlines
 from casefiles.clock import SimulatedClock
-from tests.support import MAJOR_FINE, SMALL_FINE, START, open_bureau, play, until
+from casefiles.domain.timefmt import parse_datetime
+from tests.support import MAJOR_FINE, SMALL_FINE, START, in_2026, open_bureau, play, until
 
 DEADLINES = COLLECTIONS["deadlines"][0]
 
@@ -69,21 +70,22 @@ def test_lists_show_a_case_the_moment_it_is_registered(db_url: str) -> None:
 
 def test_migration_0005_builds_each_document_from_the_tables(db_url: str) -> None:
     """A database from before 0005 (its cases only in the record tables) upgrades to documents
-    equal to the cases it held, and its cases go on: the next action is accepted."""
-    cf, clock = open_bureau(db_url)
-    steps = until(MAJOR_FINE, "notify")
+    equal to the cases it held, and its cases go on: the next action is accepted. (A case of
+    today: a database of that time held no drills, which 0007 brought.)"""
+    major = in_2026(MAJOR_FINE)
+    cf, clock = open_bureau(db_url, start=parse_datetime(major[0][0]), drill=None)
+    steps = until(major, "notify")
     case_id = play(cf, clock, steps)
     before = cf.case(case_id)
     command.downgrade(alembic_config(db_url), "0004")  # projects every case, drops the docs
     with engine_for(db_url).connect() as conn:
         assert "doc" not in {c["name"] for c in inspect(conn).get_columns("cases")}
     command.upgrade(alembic_config(db_url), "head")
-    # 0007 came after 0005: a database of that time held no drills (this world's case is one),
-    # and 0007 keeps the party's code in its column (the earlier-cases query reads that)
-    assert dataclasses.replace(cf.case(case_id), drill=True,
-                               party_code=before.party_code) == before
+    # 0007 keeps the party's code in its column (the earlier-cases query reads that), not in
+    # the documents 0005 built
+    assert dataclasses.replace(cf.case(case_id), party_code=before.party_code) == before
     assert _unprojected(cf) == 0
-    play(cf, clock, MAJOR_FINE[len(steps):len(steps) + 1], case_id)
+    play(cf, clock, major[len(steps):len(steps) + 1], case_id)
     assert cf.case(case_id).version == before.version + 1
 
 
