@@ -23,7 +23,6 @@ from casefiles.settings import Settings
 from tests.support import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_SCENARIO_01 = SHARED / "scenarios" / "01_mine_major_fine.yaml"
 SCENARIOS = [*sorted((SHARED / "scenarios").glob("*.yaml")),
              *sorted((ROOT / "casefiles" / "demo_cases").glob("*.yaml")),
              *sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))]
@@ -147,28 +146,28 @@ def _decision(documents: list[Rendered], fine_yuan: str) -> Rendered:
 
 def test_the_penalty_decision_carries_every_element_of_apl_article_59(
         documents: list[Rendered]) -> None:
-    """Shared scenario 01's decision names party, facts, evidence, provisions, penalty in
-    figures and capitals, how, where and by when to pay, both remedies with their bodies and
-    periods, the agency and the date."""
-    if not SHARED_SCENARIO_01.is_file():
-        pytest.skip("this test reads shared scenario 01's decision: ../shared is not beside "
-                    "the checkout")
-    r = _decision(documents, "60,000.00")
+    """The demo's 2026 mine decision (the project's own case, so a clone without ../shared
+    checks it too) names party, facts, evidence, provisions, penalty in figures and capitals,
+    how, where and by when to pay, both remedies with their bodies and periods, the agency and
+    the date; its procedure is that of 令第18号."""
+    r = _decision(documents, "40,000.00")
     text = r.text
     for element in [
-        "衡山县东岭石料有限公司", "统一社会信用代码：91430423MA4L0M1N86", "法定代表人（负责人）：刘建国",
-        "地址：衡山县东湖镇东岭村",                                     # party
-        "经查", "东岭采场边坡危险区域未设置警示标志",                    # facts
-        "以上事实有下列证据证明", "现场检查记录", "询问笔录（刘建国）",     # evidence
+        "衡山县鑫旺石料有限公司", "统一社会信用代码：91430423MA4L3K2P10", "法定代表人（负责人）：赵国平",
+        "地址：衡山县店门镇双全村",                                     # party
+        "经查", "采场爆破警戒区及边坡危险区域未设置安全警示标志",        # facts
+        "以上事实有下列证据证明", "现场检查记录（采场边坡及爆破警戒区）",  # evidence
+        "询问笔录（赵国平）",
         "违反了《中华人民共和国安全生产法》第三十五条的规定",              # provision breached
         "依据《中华人民共和国安全生产法》第九十九条第一项的规定",          # provision applied
-        "罚款人民币60,000.00元（陆万元整）",                              # penalty, both ways
+        "应急管理部令第18号",                                            # procedure of the day
+        "罚款人民币40,000.00元（肆万元整）",                              # penalty, both ways
         "自收到本决定书之日起十五日内缴至", "罚没收缴窗口",               # how, where, by when
         "每日按罚款数额的百分之三加处罚款",
-        "六十日内向衡山县人民政府或者衡阳市应急管理局申请行政复议",        # reconsideration
+        "六十日内向衡山县人民政府申请行政复议",                          # reconsideration (2024)
         "六个月内依法向衡山县人民法院提起行政诉讼",                      # lawsuit
         "依法举行了听证",                                                # hearing held
-        "2020年5月28日",                                                 # date
+        "2026年7月31日",                                                 # date
     ]:
         assert flat(element) in text, element
     assert text.rstrip().endswith("交罚没收缴窗口。—1—") or "（印章）" in text

@@ -44,12 +44,13 @@ def password_hash() -> str:
 
 
 def make_bureau(url: str, data_dir: Path, password_hash: str,
-                start: datetime = START) -> Bureau:
-    """An initialised bureau on ``url`` whose people all sign in with :data:`PASSWORD`."""
+                start: datetime = START, drill: str | None = DRILL) -> Bureau:
+    """An initialised bureau on ``url`` whose people all sign in with :data:`PASSWORD`: a drill
+    world of 2020 dates unless ``drill`` is None (cases of today, judged by their dates)."""
     clock = SimulatedClock(start)
-    cf = Casefiles(Settings(data_dir=data_dir, secret_key="test-secret-key", show_drills=True),
-                   clock, url,
-                   drill=DRILL)
+    cf = Casefiles(Settings(data_dir=data_dir, secret_key="test-secret-key",
+                            show_drills=drill is not None),
+                   clock, url, drill=drill)
     cf.init()
     for person in EVERYONE:
         cf.put_person(person, password_hash=password_hash)

@@ -1,5 +1,6 @@
-"""Real headless Chromium carries shared scenario 01 (a major fine in a non-coal mine) from
-registration to archive by clicking through the pages, each person signed in as themselves."""
+"""Real headless Chromium carries a case from registration to archive by clicking through the
+pages, each person signed in as themselves: a case of today (2026, judged by hengshan-2026) and,
+where ../shared is beside the checkout, shared scenario 01 as the drill it is."""
 
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ pytestmark = pytest.mark.skipif(chromium_missing() is not None,
                                 reason=chromium_missing() or "")
 playwright = pytest.importorskip("playwright.sync_api")
 
-SCENARIO = SHARED / "scenarios" / "01_mine_major_fine.yaml"
-if not SCENARIO.is_file():
-    pytest.skip("this walk plays shared scenario 01: ../shared is not beside the checkout",
-                allow_module_level=True)
+TODAY = Path(__file__).resolve().parents[1] / "e2e" / "data" / "signs_2026.yaml"
+SHARED_01 = SHARED / "scenarios" / "01_mine_major_fine.yaml"
+SCENARIOS = [pytest.param(TODAY, id="case-of-2026"),
+             pytest.param(SHARED_01, id="shared-01-drill", marks=pytest.mark.skipif(
+                 not SHARED_01.is_file(), reason="../shared is not beside the checkout"))]
 
 
 def _payload(raw: Any) -> dict[str, Any] | None:
@@ -32,13 +34,14 @@ def _payload(raw: Any) -> dict[str, Any] | None:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in raw.items()}
 
 
-def test_scenario_01_is_carried_from_registration_to_archive_in_chromium(
-        sqlite_url: str, tmp_path: Path) -> None:
-    """Every step of scenario 01 is taken through its page form, refusals appear beside the
-    form with their code, and the case ends archived with a verified history."""
-    scenario = load(SCENARIO)
+@pytest.mark.parametrize("path", SCENARIOS)
+def test_a_case_is_carried_from_registration_to_archive_in_chromium(
+        sqlite_url: str, tmp_path: Path, path: Path) -> None:
+    """Every step is taken through its page form, refusals appear beside the form with their
+    code, and the case ends archived with a verified history, a drill only when it is one."""
+    scenario = load(path)
     bureau = make_bureau(sqlite_url, tmp_path / "data", hash_password(PASSWORD),
-                         scenario.start)
+                         scenario.start, drill=scenario.rules)
     with served(bureau.cf) as base, playwright.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         pages: dict[str, Any] = {}
@@ -100,4 +103,6 @@ def test_scenario_01_is_carried_from_registration_to_archive_in_chromium(
         browser.close()
     view = bureau.cf.view(case_url.rsplit("/", 1)[1])
     assert view["state"] == "archived"
+    assert view["drill"] is (scenario.rules is not None)
+    assert view["rule_set"] == (scenario.rules or "hengshan-2026")
     assert view["amounts"]["outstanding"] == 0
