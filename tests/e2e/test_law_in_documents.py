@@ -105,3 +105,8 @@ def test_policy_check_names_every_unconfirmed_figure_and_json_output_stays_clean
     calendar = _run(env, "calendar", "check", "--json")
     years = json.loads(calendar.stdout)["years"]
     assert {"year": 2026, "source": "chinesecalendar 软件包 / package"} in years
+    deadlines = _run(env, "deadlines", "--json")
+    assert isinstance(json.loads(deadlines.stdout), list)  # notices never mix into --json
+    missing = json.loads(calendar.stdout)["missing_next_year"]
+    if missing is not None:  # from 1 November on, on the wall clock the CLI reads
+        assert f"{missing}年节假日" in deadlines.stderr and f"{missing}年节假日" in calendar.stderr

@@ -94,6 +94,18 @@ def test_every_shared_scenario_step_passes_in_one_named_database(db_url: str) ->
 OWN_SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("**/*.yaml"))
 
 
+DEMO_DRILLS = sorted((Path(__file__).resolve().parents[2] / "casefiles" / "demo_cases" / "drills")
+                     .glob("*.yaml"))
+
+
+def test_the_drill_copies_of_the_paper_era_demo_cases_pass_step_by_step() -> None:
+    """The demo's 2020–2021 cases, kept as drills of hengshan-2021, meet every step."""
+    assert DEMO_DRILLS
+    status, lines, err = _replay(*map(str, DEMO_DRILLS))
+    assert status == 0, err
+    _check_every_step_met(lines, DEMO_DRILLS)
+
+
 def test_the_projects_own_scenarios_pass_step_by_step() -> None:
     """tests/scenarios (preservation with its National Day deadline and late warning, a
     transfer, an individual's fine, an unpaid fine taken to court) meet every step."""
