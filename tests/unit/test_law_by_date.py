@@ -178,3 +178,27 @@ def test_the_shipped_first_violation_list_is_empty_until_sourced() -> None:
     """No entry is invented: both rule sets carry an empty list that says why."""
     for rules in load_profile(POLICIES, "hengshan").rule_sets:
         assert rules.first_violation.entries == () and rules.first_violation.note
+
+
+def _decision_bodies(desk: Desk, case: str) -> list[str]:
+    """The reconsideration bodies the case's decision document prints (its fixed facts)."""
+    with desk.app.uow() as uow:
+        items = uow.outbox.pending(100, kinds=["document_issued"], case_id=case)
+    facts = [i["payload"]["facts"] for i in items if i["payload"]["kind"] == "行政处罚决定书"]
+    return list(facts[-1]["body"]["reconsideration_bodies"])
+
+
+def test_a_decision_names_the_reconsideration_bodies_of_its_own_date(
+        make_desk: Callable[..., Desk]) -> None:
+    """Decided on 29 December 2023: the county government or the city bureau; the same case
+    decided on 2 January 2024: the county government only (行政复议法 2023, art. 24)."""
+    before = _today(make_desk, "2023-12-25T09:00")
+    case = _notified(before, "2023-12-20", "2023-12-25T09:00", SIGNS)
+    before.ok("zhang", "defend", case, {"waive": True})
+    before.ok("zhao", "decide", case, {"outcome": "penalty"}, at="2023-12-29T09:00")
+    assert _decision_bodies(before, case) == ["衡山县人民政府", "衡阳市应急管理局"]
+    after = _today(make_desk, "2023-12-25T09:00")
+    case = _notified(after, "2023-12-20", "2023-12-25T09:00", SIGNS)
+    after.ok("zhang", "defend", case, {"waive": True})
+    after.ok("zhao", "decide", case, {"outcome": "penalty"}, at="2024-01-02T09:00")
+    assert _decision_bodies(after, case) == ["衡山县人民政府"]
