@@ -118,15 +118,17 @@ def act(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """执行一个办案操作 / take one action on a case."""
+    from casefiles.domain.canonical import NotJSONError, strict_loads
+
     try:
-        payload = json.loads(with_)
-    except json.JSONDecodeError as exc:
+        payload = strict_loads(with_)
+    except NotJSONError as exc:
         err.print("[red]--with 不是有效的 JSON / --with is not valid JSON: "
                   f"{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
     cf = _ready()
     try:
-        o = cf.act(by, action, None if case == "new" else case, payload, expect_version)
+        o = cf.act_local(by, action, None if case == "new" else case, payload, expect_version)
     except CasefilesError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
