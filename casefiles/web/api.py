@@ -29,8 +29,9 @@ from casefiles.web.common import (
     web,
 )
 from casefiles.web.security import TOKEN_SECONDS, authenticate, csrf_ok
+from casefiles.web.strictjson import StrictJSONRoute
 
-router = APIRouter(prefix="/api", tags=["casefiles"])
+router = APIRouter(prefix="/api", tags=["casefiles"], route_class=StrictJSONRoute)
 _bearer = HTTPBearer(auto_error=False, description="POST /api/token 取得 / from POST /api/token")
 ActionName = Enum("ActionName", {a: a for a in CASE_ACTIONS}, type=str)  # type: ignore[misc]
 

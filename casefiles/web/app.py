@@ -15,7 +15,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casefiles.services.app import Casefiles
 from casefiles.settings import Settings
-from casefiles.web.common import TEMPLATES_DIR, NotSignedInError, Web, WebError, render, templates
+from casefiles.web.common import (
+    TEMPLATES_DIR,
+    NotSignedInError,
+    Web,
+    WebError,
+    invalid_body,
+    render,
+    templates,
+)
 from casefiles.web.security import SESSION_SECONDS, Tokens, secret_key
 from casefiles.web.throttle import SignInGuard
 
@@ -97,10 +105,7 @@ def _handlers(app: FastAPI) -> None:
         errors = exc.errors()
         first = errors[0] if errors else {"loc": (), "msg": "invalid"}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query"))
-        body = {"result": "refused", "code": "invalid_input", "codes": ["invalid_input"],
-                "message": f"填报内容有误 / invalid input [{where}]: {first.get('msg')}",
-                "refusals": [{"code": "invalid_input", "zh": "填报内容有误",
-                              "en": str(first.get("msg")), "field": where or None}]}
+        body = invalid_body("填报内容有误", str(first.get("msg")), where)
         if _is_api(request):
             return JSONResponse(body, status_code=422)
         error = WebError("请求内容有误", f"invalid request [{where}]")

@@ -124,6 +124,13 @@ def visible_case(cf: Casefiles, person: Person, ref: str) -> Case:
     return case
 
 
+def invalid_body(zh: str, en: str, where: str | None) -> dict[str, Any]:
+    """The JSON of a request refused before it is judged (422): the shape of a refusal."""
+    return {"result": "refused", "code": "invalid_input", "codes": ["invalid_input"],
+            "message": f"{zh} / invalid input [{where or ''}]: {en}",
+            "refusals": [{"code": "invalid_input", "zh": zh, "en": en, "field": where or None}]}
+
+
 def view_of(cf: Casefiles, case: Case) -> dict[str, Any]:
     """The case view of SCENARIOS.md as of the application's clock."""
     return case_view(case, cf.profile.rule_set(case.rule_set_id), local_date(cf.clock.now()))
