@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     upload_max_bytes: int = 100 * 1024 * 1024
     due_soon_days: int = 7
     complaints_per_hour: int = 5
+    # refused attempts an hour on cases a person may not see, before 429 (issue 11)
+    stranger_attempts_per_hour: int = 10
+    # addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated, as
+    # uvicorn's --forwarded-allow-ips); empty: forwarded headers are ignored
+    trusted_proxies: str = ""
 
     @property
     def url(self) -> str:

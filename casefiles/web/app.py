@@ -25,7 +25,7 @@ from casefiles.web.common import (
     templates,
 )
 from casefiles.web.security import SESSION_SECONDS, Tokens, secret_key
-from casefiles.web.throttle import SignInGuard
+from casefiles.web.throttle import SignInGuard, StrangerGuard
 
 
 def app_from_settings() -> FastAPI:
@@ -46,7 +46,8 @@ def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
                               "403 无权限或非本人案件，404 不存在。",
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.web = Web(cf=cf, templates=templates(), tokens=Tokens(key), key=key,
-                        guard=SignInGuard(cf))
+                        guard=SignInGuard(cf),
+                        strangers=StrangerGuard(cf, cf.settings.stranger_attempts_per_hour))
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="casefiles_session",
                        max_age=SESSION_SECONDS, same_site="lax",
                        https_only=cf.settings.secure_cookies)

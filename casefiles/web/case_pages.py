@@ -25,6 +25,7 @@ from casefiles.web.common import (
     ForbiddenError,
     NotFoundError,
     load_case,
+    reachable,
     render,
     signed_in,
     view_of,
@@ -79,8 +80,9 @@ async def act(request: Request, ref: str, action: str) -> Response:
     person = signed_in(request)
     if action not in CASE_ACTIONS:
         raise NotFoundError("没有该办案事项", f"no action {action}")
-    cf = web(request).cf
-    case = load_case(cf, ref)
+    w = web(request)
+    cf = w.cf
+    case, seen = reachable(w, person, ref)
     form = await submitted(request)
     payload = payload_from(action, form.values)
     version = form.one("version")
@@ -99,6 +101,8 @@ async def act(request: Request, ref: str, action: str) -> Response:
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)
+    if not seen and not outcome.ok:
+        w.strangers.count(person.id)
     if outcome.ok:
         msg = f"{_label(action)}：已办理"
         if outcome.warnings:
@@ -125,7 +129,7 @@ def _refused_page(request: Request, cf: Casefiles, person: Person, case: Case, a
     from casefiles.web.access import can_see
 
     if not can_see(person, fresh):
-        raise ForbiddenError("不是您的案件，无权办理", "this case is not yours")
+        raise NotFoundError("没有该案件", "no such case")
     shown = {k: v for k, v in payload.items() if k != "file"}
     return _page(request, cf, person, fresh, (action, outcome, prefill(shown), message),
                  status=status)

@@ -24,7 +24,7 @@ from casefiles.services.app import Casefiles
 from casefiles.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
-    from casefiles.web.throttle import SignInGuard
+    from casefiles.web.throttle import SignInGuard, StrangerGuard
 from casefiles.web.access import can_see, workplaces
 from casefiles.web.forms import EVIDENCE_KINDS
 from casefiles.web.security import Tokens, account, csrf_token
@@ -76,6 +76,7 @@ class Web:
     tokens: Tokens
     key: str
     guard: SignInGuard
+    strangers: StrangerGuard
 
 
 def web(request: Request) -> Web:
@@ -117,11 +118,28 @@ def load_case(cf: Casefiles, ref: str) -> Case:
 
 
 def visible_case(cf: Casefiles, person: Person, ref: str) -> Case:
-    """The case when ``person`` may see it; 404 when there is none, 403 when not theirs."""
+    """The case when ``person`` may see it; 404 alike when there is none and when it is not
+    theirs (the answer does not tell whether a case exists)."""
     case = load_case(cf, ref)
     if not can_see(person, case):
-        raise ForbiddenError("不是您的案件，无权查看", "this case is not yours to see")
+        raise NotFoundError("没有该案件", "no such case")
     return case
+
+
+def reachable(w: Web, person: Person, ref: str) -> tuple[Case, bool]:
+    """The case an action is tried on, and whether ``person`` may see it. Attempts on cases
+    one may not see are limited (429 once the hour's are used): a missing case is counted here
+    and answered 404; the caller counts a refused attempt on a case that is not theirs."""
+    try:
+        case = load_case(w.cf, ref)
+    except NotFoundError:
+        w.strangers.check(person.id)
+        w.strangers.count(person.id)
+        raise
+    seen = can_see(person, case)
+    if not seen:
+        w.strangers.check(person.id)
+    return case, seen
 
 
 def invalid_body(zh: str, en: str, where: str | None) -> dict[str, Any]:

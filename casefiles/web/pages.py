@@ -60,7 +60,7 @@ async def signin(request: Request) -> Response:
         w.guard.failed(pid, address)
         return render(request, "signin.html", {"next": target, "person_id": pid,
                                                "failed": True}, status=401)
-    w.guard.succeeded(pid)
+    w.guard.succeeded(pid, address)
     request.session.clear()
     request.session.update(pid=acct.person.id, fp=acct.fingerprint)
     csrf_token(request.session)
