@@ -388,9 +388,13 @@ def serve(
 
     cf = _ready()
     out.print(f"casefiles web: http://{host}:{port}/  (API: /api/openapi.json)")
+    # uvicorn would believe X-Forwarded-For from 127.0.0.1: only the named proxies are trusted
+    proxies = cf.settings.trusted_proxies.strip()
+    forwarded: dict[str, Any] = {"proxy_headers": bool(proxies),
+                                 "forwarded_allow_ips": proxies or None}
     if workers == 1:
-        uvicorn.run(create_app(cf), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(cf), host=host, port=port, log_level="info", **forwarded)
         return
     secret_key(cf.settings)  # made once here, so that every worker signs with the same key
     uvicorn.run("casefiles.web.app:app_from_settings", factory=True, workers=workers,
-                host=host, port=port, log_level="info")
+                host=host, port=port, log_level="info", **forwarded)
