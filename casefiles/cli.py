@@ -93,6 +93,21 @@ def people_add(
               + (" （已设置密码 / password set）" if password_hash else ""))
 
 
+@people_app.command("deactivate")
+def people_deactivate(
+    person_id: Annotated[str, typer.Argument(help="id of the person who leaves")],
+) -> None:
+    """停用人员：不能再登录或办案，已登录的会话立即失效 / deactivate a person and end their
+    sessions and tokens (their history stays)."""
+    cf = _ready()
+    try:
+        cf.deactivate(person_id)
+    except CasefilesError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    out.print(f"已停用 / deactivated {escape(person_id)}")
+
+
 @people_app.command("list")
 def people_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """列出人员 / list people."""

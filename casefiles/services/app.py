@@ -5,7 +5,7 @@ Replay, the CLI, the web and the flows all call this; none holds a rule of its o
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -117,7 +117,8 @@ class Casefiles:
 
     def put_person(self, person: Person, by: str = "system",
                    password_hash: str | None = None) -> bool:
-        """Create or update a person; recorded in the bureau's history chain. Raises
+        """Create or update a person; recorded in the bureau's history chain. A new password,
+        other roles or deactivation end the person's sessions and tokens. Raises
         :class:`InvalidPersonError` naming the field when the person is malformed."""
         try:
             check_person({"id": person.id, "name": person.name, "roles": person.roles,
@@ -127,7 +128,11 @@ class Casefiles:
             raise InvalidPersonError(str(exc)) from exc
         now = self.clock.now()
         with self.uow(write=True) as uow:
+            before = uow.people.get_many([person.id]).get(person.id)
             created = uow.people.put(person, now, password_hash)
+            if before is not None and (password_hash is not None or before.active != person.active
+                                       or set(before.roles) != set(person.roles)):
+                uow.sessions.end_all(person.id)  # signed in as someone they no longer are
             payload = {"id": person.id, "name": person.name, "roles": person.roles,
                        "certificate": person.certificate,
                        "legal_qualification": person.legal_qualification,
@@ -136,6 +141,15 @@ class Casefiles:
                                 payload, "ok", [])
             uow.commit()
         return created
+
+    def deactivate(self, person_id: str, by: str = "system") -> None:
+        """The person can no longer sign in or act, and their sessions end; their history
+        stays. :class:`InvalidPersonError` for an unknown id."""
+        with self.uow() as uow:
+            person = uow.people.get_many([person_id]).get(person_id)
+        if person is None:
+            raise InvalidPersonError(f"没有人员{person_id} / no person {person_id!r}")
+        self.put_person(replace(person, active=False), by)
 
     def people(self) -> list[Person]:
         """Everyone."""

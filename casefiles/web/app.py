@@ -45,7 +45,7 @@ def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
                               "拒绝时返回代码与中英文说明：409 规则不允许，422 填报有误，"
                               "403 无权限或非本人案件，404 不存在。",
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
-    app.state.web = Web(cf=cf, templates=templates(), tokens=Tokens(key), key=key,
+    app.state.web = Web(cf=cf, templates=templates(), tokens=Tokens(key, cf), key=key,
                         guard=SignInGuard(cf),
                         strangers=StrangerGuard(cf, cf.settings.stranger_attempts_per_hour))
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="casefiles_session",

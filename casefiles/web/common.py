@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from casefiles.web.throttle import SignInGuard, StrangerGuard
 from casefiles.web.access import can_see, workplaces
 from casefiles.web.forms import EVIDENCE_KINDS
-from casefiles.web.security import Tokens, account, csrf_token
+from casefiles.web.security import Tokens, csrf_token, session_account
 
 TEMPLATES_DIR: Path = PROJECT_ROOT / "templates" / "web"
 
@@ -85,13 +85,14 @@ def web(request: Request) -> Web:
 
 
 def session_person(request: Request) -> Person | None:
-    """The person of the signed session cookie, while their password is unchanged."""
-    pid, fp = request.session.get("pid"), request.session.get("fp")
-    if not isinstance(pid, str):
+    """The person of the session the signed cookie names, while that session lasts on the
+    server (sign-out, a new password, new roles and deactivation end it)."""
+    sid = request.session.get("sid")
+    if not isinstance(sid, str):
         return None
-    acct = account(web(request).cf, pid)
-    if acct is None or acct.fingerprint != fp:
-        request.session.pop("pid", None)
+    acct = session_account(web(request).cf, sid)
+    if acct is None:
+        request.session.pop("sid", None)
         return None
     return acct.person
 
