@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     secure_cookies: bool = False
     upload_max_bytes: int = 100 * 1024 * 1024
+    form_max_bytes: int = 1024 * 1024  # any other request body: forms, JSON
     due_soon_days: int = 7
     complaints_per_hour: int = 5
     # refused attempts an hour on cases a person may not see, before 429 (issue 11)

@@ -25,6 +25,7 @@ from casefiles.web.common import (
     templates,
 )
 from casefiles.web.security import SESSION_SECONDS, Tokens, secret_key
+from casefiles.web.limits import BodyLimit
 from casefiles.web.throttle import SignInGuard, StrangerGuard
 
 
@@ -55,7 +56,9 @@ def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
     for module in (api, pages, case_pages, complaints, public):
         app.include_router(module.router)
     _handlers(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, upload_max_bytes=cf.settings.upload_max_bytes,
+                       form_max_bytes=cf.settings.form_max_bytes)
+    app.add_middleware(SecurityHeaders, hsts=cf.settings.secure_cookies)
     return app
 
 
@@ -63,11 +66,14 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 
        "frame-ancestors 'none'")
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 class SecurityHeaders:
     """Headers every answer carries (a plain ASGI middleware: no per-request task)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
+        self.app, self.hsts = app, hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,6 +86,8 @@ class SecurityHeaders:
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "same-origin")
                 headers.setdefault("Content-Security-Policy", CSP)
+                if self.hsts:  # served over HTTPS only (CASEFILES_SECURE_COOKIES)
+                    headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)
 
         await self.app(scope, receive, sending)
