@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     # addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated, as
     # uvicorn's --forwarded-allow-ips); empty: forwarded headers are ignored
     trusted_proxies: str = ""
+    # the history checkpoints (services/checkpoints.py): the Ed25519 private key, kept outside
+    # the database (default DATA_DIR/checkpoint_key.pem), and where checkpoints are written
+    # (default DATA_DIR/checkpoints; archive or print them)
+    checkpoint_key: Path | None = None
+    checkpoints_dir: Path | None = None
 
     @property
     def url(self) -> str:
