@@ -132,6 +132,42 @@ def test_non_finite_numbers_and_lone_surrogates_never_reach_a_chain(server: Serv
     assert server.audit() == 0
 
 
+SPELLINGS = ("身份证4304 2319 8001 0112 31，又写ID430423198001011231；电话+8613812345678、"
+             "138-1234-5678、138 1234 5678")
+
+
+def test_published_free_text_shows_no_id_number_or_phone(server: Server) -> None:
+    """Item 4: facts holding an ID number and phones in the probe's spellings are masked on
+    /public/decisions/{id}."""
+    person = {"kind": "individual", "name": "王大明", "id_number": "430423198001011231",
+              "address": "衡山县开云镇白果村3组", "phone": "13812345678"}
+    today = datetime.now(SHANGHAI)
+    r = httpx.post(f"{server.base}/api/cases", headers=server.token("zhang"),
+                   json=register(person, recent_violation(today)))
+    case_id = r.json()["case"]
+    steps = [("zhao", "file", {"investigators": ["zhang", "li"], "cause": "未培训"}),
+             ("zhang", "record", {"kind": "inspection", "title": "检查记录",
+                                  "officers": ["zhang", "li"], "sha256": SHA_A}),
+             ("zhang", "propose", {"violations": [{"code": "WSL-99-person", "tier": "一般",
+                                                   "facts": SPELLINGS}],
+                                   "penalties": [{"type": "fine", "amount": "10000"}]}),
+             ("zhang", "notify", None), ("zhang", "defend", {"waive": True}),
+             ("zhao", "decide", {"outcome": "penalty"}),
+             ("li", "serve", {"method": "in_person", "recipient": "王大明"}),
+             ("zhao", "publish", None)]
+    for who, action, payload in steps:
+        r = httpx.post(f"{server.base}/api/cases/{case_id}/actions/{action}", json=payload,
+                       headers=server.token(who))
+        assert r.status_code == 200, (action, r.text)
+    listing = httpx.get(f"{server.base}/public").text
+    decision_id = listing.split("/public/decisions/")[1].split('"')[0]
+    page = httpx.get(f"{server.base}/public/decisions/{decision_id}").text
+    digits = "".join(c for c in page if c.isdigit() or c == "*")
+    for secret in ("19800101", "13812345678", "81234567"):
+        assert secret not in digits
+    assert "ID430423********1231" in page
+
+
 def test_ordinary_wrong_input_is_refused_not_a_server_error(server: Server) -> None:
     """Item 5: odd amounts, the first and last dates and a superscript version answer 4xx."""
     case_id = server.filed_case()
