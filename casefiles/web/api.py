@@ -147,7 +147,9 @@ def api_person(request: Request,
 Me = Annotated[Person, Depends(api_person)]
 
 
-def _outcome(o: Outcome, visible: bool) -> JSONResponse:
+def outcome_response(o: Outcome, visible: bool) -> JSONResponse:
+    """The answer to an action: its outcome and status (404 when refused on a case that is
+    not the caller's)."""
     if not visible and not o.ok:  # the history keeps the real codes; the caller learns nothing
         raise NotFoundError("没有该案件", "no such case")
     body = OutcomeOut(result="ok" if o.ok else "refused", action=o.action, case=o.case_id,
@@ -216,7 +218,7 @@ def cases(request: Request, person: Me,
 def register(request: Request, payload: Annotated[dict[str, Any], Body()],
              person: Me) -> JSONResponse:
     """Register a case (the ``register`` payload of SCENARIOS.md)."""
-    return _outcome(web(request).cf.act(person.id, "register", None, payload), True)
+    return outcome_response(web(request).cf.act(person.id, "register", None, payload), True)
 
 
 @router.get("/cases/{case}", responses=ERRORS)
@@ -256,4 +258,4 @@ def act(request: Request, case: str, action: ActionName,
     o = w.cf.act(person.id, action.value, found.id, payload, expected_version)
     if not seen and not o.ok:
         w.strangers.count(person.id)
-    return _outcome(o, can_see(person, load_case(w.cf, found.id)))
+    return outcome_response(o, can_see(person, load_case(w.cf, found.id)))

@@ -38,7 +38,7 @@ def app_from_settings() -> FastAPI:
 def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
     """The web application over ``cf`` (sessions and tokens signed with ``key``, else the
     settings' key)."""
-    from casefiles.web import api, case_pages, complaints, pages, public
+    from casefiles.web import api, api_uploads, case_pages, complaints, pages, public
 
     key = key or secret_key(cf.settings)
     app = FastAPI(title="casefiles 行政执法办案", version="1.0",
@@ -53,7 +53,7 @@ def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
                        max_age=SESSION_SECONDS, same_site="lax",
                        https_only=cf.settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=str(TEMPLATES_DIR / "static")), name="static")
-    for module in (api, pages, case_pages, complaints, public):
+    for module in (api, api_uploads, pages, case_pages, complaints, public):
         app.include_router(module.router)
     _handlers(app)
     app.add_middleware(BodyLimit, upload_max_bytes=cf.settings.upload_max_bytes,

@@ -12,8 +12,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casefiles.web.common import WebError
 
-# the forms that carry files (casefiles/web/case_pages.py)
-_UPLOADS = re.compile(r"^/cases/[^/]+/act/(?:record|hold_hearing)$")
+# the forms that carry files (web/case_pages.py, web/api_uploads.py)
+_UPLOADS = re.compile(r"^(?:/cases/[^/]+/act/(?:record|hold_hearing)"
+                      r"|/api/cases/[^/]+/actions/(?:record|hold_hearing)/upload)$")
 # room for the form's other fields and the multipart boundaries around an upload
 _FORM_ROOM = 64 * 1024
 

@@ -79,3 +79,29 @@ def test_the_cli_may_not_take_the_database_or_the_data_directory_as_evidence(
     mine.write_bytes(PDF)
     assert bureau.cf.act_local("zhang", "record", case_id, _record(str(mine))).ok
     assert len(list(_evidence(bureau).rglob("*"))) == 2  # one folder, one file
+
+
+def test_the_api_takes_evidence_as_an_upload_and_keeps_it_only_when_accepted(
+        bureau: Bureau, client: TestClient) -> None:
+    """A refused upload (no officers named) and a stranger's upload store nothing; an
+    accepted one is stored by the SHA-256 the server computed."""
+    import hashlib
+
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "file"))
+    url = f"/api/cases/{case_id}/actions/record/upload"
+    upload = {"file": ("scan.pdf", PDF, "application/pdf")}
+    refused = client.post(url, data={"payload": '{"kind": "document", "title": "扫描件"}'},
+                          files=upload, headers=api_token(client, "zhang"))
+    assert refused.status_code == 422
+    stranger = client.post(url, data={"payload": '{"kind": "document", "title": "扫描件", '
+                                                 '"officers": ["liu", "zhang"]}'},
+                           files=upload, headers=api_token(client, "liu"))
+    assert stranger.status_code == 404
+    assert not _evidence(bureau).exists()
+    ok = client.post(url, data={"payload": '{"kind": "document", "title": "扫描件", '
+                                           '"officers": ["zhang", "li"]}'},
+                     files=upload, headers=api_token(client, "zhang"))
+    assert ok.status_code == 200, ok.text
+    sha = hashlib.sha256(PDF).hexdigest()
+    assert (_evidence(bureau) / sha[:2] / sha).read_bytes() == PDF
+    assert bureau.cf.view(case_id)["evidence"][-1]["sha256"] == sha
