@@ -53,3 +53,37 @@ def test_the_cli_deactivates_a_person(bureau: Bureau, client: TestClient,
     assert client.get("/api/me", headers=headers).status_code == 401
     assert not next(p for p in bureau.cf.people() if p.id == "li").active
     assert CliRunner().invoke(cli.app, ["people", "deactivate", "ghost"]).exit_code == 2
+
+
+def test_the_signing_key_alone_forges_no_session_or_token(bureau: Bureau,
+                                                          client: TestClient) -> None:
+    """Item 1's second step: with the web key and the head's stored hash, a token or cookie
+    naming the head (as the stateless ones did) or a made-up session is refused; only a
+    session the server holds counts, and the database keeps only the SHA-256 of its
+    secret."""
+    import base64
+    import hashlib
+    import json
+
+    import itsdangerous
+
+    key = "test-secret-key"
+    with bureau.cf.uow() as uow:  # what a reader of the database knows of the head
+        stored = uow.conn.exec_driver_sql(
+            "SELECT password_hash FROM people WHERE id = 'zhao'").scalar_one()
+    fp = hashlib.sha256(stored.encode()).hexdigest()[:16]
+    for claims in ({"p": "zhao", "f": fp}, {"s": "made-up-secret"}):
+        forged = itsdangerous.URLSafeTimedSerializer(key, salt="casefiles-api-token").dumps(
+            claims)
+        r = client.get("/api/me", headers={"Authorization": f"Bearer {forged}"})
+        assert r.status_code == 401
+    cookie = base64.b64encode(json.dumps({"pid": "zhao", "fp": fp, "sid": "made-up"}).encode())
+    signed = itsdangerous.TimestampSigner(key).sign(cookie).decode()
+    thief = TestClient(create_app(bureau.cf), follow_redirects=False)
+    thief.cookies.set("casefiles_session", signed)
+    assert thief.get("/queue/head").status_code == 303
+    headers = api_token(client, "zhao")
+    secret = headers["Authorization"].removeprefix("Bearer ")
+    with bureau.cf.uow() as uow:
+        kept = [r[0] for r in uow.conn.exec_driver_sql("SELECT id FROM sessions")]
+    assert kept and not any(k in secret for k in kept)
