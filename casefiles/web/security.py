@@ -9,7 +9,7 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,12 @@ def authenticate(cf: Casefiles, person_id: str, password: str) -> Account | None
     return Account(found[0]) if ok and found else None
 
 
+def _wall_clock() -> datetime:
+    # sessions last hours of real time, as the cookie that carries them does: not the
+    # application's clock, which a simulation moves by months
+    return datetime.now(UTC)
+
+
 def _key(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -78,7 +84,7 @@ def open_session(cf: Casefiles, acct: Account, kind: str, seconds: int) -> str:
     """A new server-side session (``page``) or API token (``token``) for ``acct``: the
     secret to hand out; the database keeps only its SHA-256."""
     secret = secrets.token_urlsafe(32)
-    now = cf.clock.now()
+    now = _wall_clock()
     with cf.uow(write=True) as uow:
         uow.sessions.add(_key(secret), acct.person.id, kind, now, now + timedelta(seconds=seconds))
         uow.commit()
@@ -88,7 +94,7 @@ def open_session(cf: Casefiles, acct: Account, kind: str, seconds: int) -> str:
 def session_account(cf: Casefiles, secret: str) -> Account | None:
     """The account of a session that has not ended or expired (its person still active)."""
     with cf.uow() as uow:
-        person_id = uow.sessions.person_of(_key(secret), cf.clock.now())
+        person_id = uow.sessions.person_of(_key(secret), _wall_clock())
         found = uow.people.with_password(person_id) if person_id else None
     return None if found is None else Account(found[0])
 
