@@ -1,8 +1,9 @@
 """The JSON API under /api (OpenAPI at /api/openapi.json): the actions of SCENARIOS.md with
 their payloads, the case view, lists and history. A refusal answers with its codes and messages:
 409 when a rule refuses, 422 for invalid input, 403 for a role, 404 alike for what does not
-exist and for a case that is not yours (429 after too many attempts on such cases). Authentication: ``Authorization: Bearer <token>`` from
-POST /api/token, or the page session (then unsafe methods need the X-CSRF-Token header)."""
+exist and for a case that is not yours (429 after too many attempts on such cases).
+Authentication: ``Authorization: Bearer <token>`` from POST /api/token, or the page session
+(then unsafe methods need the X-CSRF-Token header)."""
 
 from __future__ import annotations
 

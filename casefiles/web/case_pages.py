@@ -82,8 +82,8 @@ async def act(request: Request, ref: str, action: str) -> Response:
         raise NotFoundError("没有该办案事项", f"no action {action}")
     w = web(request)
     cf = w.cf
+    form = await submitted(request)  # the CSRF check first: another site's form counts nothing
     case, seen = reachable(w, person, ref)
-    form = await submitted(request)
     payload = payload_from(action, form.values)
     version = form.one("version")
     temp: Path | None = None
