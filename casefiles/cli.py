@@ -2,125 +2,33 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from casefiles.cli_audit import audit_app
+from casefiles.cli_common import application as _app
+from casefiles.cli_common import dump as _dump
+from casefiles.cli_common import err, out
+from casefiles.cli_common import ready as _ready
+from casefiles.cli_rules import calendar_app, calendar_gap, policy_app, start_up
 from casefiles.domain.errors import CasefilesError, ScenarioError
 from casefiles.domain.model import Person
 from casefiles.domain.states import CaseState
-from casefiles.domain.timefmt import local_date
 from casefiles.domain.vocabulary import SECTORS
-from casefiles.services.app import Casefiles
 
 app = typer.Typer(help="casefiles：应急管理行政执法办案 / enforcement case engine",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 people_app = typer.Typer(help="人员 / people", no_args_is_help=True)
 case_app = typer.Typer(help="案件 / cases", no_args_is_help=True)
-audit_app = typer.Typer(help="审计 / audit", no_args_is_help=True)
-policy_app = typer.Typer(help="规则配置 / rule data", no_args_is_help=True)
-calendar_app = typer.Typer(help="节假日 / the working-day calendar", no_args_is_help=True)
 app.add_typer(people_app, name="people")
-app.add_typer(policy_app, name="policy")
-app.add_typer(calendar_app, name="calendar")
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
-
-
-def _app(db: str | None = None) -> Casefiles:
-    try:
-        return Casefiles(database_url=db)
-    except CasefilesError as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(2) from exc
-
-
-def _ready(db: str | None = None) -> Casefiles:
-    cf = _app(db)
-    cf.init()
-    return cf
-
-
-def _warn(notices: list[Any]) -> None:
-    """Say each notice on standard error (never in the output of --json)."""
-    for n in notices:
-        err.print(f"[yellow]⚠ {escape(n.text())}[/yellow]")
-
-
-def _start_up(cf: Casefiles) -> None:
-    """What start-up says about the rule data: unconfirmed figures, a missing next year."""
-    from casefiles.domain.notices import start_up_notices
-
-    _warn(start_up_notices(cf.profile, cf.calendar, local_date(cf.clock.now())))
-
-
-@policy_app.command("check")
-def policy_check(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """规则集及待确认数额 / the rule sets, and every figure awaiting confirmation."""
-    cf = _app()
-    sets = [{"id": r.id, "from": r.applies.from_.isoformat(),
-             "until": r.applies.until.isoformat() if r.applies.until else None,
-             "sha256": r.sha256, "provisions": len(r.provisions),
-             "first_violation_entries": len(r.first_violation.entries),
-             "first_violation_note": r.first_violation.note} for r in cf.profile.rule_sets]
-    unconfirmed = [{"rule_set": u.rule_set, "name": u.name, "value": u.value,
-                    "source": u.source} for u in cf.profile.unconfirmed()]
-    bodies = [{"from": b.from_.isoformat() if b.from_ else None,
-               "until": b.until.isoformat() if b.until else None, "bodies": list(b.bodies)}
-              for b in cf.profile.reconsideration_bodies]
-    if as_json:
-        _dump({"profile": cf.profile.profile, "rule_sets": sets, "unconfirmed": unconfirmed,
-               "reconsideration_bodies": bodies})
-        return
-    table = Table("规则集 rule set", "适用期间 in force", "条款 provisions", "首违不罚清单", "SHA-256")
-    for s in sets:
-        fv = f"{s['first_violation_entries']}项" if s["first_violation_entries"] else \
-            f"空 / empty（{s['first_violation_note']}）"
-        table.add_row(s["id"], f"{s['from']} – {s['until'] or '至今'}", str(s["provisions"]),
-                      escape(fv), s["sha256"][:16] + "…")
-    out.print(table)
-    for b in bodies:
-        out.print(f"复议机关 reconsideration: {b['from'] or '…'} – {b['until'] or '至今'}："
-                  f"{'、'.join(b['bodies'])}")
-    if not unconfirmed:
-        out.print("[green]全部数额均已确认 / every figure is confirmed[/green]")
-        return
-    out.print(f"[yellow]待法制机构确认的数额、期限 / figures awaiting confirmation "
-              f"({len(unconfirmed)})：[/yellow]")
-    for u in cf.profile.unconfirmed():
-        out.print(f"  ⚠ {escape(u.line())}")
-
-
-@calendar_app.command("check")
-def calendar_check(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """已知节假日的年份及来源 / the years whose holidays are known, and their source."""
-    from casefiles.domain.notices import calendar_notices, known_years, missing_next_year
-
-    cf = _app()
-    today = local_date(cf.clock.now())
-    years = known_years(cf.calendar)
-    if as_json:
-        missing = missing_next_year(cf.calendar, today)
-        _dump({"years": [{"year": y, "source": s} for y, s in years],
-               "missing_next_year": missing})
-    else:
-        table = Table("年份 year", "来源 source")
-        for y, s in years:
-            table.add_row(str(y), escape(s))
-        out.print(table)
-    _warn(calendar_notices(cf.calendar, today))
-
-
-def _dump(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+app.add_typer(policy_app, name="policy")
+app.add_typer(calendar_app, name="calendar")
 
 
 @app.command()
@@ -128,7 +36,7 @@ def init(db: Annotated[str | None, typer.Option(help="database URL")] = None) ->
     """创建或升级数据库 / create or upgrade the database."""
     cf = _app(db)
     changed = cf.init()
-    _start_up(cf)
+    start_up(cf)
     out.print(f"数据库已就绪 / database ready: {cf.url}" + (" (updated)" if changed else ""))
 
 
@@ -169,6 +77,21 @@ def people_add(
               + (" （已设置密码 / password set）" if password_hash else ""))
 
 
+@people_app.command("deactivate")
+def people_deactivate(
+    person_id: Annotated[str, typer.Argument(help="id of the person who leaves")],
+) -> None:
+    """停用人员：不能再登录或办案，已登录的会话立即失效 / deactivate a person and end their
+    sessions and tokens (their history stays)."""
+    cf = _ready()
+    try:
+        cf.deactivate(person_id)
+    except CasefilesError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    out.print(f"已停用 / deactivated {escape(person_id)}")
+
+
 @people_app.command("list")
 def people_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """列出人员 / list people."""
@@ -194,15 +117,17 @@ def act(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """执行一个办案操作 / take one action on a case."""
+    from casefiles.domain.canonical import NotJSONError, strict_loads
+
     try:
-        payload = json.loads(with_)
-    except json.JSONDecodeError as exc:
+        payload = strict_loads(with_)
+    except NotJSONError as exc:
         err.print("[red]--with 不是有效的 JSON / --with is not valid JSON: "
                   f"{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
     cf = _ready()
     try:
-        o = cf.act(by, action, None if case == "new" else case, payload, expect_version)
+        o = cf.act_local(by, action, None if case == "new" else case, payload, expect_version)
     except CasefilesError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
@@ -312,7 +237,7 @@ def deadlines(
     from casefiles.services.queries import upcoming_deadlines
 
     cf = _ready()
-    _calendar_gap(cf)
+    calendar_gap(cf)
     rows = upcoming_deadlines(cf, within_days=within)
     if as_json:
         _dump(rows)
@@ -323,30 +248,6 @@ def deadlines(
         table.add_row(r["number"] or r["case_id"][:8], r["kind"], r["due"],
                       f"[{style}]{r['status']}[/{style}]")
     out.print(table)
-
-
-def _calendar_gap(cf: Casefiles) -> None:
-    from casefiles.domain.notices import calendar_notices
-
-    _warn(calendar_notices(cf.calendar, local_date(cf.clock.now())))
-
-
-@audit_app.command("verify")
-def audit_verify(case: Annotated[str | None, typer.Option(help="one case only")] = None) -> None:
-    """校验全过程记录的哈希链 / verify every history chain."""
-    from casefiles.services.audit import verify_all
-
-    cf = _ready()
-    with cf.uow() as uow:
-        case_id = uow.cases.resolve(case) if case else None
-        report = verify_all(uow, case_id)
-    if report.ok:
-        out.print(f"[green]✓ 全部 {report.chains} 条链、{report.entries} 条记录校验通过 / "
-                  f"{report.chains} chains, {report.entries} entries verified[/green]")
-        return
-    for b in report.breaks:
-        out.print(f"[red]✗ chain {b.chain} entry {b.seq}: {b.reason}[/red]")
-    raise typer.Exit(1)
 
 
 @app.command()
@@ -417,7 +318,7 @@ def sweep(
     report = _background_work("sweep", prefect)
     out.print(f"期限巡查 / sweep: {report['checked']} cases checked, "
               f"{report['missed']} deadlines newly missed")
-    _calendar_gap(_app())
+    calendar_gap(_app())
 
 
 @app.command()
@@ -471,11 +372,15 @@ def serve(
     from casefiles.web.security import secret_key
 
     cf = _ready()
-    _start_up(cf)
+    start_up(cf)
     out.print(f"casefiles web: http://{host}:{port}/  (API: /api/openapi.json)")
+    # uvicorn would believe X-Forwarded-For from 127.0.0.1: only the named proxies are trusted
+    proxies = cf.settings.trusted_proxies.strip()
+    forwarded: dict[str, Any] = {"proxy_headers": bool(proxies),
+                                 "forwarded_allow_ips": proxies or None}
     if workers == 1:
-        uvicorn.run(create_app(cf), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(cf), host=host, port=port, log_level="info", **forwarded)
         return
     secret_key(cf.settings)  # made once here, so that every worker signs with the same key
     uvicorn.run("casefiles.web.app:app_from_settings", factory=True, workers=workers,
-                host=host, port=port, log_level="info")
+                host=host, port=port, log_level="info", **forwarded)

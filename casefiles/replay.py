@@ -121,7 +121,7 @@ def _play(app: Casefiles, path: Path, n: int, step: Step, cases: dict[str, str])
                     warnings=[], state=None, expected=expected, met=False)
         return line
     try:
-        outcome = app.act(step.by, step.do, ref, step.with_)
+        outcome = app.act_local(step.by, step.do, ref, step.with_)
     except CaseNotFoundError as exc:
         line.update(case=ref, result="error", code=None, codes=[], message=str(exc),
                     warnings=[], state=None, expected=expected, met=False)

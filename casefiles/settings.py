@@ -27,11 +27,22 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     secure_cookies: bool = False
     upload_max_bytes: int = 100 * 1024 * 1024
+    form_max_bytes: int = 1024 * 1024  # any other request body: forms, JSON
     due_soon_days: int = 7
     complaints_per_hour: int = 5
     # drills (演练, SPEC §5) are left out of lists, queues and deadlines unless a list asks; a
     # training installation that holds nothing but drills shows them everywhere
     show_drills: bool = False
+    # refused attempts an hour on cases a person may not see, before 429 (issue 11)
+    stranger_attempts_per_hour: int = 10
+    # addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated, as
+    # uvicorn's --forwarded-allow-ips); empty: forwarded headers are ignored
+    trusted_proxies: str = ""
+    # the history checkpoints (services/checkpoints.py): the Ed25519 private key, kept outside
+    # the database (default DATA_DIR/checkpoint_key.pem), and where checkpoints are written
+    # (default DATA_DIR/checkpoints; archive or print them)
+    checkpoint_key: Path | None = None
+    checkpoints_dir: Path | None = None
 
     @property
     def url(self) -> str:

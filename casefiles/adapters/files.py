@@ -19,6 +19,11 @@ class FileStore:
     def __init__(self, root: Path) -> None:
         self.root = root
 
+    @staticmethod
+    def name_of(sha256: str) -> str:
+        """Where a file with this SHA-256 is kept, relative to the root."""
+        return str(Path("evidence") / sha256[:2] / sha256)
+
     def put(self, source: Path) -> tuple[str, str]:
         """Copy ``source`` in; return its SHA-256 and the stored path relative to the root."""
         if not source.is_file():
@@ -30,7 +35,7 @@ class FileStore:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
         sha = digest.hexdigest()
-        relative = Path("evidence") / sha[:2] / sha
+        relative = Path(self.name_of(sha))
         target = self.root / relative
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)

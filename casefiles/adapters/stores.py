@@ -1,4 +1,5 @@
-"""People, document counters, history and the outbox, on the unit of work's connection."""
+"""People and their sessions, document counters, history and the outbox, on the unit of work's
+connection."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from casefiles.adapters import tables as T
@@ -63,6 +64,36 @@ class PeopleStore:
             return False
         self.conn.execute(insert(PEOPLE).values(**values))
         return True
+
+
+SESSIONS: Table = T.SessionRow.__table__
+
+
+class SessionStore:
+    """Sessions and API tokens, by the SHA-256 of their secret."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, key: str, person_id: str, kind: str, at: datetime, until: datetime) -> None:
+        """Keep a new session (and forget those that expired)."""
+        self.conn.execute(delete(SESSIONS).where(SESSIONS.c.expires_at <= at))
+        self.conn.execute(insert(SESSIONS).values(id=key, person_id=person_id, kind=kind,
+                                                  created_at=at, expires_at=until))
+
+    def person_of(self, key: str, now: datetime) -> str | None:
+        """Whose session this is, while it lasts."""
+        row = self.conn.execute(select(SESSIONS.c.person_id).where(
+            SESSIONS.c.id == key, SESSIONS.c.expires_at > now)).first()
+        return None if row is None else str(row[0])
+
+    def end(self, key: str) -> None:
+        """End one session."""
+        self.conn.execute(delete(SESSIONS).where(SESSIONS.c.id == key))
+
+    def end_all(self, person_id: str) -> None:
+        """End every session and token of a person."""
+        self.conn.execute(delete(SESSIONS).where(SESSIONS.c.person_id == person_id))
 
 
 _NEXT_SQLITE = "UPDATE counters SET last = last + 1 WHERE kind = ? AND year = ? RETURNING last"

@@ -443,3 +443,18 @@ class SignInFailureRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str
     at: datetime = _at(index=True)
+
+
+class SessionRow(SQLModel, table=True):
+    """A page session or an API token, kept server-side (issue 11): the cookie or the token
+    carries a random secret, and only its SHA-256 is kept here, so that whoever reads the
+    database cannot sign in with it. Signing out deletes the row; a change of password or
+    roles and deactivation delete every row of the person."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_person", "person_id"),)
+    id: str = Field(primary_key=True)
+    person_id: str
+    kind: str
+    created_at: datetime = _at()
+    expires_at: datetime = _at(index=True)

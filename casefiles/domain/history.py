@@ -12,14 +12,24 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from casefiles.domain.canonical import NotJSONError, canonical_bytes, check
 from casefiles.domain.timefmt import aware
 
 BUREAU_CHAIN = "bureau"
 
 
 def jsonable(value: Any) -> Any:
-    """``value`` with dates, times and decimals turned into JSON strings and numbers."""
-    return json.loads(json.dumps(value, default=_default, ensure_ascii=False))
+    """``value`` with dates, times and decimals turned into JSON strings and numbers, read
+    back from its canonical text (so it is what is hashed and what is kept);
+    :class:`~casefiles.domain.canonical.NotJSONError` for a non-finite number or an unpaired
+    surrogate, which strict JSON cannot hold."""
+    try:
+        text = json.dumps(value, default=_default, ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:
+        raise NotJSONError(str(exc)) from exc
+    plain = json.loads(text)
+    check(plain)
+    return plain
 
 
 def _default(value: Any) -> Any:
@@ -65,24 +75,29 @@ class Entry:
         return data
 
     def recomputed(self) -> str:
-        """The hash these fields should have."""
-        return digest(self.content())
+        """The hash these fields should have ('' when they have no canonical form)."""
+        try:
+            return digest(self.content())
+        except NotJSONError:
+            return ""
 
 
 _HASHED = [name for name in Entry.__dataclass_fields__ if name != "hash"]
 
 
 def digest(content: dict[str, Any]) -> str:
-    """SHA-256 of the canonical JSON of ``content``."""
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of the canonical JSON of ``content`` (the same bytes as before canonical JSON
+    refused ``NaN``: every chain written since still verifies)."""
+    return hashlib.sha256(canonical_bytes(content)).hexdigest()
 
 
 def make_entry(*, chain: str, seq: int, prev_hash: str | None, **fields: Any) -> Entry:
     """A new entry linked to ``prev_hash`` with its hash computed."""
     fields["payload"] = jsonable(fields.get("payload"))
+    if fields.get("rule_sets") is not None:
+        fields["rule_sets"] = jsonable(fields["rule_sets"])
     draft = Entry(chain=chain, seq=seq, prev_hash=prev_hash, hash="", **fields)
-    return replace(draft, hash=draft.recomputed())
+    return replace(draft, hash=digest(draft.content()))
 
 
 @dataclass(frozen=True)
@@ -96,22 +111,33 @@ class Break:
 
 def verify_chain(entries: list[Entry], head: str | None = None,
                  length: int | None = None) -> Break | None:
-    """The first entry (in order) whose hash or link does not match, or None.
+    """The first entry (in order) whose hash or link does not match, or None."""
+    found = chain_breaks(entries, head, length)
+    return found[0] if found else None
+
+
+def chain_breaks(entries: list[Entry], head: str | None = None,
+                 length: int | None = None) -> list[Break]:
+    """Every entry whose hash or link does not match, in order: a broken entry does not hide
+    a later one (each link is checked against the hash the entry before it holds).
 
     ``head`` and ``length``, when known (from the case row), also catch a cut-off tail."""
+    breaks: list[Break] = []
     prev: str | None = None
-    for expected_seq, e in enumerate(entries, start=1):
-        if e.seq != expected_seq:
-            return Break(e.chain, e.seq, f"entry {expected_seq} is missing")
-        if e.prev_hash != prev:
-            return Break(e.chain, e.seq, "prev_hash does not match the entry before")
+    prev_seq = 0
+    for e in entries:
+        if e.seq != prev_seq + 1:
+            breaks.append(Break(e.chain, e.seq, f"entry {prev_seq + 1} is missing"))
+        elif e.prev_hash != prev:
+            breaks.append(Break(e.chain, e.seq, "prev_hash does not match the entry before"))
         if e.recomputed() != e.hash:
-            return Break(e.chain, e.seq, "content does not match its hash")
-        prev = e.hash
+            breaks.append(Break(e.chain, e.seq, "content does not match its hash"))
+        prev, prev_seq = e.hash, e.seq
     if length is not None and len(entries) != length:
-        return Break(entries[0].chain if entries else "?", len(entries) + 1,
-                     f"the case records {length} entries, the history holds {len(entries)}")
-    if head is not None and prev != head:
-        return Break(entries[-1].chain if entries else "?", len(entries),
-                     "the last entry is not the case's recorded head")
-    return None
+        breaks.append(Break(entries[0].chain if entries else "?", len(entries) + 1,
+                            f"the case records {length} entries, the history holds "
+                            f"{len(entries)}"))
+    elif head is not None and prev != head:
+        breaks.append(Break(entries[-1].chain if entries else "?", len(entries),
+                            "the last entry is not the case's recorded head"))
+    return breaks

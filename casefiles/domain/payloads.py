@@ -49,12 +49,23 @@ Day = Annotated[date, BeforeValidator(parse_date)]
 Moment = Annotated[datetime, BeforeValidator(parse_datetime)]
 
 
+# an amount written as text: plain decimal digits ("8000", "8000.50"); "1,000", "1000元",
+# "1e3" and "abc" are refused by name rather than guessed at
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
+_TOO_LARGE = Decimal(10) ** 12
+
+
 def _amount(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         raise ValueError("金额应为数字 / an amount is a number")
-    amount = Decimal(str(value))
+    if isinstance(value, str) and not _PLAIN_AMOUNT.fullmatch(value.strip()):
+        raise ValueError("金额应为数字，如 8000 或 8000.50 / an amount is a plain decimal "
+                         "number such as 8000.50")
+    amount = Decimal(str(value).strip())
     if not amount.is_finite() or amount < 0:
         raise ValueError("金额不能为负 / an amount cannot be negative")
+    if amount >= _TOO_LARGE:
+        raise ValueError("金额过大 / the amount is too large")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError("金额最多两位小数 / at most two decimals")
     return amount

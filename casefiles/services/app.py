@@ -4,18 +4,16 @@ Replay, the CLI, the web and the flows all call this; none holds a rule of its o
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from casefiles.adapters.db import engine_for, is_current, migrate
 from casefiles.adapters.fastsql import Conflict
-from casefiles.adapters.files import FileStore
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
 from casefiles.domain.engine import Judgement, judge, named_people, new_case, rules_for
@@ -28,6 +26,13 @@ from casefiles.domain.registry import ACTIONS
 from casefiles.domain.timefmt import local_date
 from casefiles.domain.view import case_view
 from casefiles.domain.workdays import WorkCalendar
+from casefiles.services.attachments import (
+    Attachment,
+    OperatorFileError,
+    attached,
+    keep,
+    operator_file,
+)
 from casefiles.services.uow import UnitOfWork
 from casefiles.settings import Settings
 
@@ -117,7 +122,8 @@ class Casefiles:
 
     def put_person(self, person: Person, by: str = "system",
                    password_hash: str | None = None) -> bool:
-        """Create or update a person; recorded in the bureau's history chain. Raises
+        """Create or update a person; recorded in the bureau's history chain. A new password,
+        other roles or deactivation end the person's sessions and tokens. Raises
         :class:`InvalidPersonError` naming the field when the person is malformed."""
         try:
             check_person({"id": person.id, "name": person.name, "roles": person.roles,
@@ -127,7 +133,11 @@ class Casefiles:
             raise InvalidPersonError(str(exc)) from exc
         now = self.clock.now()
         with self.uow(write=True) as uow:
+            before = uow.people.get_many([person.id]).get(person.id)
             created = uow.people.put(person, now, password_hash)
+            if before is not None and (password_hash is not None or before.active != person.active
+                                       or set(before.roles) != set(person.roles)):
+                uow.sessions.end_all(person.id)  # signed in as someone they no longer are
             payload = {"id": person.id, "name": person.name, "roles": person.roles,
                        "certificate": person.certificate,
                        "legal_qualification": person.legal_qualification,
@@ -137,6 +147,15 @@ class Casefiles:
             uow.commit()
         return created
 
+    def deactivate(self, person_id: str, by: str = "system") -> None:
+        """The person can no longer sign in or act, and their sessions end; their history
+        stays. :class:`InvalidPersonError` for an unknown id."""
+        with self.uow() as uow:
+            person = uow.people.get_many([person_id]).get(person_id)
+        if person is None:
+            raise InvalidPersonError(f"没有人员{person_id} / no person {person_id!r}")
+        self.put_person(replace(person, active=False), by)
+
     def people(self) -> list[Person]:
         """Everyone."""
         with self.uow() as uow:
@@ -145,19 +164,25 @@ class Casefiles:
     # --- actions ------------------------------------------------------------------------------
 
     def act(self, by: str, action: str, case_ref: str | None, payload: Any = None,
-            expected_version: int | None = None) -> Outcome:
+            expected_version: int | None = None,
+            attachments: Mapping[str, Attachment | Refusal] | None = None) -> Outcome:
         """Take ``action`` on the case ``case_ref`` (None for ``register``) as ``by``.
 
         The case is read and the action judged without the database's write lock; the lock is
         taken only to write the outcome, on condition that nothing it was judged on changed
         (the case's version, the document numbers it takes, its place in the history chain).
         If something did, another writer got there first: the action is judged again on what
-        that writer left, so a stale ``expected_version`` is then refused, as it should be."""
+        that writer left, so a stale ``expected_version`` is then refused, as it should be.
+
+        ``attachments`` are the files the caller holds for the action (by form field, see
+        services/attachments), kept in the evidence store only if the action is accepted; a
+        payload that names a file itself is refused."""
         last: Exception | None = None
         for _attempt in range(ATTEMPTS):
             try:
                 with self.uow(write=True, behind=True) as uow:
-                    outcome = self.act_in(uow, by, action, case_ref, payload, expected_version)
+                    outcome = self.act_in(uow, by, action, case_ref, payload, expected_version,
+                                          attachments)
                     uow.commit()
                 return outcome
             except (Conflict, IntegrityError) as exc:
@@ -168,8 +193,25 @@ class Casefiles:
         raise RuntimeError(f"could not record the action after {ATTEMPTS} attempts: other "
                            "writers kept changing what it was judged on") from last
 
+    def act_local(self, by: str, action: str, case_ref: str | None, payload: Any = None,
+                  expected_version: int | None = None) -> Outcome:
+        """:meth:`act` for the operator's own entrypoints (the CLI, replay): a ``file`` in the
+        payload is a path on this machine, read as the evidence file (never the database or
+        the data directory; a file that cannot be used is the action's recorded refusal)."""
+        files: dict[str, Attachment | Refusal] = {}
+        if action == "record" and isinstance(payload, dict) and payload.get("file"):
+            try:
+                files["file"] = operator_file(str(payload["file"]), self.settings.data_dir,
+                                              self.url)
+                payload = {k: v for k, v in payload.items() if k != "file"}
+            except OperatorFileError as exc:
+                files["file"] = Refusal("invalid_input", f"证据文件不能使用：{exc}",
+                                        f"the evidence file cannot be used: {exc}", "file")
+        return self.act(by, action, case_ref, payload, expected_version, files)
+
     def act_in(self, uow: UnitOfWork, by: str, action: str, case_ref: str | None, payload: Any,
-               expected_version: int | None = None) -> Outcome:
+               expected_version: int | None = None,
+               attachments: Mapping[str, Attachment | Refusal] | None = None) -> Outcome:
         """:meth:`act` inside the caller's unit of work (the flows claim their work in it)."""
         now = self.clock.now()
         if action not in ACTIONS:
@@ -198,8 +240,11 @@ class Casefiles:
                             f"the case changed since version {expected_version}; reload it")
             j = Judgement(refusals=[stale], state_before=case.state, state_after=case.state)
         else:
-            payload, preflight = self._store_files(action, payload)
+            payload, preflight = attached(action, payload, attachments or {})
             j = judge(case, action, payload, ctx, preflight + uncovered)
+            if j.accepted and attachments:
+                keep({k: a for k, a in attachments.items() if isinstance(a, Attachment)},
+                     self.settings.data_dir)
         if action == "register" and j.accepted and j.payload is not None:
             case = new_case(new_id(), self.profile.profile, j.payload, ctx,  # type: ignore[arg-type]
                             drill=sets.drill)
@@ -230,23 +275,6 @@ class Casefiles:
                        warnings=list(j.effects.warnings), state=case.state.value,
                        refusals=j.refusals,
                        view_of=lambda: case_view(case, rules, local_date(now)))
-
-    def _store_files(self, action: str, payload: Any) -> tuple[Any, list[Refusal]]:
-        """Copy a ``record``'s evidence file into the data directory by its SHA-256; the
-        domain sees the stored path and the hash, never the user's file name."""
-        if action != "record" or not isinstance(payload, dict) or not payload.get("file"):
-            return payload, []
-        given = payload.get("sha256")
-        try:
-            sha, stored = FileStore(self.settings.data_dir).put(Path(str(payload["file"])))
-        except (OSError, ValueError) as exc:
-            return payload, [Refusal("invalid_input", f"证据文件无法读取：{exc}",
-                                     f"cannot read the evidence file: {exc}", "file")]
-        if given and given != sha:
-            return payload, [Refusal("invalid_input", "文件的SHA-256与所给sha256不符",
-                                     "the file's SHA-256 differs from the given sha256",
-                                     "sha256")]
-        return {**payload, "file": stored, "sha256": sha}, []
 
     def _number(self, uow: UnitOfWork, kind: str, year: int) -> str:
         word = self.profile.document_kinds.get(kind)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from casefiles.adapters.repository import CASES
-from casefiles.domain.history import BUREAU_CHAIN, Break, verify_chain
+from casefiles.domain.history import BUREAU_CHAIN, Break, chain_breaks
 from casefiles.services.uow import UnitOfWork
 
 
@@ -26,7 +26,7 @@ class AuditReport:
 
 
 def verify_all(uow: UnitOfWork, case_id: str | None = None) -> AuditReport:
-    """Recompute every chain (or one case's) and name the first entry of each that fails."""
+    """Recompute every chain (or one case's) and name every entry that fails."""
     heads = {r.id: (r.history_head, r.history_length)
              for r in uow.conn.execute(select(CASES.c.id, CASES.c.history_head,
                                               CASES.c.history_length))}
@@ -37,7 +37,5 @@ def verify_all(uow: UnitOfWork, case_id: str | None = None) -> AuditReport:
         entries = uow.history.chain(chain)
         total += len(entries)
         head, length = heads.get(chain, (None, None)) if chain != BUREAU_CHAIN else (None, None)
-        found = verify_chain(entries, head, length)
-        if found is not None:
-            breaks.append(found)
+        breaks += chain_breaks(entries, head, length)
     return AuditReport(chains=len(chains), entries=total, breaks=breaks)

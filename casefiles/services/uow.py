@@ -29,6 +29,7 @@ from casefiles.adapters.stores import (
     HistoryStore,
     Outbox,
     PeopleStore,
+    SessionStore,
 )
 
 
@@ -43,6 +44,7 @@ class UnitOfWork:
     conn: Connection
     cases: CaseRepository
     people: PeopleStore
+    sessions: SessionStore
     counters: Counters
     history: HistoryStore
     outbox: Outbox
@@ -69,6 +71,7 @@ class UnitOfWork:
         behind = self.behind
         self.cases = CaseRepository(conn, behind)
         self.people = PeopleStore(conn)
+        self.sessions = SessionStore(conn)
         self.counters = Counters(conn, behind)
         self.history = HistoryStore(conn, behind)
         self.outbox = Outbox(conn, behind)

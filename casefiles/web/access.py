@@ -10,8 +10,8 @@ What the bureau expects (written down here, tested in tests/web/test_access_matr
 - a legal reviewer (法制审核人员) sees the cases waiting in legal review of which they are not
   an investigator, and the cases they have reviewed;
 - a hearing host sees the cases whose hearing they host.
-A person holding several roles sees the union. A case one may not see answers 403 and shows
-nothing of the case, whatever the URL.
+A person holding several roles sees the union. A case one may not see answers 404, as one that
+does not exist does, and shows nothing of the case, whatever the URL.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The JSON API under /api (OpenAPI at /api/openapi.json): the actions of SCENARIOS.md with
 their payloads, the case view, lists and history. A refusal answers with its codes and messages:
-409 when a rule refuses, 422 for invalid input, 403 for a role or a case that is not yours,
-404 for what does not exist. Authentication: ``Authorization: Bearer <token>`` from
-POST /api/token, or the page session (then unsafe methods need the X-CSRF-Token header)."""
+409 when a rule refuses, 422 for invalid input, 403 for a role, 404 alike for what does not
+exist and for a case that is not yours (429 after too many attempts on such cases).
+Authentication: ``Authorization: Bearer <token>`` from POST /api/token, or the page session
+(then unsafe methods need the X-CSRF-Token header)."""
 
 from __future__ import annotations
 
@@ -21,16 +22,19 @@ from casefiles.web import queries as Q
 from casefiles.web.access import CASE_ACTIONS, can_see, offered
 from casefiles.web.common import (
     CsrfError,
+    NotFoundError,
     NotSignedInError,
     load_case,
+    reachable,
     session_person,
     view_of,
     visible_case,
     web,
 )
 from casefiles.web.security import TOKEN_SECONDS, authenticate, csrf_ok
+from casefiles.web.strictjson import StrictJSONRoute
 
-router = APIRouter(prefix="/api", tags=["casefiles"])
+router = APIRouter(prefix="/api", tags=["casefiles"], route_class=StrictJSONRoute)
 _bearer = HTTPBearer(auto_error=False, description="POST /api/token 取得 / from POST /api/token")
 ActionName = Enum("ActionName", {a: a for a in CASE_ACTIONS}, type=str)  # type: ignore[misc]
 
@@ -144,14 +148,11 @@ def api_person(request: Request,
 Me = Annotated[Person, Depends(api_person)]
 
 
-def _outcome(o: Outcome, visible: bool) -> JSONResponse:
+def outcome_response(o: Outcome, visible: bool) -> JSONResponse:
+    """The answer to an action: its outcome and status (404 when refused on a case that is
+    not the caller's)."""
     if not visible and not o.ok:  # the history keeps the real codes; the caller learns nothing
-        hidden = RefusalOut(code="forbidden_role", zh="不是您的案件", en="this case is not yours")
-        body = OutcomeOut(result="refused", action=o.action, case=o.case_id,
-                          code="forbidden_role", codes=["forbidden_role"],
-                          message="不是您的案件 / this case is not yours", refusals=[hidden],
-                          warnings=[], state=None)
-        return JSONResponse(body.model_dump(), status_code=403)
+        raise NotFoundError("没有该案件", "no such case")
     body = OutcomeOut(result="ok" if o.ok else "refused", action=o.action, case=o.case_id,
                       code=o.code, codes=o.codes, message=o.message,
                       refusals=[RefusalOut(code=r.code, zh=r.zh, en=r.en, field=r.field)
@@ -177,7 +178,7 @@ def token(request: Request, body: TokenIn) -> TokenOut:
     if acct is None:
         w.guard.failed(body.id, address)
         raise NotSignedInError("账号或密码错误", "wrong id or password")
-    w.guard.succeeded(body.id)
+    w.guard.succeeded(body.id, address)
     return TokenOut(token=w.tokens.issue(acct), expires_in=TOKEN_SECONDS)
 
 
@@ -218,7 +219,7 @@ def cases(request: Request, person: Me,
 def register(request: Request, payload: Annotated[dict[str, Any], Body()],
              person: Me) -> JSONResponse:
     """Register a case (the ``register`` payload of SCENARIOS.md)."""
-    return _outcome(web(request).cf.act(person.id, "register", None, payload), True)
+    return outcome_response(web(request).cf.act(person.id, "register", None, payload), True)
 
 
 @router.get("/cases/{case}", responses=ERRORS)
@@ -253,7 +254,9 @@ def act(request: Request, case: str, action: ActionName,
         expected_version: Annotated[int | None, Query(ge=0, le=2**31)] = None
         ) -> JSONResponse:
     """Take an action of SCENARIOS.md on the case; the body is its payload (``with``)."""
-    cf = web(request).cf
-    found = load_case(cf, case)
-    o = cf.act(person.id, action.value, found.id, payload, expected_version)
-    return _outcome(o, can_see(person, load_case(cf, found.id)))
+    w = web(request)
+    found, seen = reachable(w, person, case)
+    o = w.cf.act(person.id, action.value, found.id, payload, expected_version)
+    if not seen and not o.ok:
+        w.strangers.count(person.id)
+    return outcome_response(o, can_see(person, load_case(w.cf, found.id)))

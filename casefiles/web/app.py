@@ -15,9 +15,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casefiles.services.app import Casefiles
 from casefiles.settings import Settings
-from casefiles.web.common import TEMPLATES_DIR, NotSignedInError, Web, WebError, render, templates
+from casefiles.web.common import (
+    TEMPLATES_DIR,
+    NotSignedInError,
+    Web,
+    WebError,
+    invalid_body,
+    render,
+    templates,
+)
 from casefiles.web.security import SESSION_SECONDS, Tokens, secret_key
-from casefiles.web.throttle import SignInGuard
+from casefiles.web.limits import BodyLimit
+from casefiles.web.throttle import SignInGuard, StrangerGuard
 
 
 def app_from_settings() -> FastAPI:
@@ -29,7 +38,7 @@ def app_from_settings() -> FastAPI:
 def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
     """The web application over ``cf`` (sessions and tokens signed with ``key``, else the
     settings' key)."""
-    from casefiles.web import api, case_pages, complaints, pages, public
+    from casefiles.web import api, api_uploads, case_pages, complaints, pages, public
 
     key = key or secret_key(cf.settings)
     app = FastAPI(title="casefiles 行政执法办案", version="1.0",
@@ -37,16 +46,19 @@ def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
                               "拒绝时返回代码与中英文说明：409 规则不允许，422 填报有误，"
                               "403 无权限或非本人案件，404 不存在。",
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
-    app.state.web = Web(cf=cf, templates=templates(), tokens=Tokens(key), key=key,
-                        guard=SignInGuard(cf))
+    app.state.web = Web(cf=cf, templates=templates(), tokens=Tokens(key, cf), key=key,
+                        guard=SignInGuard(cf),
+                        strangers=StrangerGuard(cf, cf.settings.stranger_attempts_per_hour))
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="casefiles_session",
                        max_age=SESSION_SECONDS, same_site="lax",
                        https_only=cf.settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=str(TEMPLATES_DIR / "static")), name="static")
-    for module in (api, pages, case_pages, complaints, public):
+    for module in (api, api_uploads, pages, case_pages, complaints, public):
         app.include_router(module.router)
     _handlers(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, upload_max_bytes=cf.settings.upload_max_bytes,
+                       form_max_bytes=cf.settings.form_max_bytes)
+    app.add_middleware(SecurityHeaders, hsts=cf.settings.secure_cookies)
     return app
 
 
@@ -54,11 +66,14 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 
        "frame-ancestors 'none'")
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 class SecurityHeaders:
     """Headers every answer carries (a plain ASGI middleware: no per-request task)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
+        self.app, self.hsts = app, hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -71,6 +86,8 @@ class SecurityHeaders:
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "same-origin")
                 headers.setdefault("Content-Security-Policy", CSP)
+                if self.hsts:  # served over HTTPS only (CASEFILES_SECURE_COOKIES)
+                    headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)
 
         await self.app(scope, receive, sending)
@@ -97,10 +114,7 @@ def _handlers(app: FastAPI) -> None:
         errors = exc.errors()
         first = errors[0] if errors else {"loc": (), "msg": "invalid"}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query"))
-        body = {"result": "refused", "code": "invalid_input", "codes": ["invalid_input"],
-                "message": f"填报内容有误 / invalid input [{where}]: {first.get('msg')}",
-                "refusals": [{"code": "invalid_input", "zh": "填报内容有误",
-                              "en": str(first.get("msg")), "field": where or None}]}
+        body = invalid_body("填报内容有误", str(first.get("msg")), where)
         if _is_api(request):
             return JSONResponse(body, status_code=422)
         error = WebError("请求内容有误", f"invalid request [{where}]")

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from casefiles.domain.history import verify_chain
 from casefiles.domain.model import Case, Person
 from casefiles.services.app import Casefiles, Outcome
+from casefiles.services.attachments import ATTACHING, Attachment
 from casefiles.services.documents import (
     DossierError,
     NotArchivedError,
@@ -24,6 +25,7 @@ from casefiles.web.common import (
     ForbiddenError,
     NotFoundError,
     load_case,
+    reachable,
     render,
     signed_in,
     view_of,
@@ -32,10 +34,14 @@ from casefiles.web.common import (
 )
 from casefiles.web.forms import CHECKLIST_LABELS, FORMS, payload_from, prefill
 from casefiles.web.forms_io import submitted
-from casefiles.web.uploads import UploadRefusedError, media_of, spooled, store
+from casefiles.web.uploads import UploadRefusedError, media_of, spooled
 
 router = APIRouter(include_in_schema=False)
-UPLOADING = {"record": "file", "hold_hearing": "record_file"}
+
+
+def _version(text: str) -> int | None:
+    """The version a form was built on: ASCII digits only (``²`` is a digit to str.isdigit)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def _history(cf: Casefiles, case: Case) -> tuple[list[Any], Any]:
@@ -74,29 +80,29 @@ async def act(request: Request, ref: str, action: str) -> Response:
     person = signed_in(request)
     if action not in CASE_ACTIONS:
         raise NotFoundError("没有该办案事项", f"no action {action}")
-    cf = web(request).cf
-    case = load_case(cf, ref)
-    form = await submitted(request)
+    w = web(request)
+    cf = w.cf
+    form = await submitted(request)  # the CSRF check first: another site's form counts nothing
+    case, seen = reachable(w, person, ref)
     payload = payload_from(action, form.values)
     version = form.one("version")
     temp: Path | None = None
     try:
-        upload = form.files.get(UPLOADING.get(action, ""))
-        if upload is not None:
+        field = ATTACHING.get(action, "")
+        upload = form.files.get(field)
+        files: dict[str, Attachment] = {}
+        if upload is not None:  # the service keeps it only if the action is accepted
             temp, sha = await spooled(upload, cf.settings.upload_max_bytes,
                                       Path(cf.settings.data_dir) / "uploads")
-            if action == "record":
-                payload["file"] = str(temp)  # the service stores it and records its SHA-256
-            else:
-                store(temp, Path(cf.settings.data_dir))
-                payload["record_sha256"] = sha
-        outcome = cf.act(person.id, action, case.id, payload,
-                         int(version) if version.isdigit() else None)
+            files[field] = Attachment(temp, sha)
+        outcome = cf.act(person.id, action, case.id, payload, _version(version), files)
     except UploadRefusedError as exc:
         return _refused_page(request, cf, person, case, action, None, payload, str(exc))
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)
+    if not seen and not outcome.ok:
+        w.strangers.count(person.id)
     if outcome.ok:
         msg = f"{_label(action)}：已办理"
         if outcome.warnings:
@@ -123,7 +129,7 @@ def _refused_page(request: Request, cf: Casefiles, person: Person, case: Case, a
     from casefiles.web.access import can_see
 
     if not can_see(person, fresh):
-        raise ForbiddenError("不是您的案件，无权办理", "this case is not yours")
+        raise NotFoundError("没有该案件", "no such case")
     shown = {k: v for k, v in payload.items() if k != "file"}
     return _page(request, cf, person, fresh, (action, outcome, prefill(shown), message),
                  status=status)
@@ -170,7 +176,7 @@ def evidence_file(request: Request, ref: str, evidence_id: str) -> Response:
         raise NotFoundError("没有该证据文件", "no such evidence file")
     root = Path(cf.settings.data_dir).resolve()
     path = (root / ev.stored_path).resolve()
-    if root not in path.parents or not path.is_file():
+    if root / "evidence" not in path.parents or not path.is_file():
         raise NotFoundError("证据文件不在存储中", "the evidence file is not in the store")
     ext, media = media_of(path)
     return FileResponse(path, media_type=media, filename=f"{ev.sha256[:16]}.{ext}")

@@ -25,10 +25,10 @@ from casefiles.services.app import Casefiles
 from casefiles.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
-    from casefiles.web.throttle import SignInGuard
+    from casefiles.web.throttle import SignInGuard, StrangerGuard
 from casefiles.web.access import can_see, workplaces
 from casefiles.web.forms import EVIDENCE_KINDS
-from casefiles.web.security import Tokens, account, csrf_token
+from casefiles.web.security import Tokens, csrf_token, session_account
 
 TEMPLATES_DIR: Path = PROJECT_ROOT / "templates" / "web"
 
@@ -77,6 +77,7 @@ class Web:
     tokens: Tokens
     key: str
     guard: SignInGuard
+    strangers: StrangerGuard
 
 
 def web(request: Request) -> Web:
@@ -85,13 +86,14 @@ def web(request: Request) -> Web:
 
 
 def session_person(request: Request) -> Person | None:
-    """The person of the signed session cookie, while their password is unchanged."""
-    pid, fp = request.session.get("pid"), request.session.get("fp")
-    if not isinstance(pid, str):
+    """The person of the session the signed cookie names, while that session lasts on the
+    server (sign-out, a new password, new roles and deactivation end it)."""
+    sid = request.session.get("sid")
+    if not isinstance(sid, str):
         return None
-    acct = account(web(request).cf, pid)
-    if acct is None or acct.fingerprint != fp:
-        request.session.pop("pid", None)
+    acct = session_account(web(request).cf, sid)
+    if acct is None:
+        request.session.pop("sid", None)
         return None
     return acct.person
 
@@ -118,11 +120,35 @@ def load_case(cf: Casefiles, ref: str) -> Case:
 
 
 def visible_case(cf: Casefiles, person: Person, ref: str) -> Case:
-    """The case when ``person`` may see it; 404 when there is none, 403 when not theirs."""
+    """The case when ``person`` may see it; 404 alike when there is none and when it is not
+    theirs (the answer does not tell whether a case exists)."""
     case = load_case(cf, ref)
     if not can_see(person, case):
-        raise ForbiddenError("不是您的案件，无权查看", "this case is not yours to see")
+        raise NotFoundError("没有该案件", "no such case")
     return case
+
+
+def reachable(w: Web, person: Person, ref: str) -> tuple[Case, bool]:
+    """The case an action is tried on, and whether ``person`` may see it. Attempts on cases
+    one may not see are limited (429 once the hour's are used): a missing case is counted here
+    and answered 404; the caller counts a refused attempt on a case that is not theirs."""
+    try:
+        case = load_case(w.cf, ref)
+    except NotFoundError:
+        w.strangers.check(person.id)
+        w.strangers.count(person.id)
+        raise
+    seen = can_see(person, case)
+    if not seen:
+        w.strangers.check(person.id)
+    return case, seen
+
+
+def invalid_body(zh: str, en: str, where: str | None) -> dict[str, Any]:
+    """The JSON of a request refused before it is judged (422): the shape of a refusal."""
+    return {"result": "refused", "code": "invalid_input", "codes": ["invalid_input"],
+            "message": f"{zh} / invalid input [{where or ''}]: {en}",
+            "refusals": [{"code": "invalid_input", "zh": zh, "en": en, "field": where or None}]}
 
 
 def view_of(cf: Casefiles, case: Case) -> dict[str, Any]:

@@ -7,14 +7,8 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from casefiles.web.common import CsrfError, WebError, web
+from casefiles.web.common import CsrfError
 from casefiles.web.security import csrf_ok
-
-
-class TooLargeError(WebError):
-    """The request body is over the upload limit."""
-
-    status, code = 413, "invalid_input"
 
 
 @dataclass
@@ -32,11 +26,7 @@ class Submitted:
 
 async def submitted(request: Request) -> Submitted:
     """The form of a POST, once its CSRF token has been checked (403 otherwise)."""
-    limit = web(request).cf.settings.upload_max_bytes
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > limit + 64 * 1024:
-        raise TooLargeError("上传内容过大", f"the request is larger than {limit} bytes")
-    form = await request.form(max_files=4, max_fields=400)
+    form = await request.form(max_files=4, max_fields=400)  # its size: web/limits.py
     values: dict[str, list[str]] = {}
     files: dict[str, UploadFile] = {}
     for key, value in form.multi_items():

@@ -26,7 +26,13 @@ from casefiles.web.common import ForbiddenError, render, signed_in, view_of, web
 from casefiles.web.complaints import register_complaint
 from casefiles.web.forms import FORMS, payload_from, prefill
 from casefiles.web.forms_io import submitted
-from casefiles.web.security import authenticate, csrf_token
+from casefiles.web.security import (
+    SESSION_SECONDS,
+    authenticate,
+    csrf_token,
+    end_session,
+    open_session,
+)
 from casefiles.web.throttle import TooManyAttemptsError
 
 router = APIRouter(include_in_schema=False)
@@ -60,17 +66,20 @@ async def signin(request: Request) -> Response:
         w.guard.failed(pid, address)
         return render(request, "signin.html", {"next": target, "person_id": pid,
                                                "failed": True}, status=401)
-    w.guard.succeeded(pid)
+    w.guard.succeeded(pid, address)
     request.session.clear()
-    request.session.update(pid=acct.person.id, fp=acct.fingerprint)
+    request.session["sid"] = open_session(w.cf, acct, "page", SESSION_SECONDS)
     csrf_token(request.session)
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/signout")
 async def signout(request: Request) -> Response:
-    """End the session."""
+    """End the session, on the server too: a copy of the cookie no longer signs in."""
     await submitted(request)
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        end_session(web(request).cf, sid)
     request.session.clear()
     return RedirectResponse("/signin", status_code=303)
 

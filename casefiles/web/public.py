@@ -10,12 +10,12 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from casefiles.adapters.repository import CASES, COLLECTIONS, PARTIES
+from casefiles.domain.masking import disclosure
 from casefiles.domain.model import Case
 from casefiles.services.app import Casefiles
 from casefiles.web.common import NotFoundError, WebError, load_case, render, web
 from casefiles.web.complaints import clean, sender_hash, submit
 from casefiles.web.forms_io import submitted
-from casefiles.web.masking import mask_address, mask_id_number, mask_phone, mask_text
 
 DECISIONS = COLLECTIONS["decisions"][0]
 PAGE = 30
@@ -37,27 +37,6 @@ def published(cf: Casefiles, page: int = 1) -> tuple[list[dict[str, Any]], bool]
     with cf.uow() as uow:
         rows = [dict(r) for r in uow.conn.execute(query).mappings()]
     return rows[:PAGE], len(rows) > PAGE
-
-
-def disclosure(case: Case) -> dict[str, Any]:
-    """What the public may read of a published decision, personal data masked."""
-    d = case.decision
-    assert d is not None
-    party = case.party
-    individual = party.kind == "individual"
-    return {
-        "number": d.number, "decided_at": d.decided_at, "published_at": d.published_at,
-        "outcome": d.outcome, "sector": case.sector,
-        "party": {"kind": party.kind, "name": party.name,
-                  "credit_code": None if individual else party.credit_code,
-                  "id_number": mask_id_number(party.id_number) if individual else None,
-                  "address": mask_address(party.address) if individual else party.address,
-                  "phone": mask_phone(party.phone) if party.phone else None,
-                  "legal_rep": party.legal_rep},
-        "violations": [{"code": v.get("code"), "facts": mask_text(v.get("facts"))}
-                       for v in (case.proposal.violations if case.proposal else [])],
-        "penalties": [{"type": p.type, "amount": p.amount, "on": p.on} for p in d.penalties],
-    }
 
 
 def _decision_case(cf: Casefiles, decision_id: str) -> Case:

@@ -63,8 +63,13 @@ def _overdue(today: date) -> Any:
     return CASES.c.id.in_(past_due)
 
 
+# a filter's dates are held within these: 0001-01-01 and 9999-12-31 are dates, but the first
+# has no moment in UTC and the last no day after it
+_EARLIEST, _LATEST = date(1900, 1, 1), date(9998, 12, 31)
+
+
 def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, SHANGHAI)
+    return datetime.combine(min(max(day, _EARLIEST), _LATEST), time.min, SHANGHAI)
 
 
 def _ids(cf: Casefiles, drills: bool = False) -> Select[Any]:
@@ -121,8 +126,8 @@ def _filtered(cf: Casefiles, f: Filters, query: Select[Any] | None = None) -> Se
     if f.registered_from:
         query = query.where(CASES.c.registered_at >= _start(f.registered_from))
     if f.registered_until:
-        query = query.where(CASES.c.registered_at < _start(f.registered_until
-                                                            + timedelta(days=1)))
+        query = query.where(CASES.c.registered_at < _start(f.registered_until)
+                            + timedelta(days=1))
     if f.overdue:
         query = query.where(_overdue(local_date(cf.clock.now())))
     return query

@@ -1,5 +1,6 @@
-"""Passwords (argon2 through pwdlib), the key that signs sessions and API tokens, API bearer
-tokens, and CSRF tokens. Nothing here knows about pages or cases."""
+"""Passwords (argon2 through pwdlib), the key that signs session cookies and API tokens,
+server-side sessions and API bearer tokens, and CSRF tokens. Nothing here knows about pages or
+cases."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +32,6 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
-def fingerprint(password_hash: str | None) -> str:
-    """A short digest of the stored hash: sessions and tokens die when the password changes."""
-    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
-
-
 def secret_key(settings: Settings) -> str:
     """CASEFILES_SECRET_KEY, else a key generated once and kept in DATA_DIR/web_secret_key."""
     if settings.secret_key:
@@ -52,17 +49,16 @@ def secret_key(settings: Settings) -> str:
 
 @dataclass(frozen=True)
 class Account:
-    """A person as the web sees them: who, and the fingerprint of their password."""
+    """A person as the web sees them: an active person with a password."""
 
     person: Person
-    fingerprint: str
 
 
 def account(cf: Casefiles, person_id: str) -> Account | None:
     """The active person with this id and a password set, or None."""
     with cf.uow() as uow:
         found = uow.people.with_password(person_id)
-    return None if found is None else Account(found[0], fingerprint(found[1]))
+    return None if found is None else Account(found[0])
 
 
 def authenticate(cf: Casefiles, person_id: str, password: str) -> Account | None:
@@ -71,32 +67,66 @@ def authenticate(cf: Casefiles, person_id: str, password: str) -> Account | None
     with cf.uow() as uow:
         found = uow.people.with_password(person_id)
     ok = _HASHER.verify(password, found[1] if found else _DUMMY_HASH)
-    return Account(found[0], fingerprint(found[1])) if ok and found else None
+    return Account(found[0]) if ok and found else None
+
+
+def _wall_clock() -> datetime:
+    # sessions last hours of real time, as the cookie that carries them does: not the
+    # application's clock, which a simulation moves by months
+    return datetime.now(UTC)
+
+
+def _key(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def open_session(cf: Casefiles, acct: Account, kind: str, seconds: int) -> str:
+    """A new server-side session (``page``) or API token (``token``) for ``acct``: the
+    secret to hand out; the database keeps only its SHA-256."""
+    secret = secrets.token_urlsafe(32)
+    now = _wall_clock()
+    with cf.uow(write=True) as uow:
+        uow.sessions.add(_key(secret), acct.person.id, kind, now, now + timedelta(seconds=seconds))
+        uow.commit()
+    return secret
+
+
+def session_account(cf: Casefiles, secret: str) -> Account | None:
+    """The account of a session that has not ended or expired (its person still active)."""
+    with cf.uow() as uow:
+        person_id = uow.sessions.person_of(_key(secret), _wall_clock())
+        found = uow.people.with_password(person_id) if person_id else None
+    return None if found is None else Account(found[0])
+
+
+def end_session(cf: Casefiles, secret: str) -> None:
+    """Sign out: the session (or token) no longer works, wherever it was copied to."""
+    with cf.uow(write=True) as uow:
+        uow.sessions.end(_key(secret))
+        uow.commit()
 
 
 class Tokens:
-    """Signed, expiring bearer tokens for the JSON API (no table: the signature is the proof,
-    and a changed password voids every token issued before)."""
+    """Bearer tokens for the JSON API: a signed, expiring wrapper around the secret of a
+    server-side session, which ends when the person's password, roles or standing change."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, cf: Casefiles) -> None:
         self._signer = URLSafeTimedSerializer(key, salt="casefiles-api-token")
+        self.cf = cf
 
     def issue(self, acct: Account) -> str:
         """A token for ``acct``."""
-        return self._signer.dumps({"p": acct.person.id, "f": acct.fingerprint})
+        return self._signer.dumps({"s": open_session(self.cf, acct, "token", TOKEN_SECONDS)})
 
     def read(self, cf: Casefiles, token: str) -> Account | None:
-        """The account the token was issued to, while valid and the password unchanged."""
+        """The account the token was issued to, while its session lasts."""
         try:
             data: Any = self._signer.loads(token, max_age=TOKEN_SECONDS)
         except BadSignature:
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("p"), str):
+        if not isinstance(data, dict) or not isinstance(data.get("s"), str):
             return None
-        acct = account(cf, data["p"])
-        if acct is None or not hmac.compare_digest(acct.fingerprint, str(data.get("f", ""))):
-            return None
-        return acct
+        return session_account(cf, data["s"])
 
 
 def csrf_token(session: dict[str, Any]) -> str:

@@ -1,5 +1,6 @@
 """Evidence uploads: the type is read from the file's first bytes (never from its name or the
-browser's word), the size is limited, and the file goes to the content-addressed FileStore."""
+browser's word), the size is limited, and the file waits in a private temporary file until the
+service has accepted the action and keeps it in the content-addressed FileStore."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pathlib import Path
 
 from starlette.datastructures import UploadFile
 
-from casefiles.adapters.files import FileStore
 from casefiles.web.common import WebError
 
 # signature → (extension, media type)
@@ -69,11 +69,6 @@ async def spooled(upload: UploadFile, limit: int, folder: Path) -> tuple[Path, s
         path.unlink(missing_ok=True)
         raise
     return path, digest.hexdigest()
-
-
-def store(path: Path, data_dir: Path) -> tuple[str, str]:
-    """Keep a checked file in the FileStore; (SHA-256, stored path)."""
-    return FileStore(data_dir).put(path)
 
 
 def media_of(path: Path) -> tuple[str, str]:

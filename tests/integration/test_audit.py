@@ -74,3 +74,20 @@ def test_an_edited_bureau_entry_is_named_by_audit_verify(db_url: str) -> None:
                          .values(payload={"id": "li", "name": "李娜", "roles": ["head"]}))
         uow.commit()
     assert [(b.chain, b.seq) for b in _verify(cf).breaks] == [("bureau", 2)]
+
+
+def test_what_is_hashed_survives_the_database_byte_for_byte(db_url: str) -> None:
+    """Payloads with awkward numbers and characters, stored on SQLite or PostgreSQL and read
+    back, give the same canonical bytes the hash was made of (issue 11, item 2)."""
+    from casefiles.domain.canonical import canonical_bytes
+    from casefiles.domain.history import jsonable
+
+    cf, clock = open_bureau(db_url)
+    case_id = play(cf, clock, until(SMALL_FINE, "file"))
+    awkward = {"title": "𠮷\u2028\"\\/\t", "n": [0.1, 1e-07, 1e16, 2**63 + 1, -0.0, 1.5e300],
+               "nested": {"b": True, "a": None, "键": "值"}}
+    cf.act("zhang", "record", case_id, awkward)  # refused invalid_input, recorded as sent
+    with cf.uow() as uow:
+        stored = uow.history.chain(case_id)[-1]
+    assert canonical_bytes(stored.payload) == canonical_bytes(jsonable(awkward))
+    assert _verify(cf).ok

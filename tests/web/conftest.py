@@ -4,11 +4,15 @@ application over it (TestClient), with helpers to sign in and read CSRF tokens."
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -18,7 +22,7 @@ from casefiles.services.app import Casefiles
 from casefiles.settings import Settings
 from casefiles.web import create_app
 from casefiles.web.security import hash_password
-from tests.support import DRILL, PEOPLE, START
+from tests.support import CASEFILES, DRILL, PEOPLE, START
 
 PASSWORD = "correct-horse-7"
 MORE_PEOPLE = [
@@ -92,3 +96,22 @@ def api_token(client: TestClient, person_id: str) -> dict[str, str]:
     r = client.post("/api/token", json={"id": person_id, "password": PASSWORD})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def serve_on_loopback(env: dict[str, str], *options: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`casefiles serve` as a subprocess on a free port of 127.0.0.1, once it answers: the
+    process and its base URL (the caller terminates it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([CASEFILES, "serve", "--port", str(port), *options], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{base}/signin", timeout=2)
+            return proc, base
+        except httpx.TransportError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise AssertionError(f"casefiles serve {' '.join(options)} did not answer")

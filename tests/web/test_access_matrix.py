@@ -41,7 +41,9 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "serve": {"method": "in_person", "recipient": "刘建国"},
 }
 HEADS = {"zhao": (200, "ok"), "sun": (200, "ok")}
-# (person → (HTTP status, code or "ok")); anyone not listed: 403 forbidden_role
+# (person → (HTTP status, code or "ok")); anyone not listed: 403 forbidden_role, or 404 for
+# the officers who may not see the case (STRANGERS)
+STRANGERS = {"newbie", "liu"}
 ACTION_EXPECTED: dict[str, dict[str, tuple[int, str]]] = {
     "record": {"zhang": (200, "ok"), "li": (200, "ok")},
     "review": {"wang": (200, "ok"), "qian": (409, "reviewer_not_qualified")},
@@ -63,7 +65,8 @@ def _case_in_review(bureau: Bureau) -> str:
 @pytest.mark.parametrize("person_id", [p.id for p in EVERYONE])
 def test_each_person_reaches_exactly_the_pages_of_their_roles(bureau: Bureau,
                                                                person_id: str) -> None:
-    """Each page answers 200 to the roles SPEC.md gives it and 403 to everyone else."""
+    """Each page answers 200 to the roles SPEC.md gives it and 403 to everyone else, except
+    a case's own pages, which answer 404 alike for a case one may not see and for none."""
     case_id = _case_in_review(bureau)
     with TestClient(create_app(bureau.cf), follow_redirects=False) as client:
         sign_in(client, person_id)
@@ -71,9 +74,10 @@ def test_each_person_reaches_exactly_the_pages_of_their_roles(bureau: Bureau,
             url = {"case": f"/cases/{case_id}", "history": f"/cases/{case_id}/history",
                    "review": f"/cases/{case_id}/review"}.get(page, page)
             r = client.get(url)
-            expected = 200 if page in PAGES_ALLOWED[person_id] else 403
+            hidden = 404 if page in ("case", "history") else 403
+            expected = 200 if page in PAGES_ALLOWED[person_id] else hidden
             assert r.status_code == expected, (person_id, page, r.status_code)
-            if expected == 403 and page in ("case", "history", "review"):
+            if expected != 200 and page in ("case", "history", "review"):
                 assert "衡山县东岭石料有限公司" not in r.text
 
 
@@ -86,7 +90,8 @@ def test_each_action_is_allowed_or_refused_for_each_person_as_spec_says(
     before = bureau.cf.view(case_id)["history_length"]
     r = client.post(f"/api/cases/{case_id}/actions/{action}", json=PAYLOADS[action],
                     headers=api_token(client, person_id))
-    status, code = ACTION_EXPECTED[action].get(person_id, (403, "forbidden_role"))
+    status, code = ACTION_EXPECTED[action].get(
+        person_id, (404, "not_found") if person_id in STRANGERS else (403, "forbidden_role"))
     body = r.json()
     assert (r.status_code, body["code"] or "ok") == (status, code), body["message"]
     assert bureau.cf.view(case_id)["history_length"] == before + 1
@@ -94,19 +99,20 @@ def test_each_action_is_allowed_or_refused_for_each_person_as_spec_says(
 
 def test_an_officer_cannot_open_or_act_on_another_officers_case_by_its_url(
         bureau: Bureau, client: TestClient) -> None:
-    """An officer who is not on the case gets 403 for its page, files and forms, sees none of
-    it, and the attempted action is recorded as refused forbidden_role."""
+    """An officer who is not on the case gets 404 for its page, files and forms (as for a case
+    that does not exist), sees none of it, and the attempted action is recorded as refused
+    forbidden_role."""
     case_id = _case_in_review(bureau)
     token = sign_in(client, "liu")
     for url in (f"/cases/{case_id}", f"/cases/{case_id}/history",
                 f"/cases/{case_id}/evidence/anything", f"/cases/{case_id}/documents/x"):
         r = client.get(url)
-        assert r.status_code == 403, url
+        assert r.status_code == 404, url
         assert "东岭" not in r.text
     r = client.post(f"/cases/{case_id}/act/record", data={
         "csrf": token, "kind": "document", "title": "伪造", "officers": ["liu", "zhang"],
         "sha256": SHA_A})
-    assert r.status_code == 403
+    assert r.status_code == 404
     assert "东岭" not in r.text
     last = bureau.cf.history(case_id)[-1]
     assert (last.actor, last.action, last.result, last.codes) == (

@@ -3,9 +3,7 @@ in, and `casefiles serve` answers on loopback."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
@@ -14,6 +12,7 @@ from casefiles.services.app import Casefiles
 from casefiles.settings import Settings
 from casefiles.web.security import authenticate
 from tests.support import CASEFILES, cli_env
+from tests.web.conftest import serve_on_loopback
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -44,20 +43,7 @@ def test_people_add_refuses_a_short_password(tmp_path: Path) -> None:
 
 def _served(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], str]:
     """`casefiles serve` on a free loopback port, once it answers."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([CASEFILES, "serve", "--port", str(port), *options],
-                            env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{base}/signin", timeout=2)
-            return proc, base
-        except httpx.TransportError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise AssertionError(f"casefiles serve {' '.join(options)} did not answer")
+    return serve_on_loopback(_env(tmp_path), *options)
 
 
 def test_serve_answers_the_sign_in_page_on_loopback(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from tests.web.conftest import Bureau, sign_in
 def test_a_rendered_document_is_served_as_pdf_and_an_unrendered_one_is_not(
         bureau: Bureau, client: TestClient) -> None:
     """Before rendering the filing form shows 待生成 and its URL answers 404; after rendering
-    the link serves the PDF; an officer not on the case gets 403."""
+    the link serves the PDF; an officer not on the case gets 404."""
     case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "file"))
     document_id = bureau.cf.view(case_id)["documents"][0]["id"]
     url = f"/cases/{case_id}/documents/{document_id}"
@@ -26,4 +26,4 @@ def test_a_rendered_document_is_served_as_pdf_and_an_unrendered_one_is_not(
     pdf = client.get(url)
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
     sign_in(client, "liu")
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404

@@ -42,7 +42,7 @@ def test_an_uploaded_file_is_hashed_by_the_server_and_stored_by_content(
     assert sha[:16] in got.headers["content-disposition"]
     outsider = TestClient(create_app(bureau.cf))
     sign_in(outsider, "liu")
-    assert outsider.get(f"/cases/{case_id}/evidence/{link}").status_code == 403
+    assert outsider.get(f"/cases/{case_id}/evidence/{link}").status_code == 404
 
 
 def test_a_file_of_another_type_is_refused_whatever_its_name(bureau: Bureau,

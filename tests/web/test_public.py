@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from casefiles.web.masking import mask_address, mask_id_number, mask_phone, mask_text
+from casefiles.domain.masking import mask_address, mask_id_number, mask_phone, mask_text
 from tests.support import SMALL_FINE, act, play, register, until
 from tests.web.conftest import Bureau, csrf_of, sign_in
 
@@ -15,11 +15,11 @@ PERSON = {"kind": "individual", "name": "王大明", "id_number": "4304231980010
           "address": "衡山县开云镇白果村3组", "phone": "13812345678"}
 
 
-def _individual_fine(bureau: Bureau) -> str:
+def _individual_fine(bureau: Bureau,
+                     facts: str = "王大明（身份证430423198001011231，电话13812345678）未培训") -> str:
     steps = [(SMALL_FINE[0][0], "zhang", "register", register(PERSON)), *SMALL_FINE[1:]]
     steps[3] = (steps[3][0], "zhang", "propose", {
-        "violations": [{"code": "WSL-99-person", "tier": "一般",
-                        "facts": "王大明（身份证430423198001011231，电话13812345678）未培训"}],
+        "violations": [{"code": "WSL-99-person", "tier": "一般", "facts": facts}],
         "penalties": [{"type": "fine", "amount": "10000"}]})
     return play(bureau.cf, bureau.clock, until(steps, "publish"))
 
@@ -48,6 +48,20 @@ def test_a_published_decision_is_listed_with_personal_data_masked(bureau: Bureau
     for secret in ("198001011231", "13812345678", "开云镇白果村"):
         assert secret not in page and secret not in listing.text
     assert bureau.cf.view(case_id)["decision"]["published"] is True
+
+
+def test_the_spellings_the_probe_found_are_masked_on_the_decision_page(
+        bureau: Bureau, client: TestClient) -> None:
+    """Spaced and prefixed ID numbers and phones written +86, with dashes or spaces do not
+    appear on /public/decisions/{id} (issue 11, item 4)."""
+    _individual_fine(bureau, "身份证4304 2319 8001 0112 31，又写ID430423198001011231；电话"
+                             "+8613812345678、138-1234-5678、138 1234 5678")
+    decision_id = client.get("/public").text.split("/public/decisions/")[1].split('"')[0]
+    page = client.get(f"/public/decisions/{decision_id}").text
+    digits = "".join(c for c in page if c.isdigit() or c == "*")
+    for secret in ("19800101", "13812345678", "81234567"):
+        assert secret not in digits
+    assert "ID430423********1231" in page and "138-****-5678" in page
 
 
 def test_a_withdrawn_publication_disappears(bureau: Bureau, client: TestClient) -> None:
