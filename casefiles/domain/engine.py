@@ -183,8 +183,8 @@ def _outside(profile: Profile, what_zh: str, what_en: str, day: date,
     return Refusal(
         "invalid_input",
         f"{what_zh}{day.year}年{day.month}月{day.day}日不在本系统适用的期间内：规则配置"
-        f"{profile.profile}自{start.year}年{start.month}月{start.day}日起适用，此前的案件请作为"
-        "演练（rules:）或纸质卷宗处理",
+        f"{profile.profile}自{start.year}年{start.month}月{start.day}日起适用，此前的案件请按"
+        "纸质卷宗办理，或作为演练案件回放",
         f"{what_en} {day} is outside every rule set of profile {profile.profile}, which "
         f"covers {start} onwards", field_name)
 
