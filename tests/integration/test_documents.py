@@ -288,3 +288,34 @@ def test_the_preservation_notice_names_the_goods_the_place_the_approver_and_the_
     for words in ["无标签200升塑料桶12只", "当事人仓库（加贴封条）", "批准人赵强",
                   "《中华人民共和国行政处罚法》第五十六条", "七个工作日内（2026年10月13日前）"]:
         assert flat(words) in notice.text, words
+
+
+def _words(path: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Per page, every word with its box (xMin, yMin, xMax, yMax) in points."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    pages = []
+    for page in out.split("<page ")[1:]:
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                           r'yMax="([\d.]+)">([^<]*)</word>', page)
+        pages.append([(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in words])
+    return pages
+
+
+MM = 72 / 25.4
+
+
+def test_page_numbers_stand_7_mm_below_the_text_block_right_on_odd_pages_left_on_even(
+        documents: list[Rendered]) -> None:
+    """GB/T 9704 §7.5: on a document of several pages, the number of page 1 stands at the
+    right and that of page 2 at the left, its top 7 mm below the text block's lower edge."""
+    long = next(r for r in documents if len(_words(r.path)) >= 2 and r.doc["kind"] != DOSSIER)
+    block_bottom, left, right = (297 - 35) * MM, 28 * MM, (210 - 26) * MM
+    for n, words in enumerate(_words(long.path)[:2], start=1):
+        [number] = [w for w in words if w[4] == str(n) and w[1] > block_bottom]
+        # the glyph box pdftotext gives includes the font's ascent above the 14 pt line box
+        assert block_bottom + 5 * MM < number[1] < block_bottom + 8 * MM, number
+        if n % 2:
+            assert number[0] > (left + right) / 2, number  # odd: on the right
+        else:
+            assert number[2] < (left + right) / 2, number  # even: on the left
