@@ -286,7 +286,7 @@ def test_the_preservation_notice_names_the_goods_the_place_the_approver_and_the_
     make-up Saturday 10 October)."""
     notice = next(r for r in documents if r.doc["kind"] == "先行登记保存证据通知书")
     for words in ["无标签200升塑料桶12只", "当事人仓库（加贴封条）", "批准人赵强",
-                  "《中华人民共和国行政处罚法》第五十六条", "七个工作日内（2026年10月13日前）"]:
+                  "《中华人民共和国行政处罚法》第五十六条", "七个工作日内（2026年10月13日前，含当日）"]:
         assert flat(words) in notice.text, words
 
 
@@ -319,3 +319,28 @@ def test_page_numbers_stand_7_mm_below_the_text_block_right_on_odd_pages_left_on
             assert number[0] > (left + right) / 2, number  # odd: on the right
         else:
             assert number[2] < (left + right) / 2, number  # even: on the left
+
+
+def test_notices_and_decisions_state_each_finding_once_without_the_sources_label(
+        bureau: Casefiles, documents: list[Rendered]) -> None:
+    """A complaint's label (12350举报：) is not a finding: 告知书 and 决定书 print the violations'
+    facts, each once, and never the registration summary with its label."""
+    kinds = {"行政处罚告知书", "行政处罚决定书", "不予行政处罚决定书"}
+    checked = [r for r in documents if r.doc["kind"] in kinds]
+    labelled = 0
+    for r in checked:
+        case = bureau.case(r.case_id)
+        labelled += "举报：" in case.summary
+        text = flat(r.text)
+        assert "举报：" not in text, r.doc["number"]
+        if "决定书" in r.doc["kind"]:  # a notice may speak of an earlier proposal
+            for v in case.proposal.violations if case.proposal else []:
+                assert text.count(flat(v["facts"])) == 1, (r.doc["number"], v["facts"])
+    assert checked and labelled  # the demo holds complaint cases whose summary is labelled
+
+
+def test_deadlines_in_notices_are_written_inclusively(documents: list[Rendered]) -> None:
+    """The last day of the statement window is written 前（含当日）, so the party knows the
+    day itself still counts."""
+    notices = [r for r in documents if r.doc["kind"] == "行政处罚告知书"]
+    assert notices and all(re.search(r"\d+日前（含当日）", flat(r.text)) for r in notices)
