@@ -253,6 +253,8 @@ class DecisionRow(SQLModel, table=True):
     published_by: str | None = None
     revoked_at: datetime | None = _at(nullable=True)
     revoke_reason: str | None = None
+    defence_accepted: bool | None = None
+    defence_reasons: str | None = None
     withdrawn_at: datetime | None = _at(nullable=True)
 
 

@@ -57,9 +57,12 @@ def apply_decide(case: Case, p: P.Decide, ctx: Context, fx: Effects) -> None:
             if w != "outside_discretion_benchmark":  # the proposal warned of that already
                 fx.warn(w)
     document = issue(case, DECISION_DOCUMENTS[p.outcome], ctx, fx)
+    answer = p.defence_answer
     decision = Decision(number=document.number, outcome=p.outcome,
                         penalties=decided_penalties(case, p), decided_at=ctx.now,
-                        decided_by=ctx.actor.id)
+                        decided_by=ctx.actor.id,
+                        defence_accepted=answer.accepted if answer else None,
+                        defence_reasons=answer.reasons if answer else None)
     case.decisions.append(decision)
     d = case.deadline("decision")
     if d is not None:

@@ -210,6 +210,7 @@ def _decision(case: Case, ctx: Context) -> Facts:
         "notified_on": cn_date(local_date(notice.notified_at)) if notice else "",
         "defences": [x.statement for x in defences if x.statement],
         "waived": any(x.waived for x in defences),
+        "defence_accepted": d.defence_accepted, "defence_reasons": d.defence_reasons or "",
         "hearing_held_on": cn_date(local_date(hearing.held_at))
         if hearing and hearing.held_at and hearing.status == "held" else "",
         "hearing_summary": hearing.summary or "" if hearing else "",

@@ -186,6 +186,9 @@ class Decision:
     published_by: str | None = None
     revoked_at: datetime | None = None
     revoke_reason: str | None = None
+    # the answer to the party's statement (APL art. 45): accepted or not, and why
+    defence_accepted: bool | None = None
+    defence_reasons: str | None = None
     withdrawn_at: datetime | None = None
     id: str = field(default_factory=new_id)
 

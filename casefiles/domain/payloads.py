@@ -301,9 +301,18 @@ class Extend(Payload):
     reason: Text
 
 
+class DefenceAnswer(Payload):
+    """The bureau's answer to the party's statement and defence (APL art. 45)."""
+
+    accepted: bool
+    reasons: Text
+
+
 class Decide(Payload):
     outcome: Literal["penalty", "no_penalty", "transfer"]
     penalties: list[PenaltyIn] | None = None
+    # optional, never a cause of refusal; the decision prints it (SCENARIOS.md)
+    defence_answer: DefenceAnswer | None = None
 
     @model_validator(mode="after")
     def _penalties_fit_outcome(self) -> Decide:

@@ -344,3 +344,18 @@ def test_deadlines_in_notices_are_written_inclusively(documents: list[Rendered])
     day itself still counts."""
     notices = [r for r in documents if r.doc["kind"] == "行政处罚告知书"]
     assert notices and all(re.search(r"\d+日前（含当日）", flat(r.text)) for r in notices)
+
+
+def test_a_decision_answers_the_partys_statement_with_its_reasons(
+        documents: list[Rendered]) -> None:
+    """APL art. 45: the demo's fireworks decision states the party's words, that they were not
+    accepted, and why (decide's defence_answer); a statement left unanswered is said to have
+    been reviewed, in neutral words, never 'reviewed' with no result where an answer exists."""
+    answered = _decision(documents, "22,000.00")
+    text = flat(answered.text)
+    assert "已于3月10日在两库补设警示标志" in text
+    assert flat("经复核，本机关认为你单位提出的事实、理由不成立，不予采纳，理由是：补设警示标志属于依法"
+                "应当履行的改正义务") in text
+    unanswered = [r for r in documents if r.doc["kind"] == "行政处罚决定书"
+                  and "提出了陈述、申辩意见" in flat(r.text) and "采纳" not in flat(r.text)]
+    assert all("本机关已对" in flat(r.text) and "进行了复核" in flat(r.text) for r in unanswered)

@@ -26,9 +26,15 @@ def upgrade() -> None:
     op.execute("UPDATE cases SET party_code = (SELECT COALESCE(p.credit_code, p.id_number) "
                "FROM parties p WHERE p.case_id = cases.id)")
     op.add_column('history', sa.Column('rule_sets', sa.JSON(), nullable=True))
+    # the decision's answer to the party's statement (APL art. 45; decide's defence_answer)
+    op.add_column('decisions', sa.Column('defence_accepted', sa.Boolean(), nullable=True))
+    op.add_column('decisions', sa.Column('defence_reasons', sa.String(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('decisions') as batch:
+        batch.drop_column('defence_reasons')
+        batch.drop_column('defence_accepted')
     with op.batch_alter_table('history') as batch:
         batch.drop_column('rule_sets')
     op.drop_index('ix_cases_party_code', table_name='cases')
