@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from casefiles.domain import rules as R
 from casefiles.domain.context import Context
 from casefiles.domain.documents import DOSSIER
 from casefiles.domain.effects import fine_balance
@@ -74,8 +75,11 @@ def _violations(case: Case, ctx: Context, proposal: Proposal | None) -> list[dic
     out = []
     for v in proposal.violations if proposal else []:
         provision, _ = ctx.provision(v["code"])
+        tiers = provision.tiers if provision else None
         out.append({
-            "code": v["code"], "facts": v.get("facts") or "", "tier": v.get("tier") or "",
+            "code": v["code"], "facts": v.get("facts") or "",
+            # a tier is printed only where the provision has discretion tiers
+            "tier": v.get("tier") or "" if tiers and v.get("tier") in tiers else "",
             "title": provision.title if provision else v["code"],
             "breached": provision.breached if provision else "",
             "applied": provision.source if provision else "",
@@ -89,9 +93,20 @@ def _evidence(case: Case) -> list[dict[str, str]]:
             for e in case.evidence]
 
 
+def _within_benchmark(case: Case, penalties: list[Penalty], ctx: Context) -> bool:
+    """Whether the fines lie inside the discretion benchmark of their tiers (a tier is named
+    in a document only then)."""
+    p = case.proposal
+    if p is None:
+        return False
+    refusals, warnings = R.fine_ranges(case, p.violations, penalties, ctx)
+    return not refusals and "outside_discretion_benchmark" not in warnings
+
+
 def _proposal(case: Case, ctx: Context) -> dict[str, Any]:
     p = case.proposal
     return {
+        "within_benchmark": _within_benchmark(case, p.penalties, ctx) if p else False,
         "violations": _violations(case, ctx, p),
         "outcome": OUTCOMES.get(p.outcome, p.outcome) if p else "",
         "penalties": _penalties(p.penalties) if p else [],
@@ -207,6 +222,7 @@ def _decision(case: Case, ctx: Context) -> Facts:
     return {
         "proposal": _proposal(case, ctx), "evidence": _evidence(case),
         "penalties": _penalties(d.penalties), "fine": amount(d.fine) if d.fine else None,
+        "within_benchmark": _within_benchmark(case, d.penalties, ctx),
         "notified_on": cn_date(local_date(notice.notified_at)) if notice else "",
         "defences": [x.statement for x in defences if x.statement],
         "waived": any(x.waived for x in defences),

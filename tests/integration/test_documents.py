@@ -359,3 +359,21 @@ def test_a_decision_answers_the_partys_statement_with_its_reasons(
     unanswered = [r for r in documents if r.doc["kind"] == "行政处罚决定书"
                   and "提出了陈述、申辩意见" in flat(r.text) and "采纳" not in flat(r.text)]
     assert all("本机关已对" in flat(r.text) and "进行了复核" in flat(r.text) for r in unanswered)
+
+
+def test_a_tier_is_named_only_where_the_provision_has_tiers_and_the_fine_lies_in_it(
+        bureau: Casefiles, documents: list[Rendered]) -> None:
+    """The fireworks decision of 22,000 yuan (above 一般's 10,000–20,000) names no tier; a
+    decision on a provision without tiers names none; one inside its tier names it."""
+    outside = flat(_decision(documents, "22,000.00").text)
+    assert "档次裁量" not in outside
+    for r in (r for r in documents if r.doc["kind"] == "行政处罚决定书"):
+        case = bureau.case(r.case_id)
+        tiered = [v for v in case.proposal.violations
+                  if (p := bureau.profile.rule_set(case.rule_set_id).provision(v["code"]))
+                  and p.tiers] if case.proposal else []
+        if not tiered:
+            assert "档次裁量" not in flat(r.text), r.doc["number"]
+    inside = [r for r in documents if r.doc["kind"] == "行政处罚决定书"
+              and "“严重”档次裁量" in flat(r.text)]
+    assert inside  # the demo's mine case: 40,000 in 严重 (30,000–50,000)
