@@ -230,7 +230,7 @@ def _decision(case: Case, ctx: Context) -> Facts:
         "hearing_held_on": cn_date(local_date(hearing.held_at))
         if hearing and hearing.held_at and hearing.status == "held" else "",
         "hearing_summary": hearing.summary or "" if hearing else "",
-        "payment_days": rules.payment_days.value, "payment_place": agency.payment_place,
+        "payment_days": rules.payment_days.value, "payment_place": agency.payment.text(),
         "surcharge_percent": _percent(rules.surcharge.daily_rate),
         "reconsideration_days": rules.reconsideration_days.value,
         "reconsideration_bodies": list(ctx.profile.bodies_on(ctx.today)),
@@ -260,7 +260,7 @@ def _owed(case: Case, ctx: Context) -> Facts:
             "surcharge": amount(bal.surcharge), "outstanding": amount(bal.outstanding),
             "payment_due": cn_date(due.due if due else None),
             "reminder_days": ctx.rules.reminder_working_days.value,
-            "payment_place": ctx.profile.agency.payment_place,
+            "payment_place": ctx.profile.agency.payment.text(),
             "surcharge_percent": _percent(ctx.rules.surcharge.daily_rate)}
 
 

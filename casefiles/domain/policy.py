@@ -269,6 +269,28 @@ class RuleSet(_Frozen):
         return frozenset(e.when for e in self.major_decisions)
 
 
+class Payment(_Confirmable):
+    """Where a fine is paid (APL art. 67, 罚缴分离): the bank the bureau designates, its account
+    and the electronic way. Left empty (and unconfirmed) until the bureau fills it in: nothing
+    is invented; a document then names the statutory way without a bank."""
+
+    bank: str | None = None
+    account_name: str | None = None
+    account: str | None = None
+    electronic: str | None = None
+    source: str = Field(min_length=1)
+
+    def text(self) -> str:
+        """How a document says where to pay."""
+        where = "到本机关指定的银行"
+        if self.bank:
+            where = f"到{self.bank}"
+            if self.account_name and self.account:
+                where += f"（户名：{self.account_name}，账号：{self.account}）"
+        online = f"或者通过{self.electronic}" if self.electronic else "或者通过电子支付系统"
+        return f"{where}{online}缴纳"
+
+
 class Agency(_Frozen):
     """The bureau, and the court a decision names for a lawsuit."""
 
@@ -277,7 +299,7 @@ class Agency(_Frozen):
     court: str
     public_security: str = Field(min_length=1)
     address: str = Field(min_length=1)
-    payment_place: str = Field(min_length=1)
+    payment: Payment
     complaint_phone: str = Field(min_length=1)
     source: str
 
@@ -347,8 +369,12 @@ class Profile(_Frozen):
         return found.bodies if found else self.reconsideration_bodies[-1].bodies
 
     def unconfirmed(self) -> list[Unconfirmed]:
-        """Every unconfirmed figure of every rule set."""
-        return [u for r in self.rule_sets for u in r.unconfirmed()]
+        """Every unconfirmed figure of every rule set, and the payment data when unconfirmed."""
+        pay = self.agency.payment
+        own = [] if pay.confirmed else [Unconfirmed(
+            self.profile, "agency.payment", f"代收银行{pay.bank or '未填写'}、账号"
+            f"{pay.account or '未填写'}", pay.source)]
+        return own + [u for r in self.rule_sets for u in r.unconfirmed()]
 
     def rule_set(self, rule_set_id: str) -> RuleSet:
         """The rule set with this id (a case keeps the one chosen at registration)."""

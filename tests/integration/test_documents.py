@@ -162,7 +162,7 @@ def test_the_penalty_decision_carries_every_element_of_apl_article_59(
         "依据《中华人民共和国安全生产法》第九十九条第一项的规定",          # provision applied
         "应急管理部令第18号",                                            # procedure of the day
         "罚款人民币40,000.00元（肆万元整）",                              # penalty, both ways
-        "自收到本决定书之日起十五日内缴至", "罚没收缴窗口",               # how, where, by when
+        "自收到本决定书之日起十五日内到本机关指定的银行或者通过电子支付系统缴纳",  # how, by when
         "每日按罚款数额的百分之三加处罚款",
         "六十日内向衡山县人民政府申请行政复议",                          # reconsideration (2024)
         "六个月内依法向衡山县人民法院提起行政诉讼",                      # lawsuit
@@ -170,7 +170,19 @@ def test_the_penalty_decision_carries_every_element_of_apl_article_59(
         "2026年7月31日",                                                 # date
     ]:
         assert flat(element) in text, element
-    assert text.rstrip().endswith("交罚没收缴窗口。—1—") or "（印章）" in text
+    assert "（印章）" in text
+
+
+def test_no_document_sends_the_party_to_pay_at_the_bureau(documents: list[Rendered]) -> None:
+    """罚缴分离 (APL art. 67): no decision or reminder names the bureau's own window, or a
+    bank 'named in the decision' that it never names; they name the statutory way."""
+    paying = [r for r in documents if r.doc["kind"] in ("行政处罚决定书", "罚款催告书")]
+    assert paying
+    for r in paying:
+        text = flat(r.text)
+        assert "罚没收缴窗口" not in text and "决定书载明的代收银行" not in text, r.doc["number"]
+        if r.doc["kind"] == "罚款催告书" or "罚款人民币" in text:
+            assert "到本机关指定的银行或者通过电子支付系统缴纳" in text, r.doc["number"]
 
 
 def test_an_individuals_decision_speaks_to_a_person_and_prints_the_id_number(

@@ -90,6 +90,8 @@ def test_an_action_judged_by_an_unconfirmed_figure_warns_rule_unconfirmed(
                             "confirmed_on: 2026-12-01,")
         text = text.replace("      confirmed: false\n", "      confirmed: true\n"
                             "      confirmed_by: 王芳\n      confirmed_on: 2026-12-01\n")
+        text = text.replace("    confirmed: false\n", "    confirmed: true\n"
+                            "    confirmed_by: 计财股\n    confirmed_on: 2026-12-01\n")
         return text.replace("        tiers_confirmed: false\n", "")
     confirmed = _today(make_desk, "2026-03-02T09:00", _policies(tmp_path, confirm))
     assert confirmed.app.profile.unconfirmed() == []
