@@ -223,6 +223,10 @@ def _decision(case: Case, ctx: Context) -> Facts:
         "proposal": _proposal(case, ctx), "evidence": _evidence(case),
         "penalties": _penalties(d.penalties), "fine": amount(d.fine) if d.fine else None,
         "within_benchmark": _within_benchmark(case, d.penalties, ctx),
+        # APL art. 33 para. 1: minor, corrected in time, no harm (the proposal says corrected)
+        "corrected": bool(case.proposal and case.proposal.violations and all(
+            v.get("corrected") for v in case.proposal.violations)),
+        "harm": case.harm,
         "notified_on": cn_date(local_date(notice.notified_at)) if notice else "",
         "defences": [x.statement for x in defences if x.statement],
         "waived": any(x.waived for x in defences),

@@ -387,7 +387,8 @@ class Profile(_Frozen):
 # the citations every rule set supplies to the documents (templates print these, no numbers
 # of their own)
 CITATION_KEYS: tuple[str, ...] = (
-    "procedure", "decision_period", "defence", "hearing", "no_penalty", "transfer",
+    "procedure", "decision_period", "defence", "hearing", "no_penalty", "no_penalty_minor",
+    "no_penalty_education", "transfer",
     "preservation", "surcharge", "reminder", "enforcement",
 )
 

@@ -389,3 +389,18 @@ def test_a_tier_is_named_only_where_the_provision_has_tiers_and_the_fine_lies_in
     inside = [r for r in documents if r.doc["kind"] == "行政处罚决定书"
               and "“严重”档次裁量" in flat(r.text)]
     assert inside  # the demo's mine case: 40,000 in 严重 (30,000–50,000)
+
+
+def test_a_no_penalty_decision_names_its_ground_and_the_education_given(
+        documents: list[Rendered]) -> None:
+    """APL art. 33: the demo's first-offence decision says the violation was corrected in
+    time without harm, cites 33(1) for the ground and 33(3) for the education given, and never
+    tells a party who corrected to correct at once."""
+    [r] = [r for r in documents if r.doc["kind"] == "不予行政处罚决定书"
+           and "衡山县金岭矿业有限公司" in flat(r.text)]
+    text = re.sub(r"—\d+—", "", flat(r.text))  # the page numbers between the lines
+    assert "已及时改正，没有造成危害后果" in text
+    assert "《中华人民共和国行政处罚法》第三十三条第一款" in text
+    assert "《中华人民共和国行政处罚法》第三十三条第三款" in text and "进行了安全生产法律法规教育" in text
+    assert "应当立即纠正" not in text and "应当立即改正" not in text
+    assert "《中华人民共和国安全生产法》第二十八条" in text  # the provision violated
