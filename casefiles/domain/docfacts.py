@@ -284,7 +284,7 @@ def _closing(case: Case, ctx: Context) -> Facts:
             "penalties": _penalties(d.penalties) if d else [],
             "revoked": bool(d and d.revoked_at),
             "fine": amount(bal.fine), "paid": amount(bal.paid),
-            "surcharge": amount(bal.surcharge),
+            "surcharge": amount(bal.surcharge), "outstanding": amount(bal.outstanding),
             "enforcement": case.enforcements[-1].court if case.enforcements else "",
             "summary": case.close_summary or ""}
 
@@ -295,7 +295,10 @@ def _dossier(case: Case, ctx: Context) -> Facts:
     archive = ctx.profile.archive
     outcome = (OUTCOMES.get(d.outcome, d.outcome) if d else
                f"终止调查（{case.end_reason}）" if case.end_reason else "")
-    if d is not None and d.outcome == "penalty":
+    if d is not None and d.revoked_at is not None:
+        outcome = f"行政处罚决定已撤销（{d.revoke_reason}）" if d.revoke_reason else \
+            "行政处罚决定已撤销"
+    elif d is not None and d.outcome == "penalty":
         outcome = "、".join(
             f"{p['type']}{p['amount']['figures']}元" if p["amount"] else p["type"]
             for p in _penalties(d.penalties))

@@ -404,3 +404,38 @@ def test_a_no_penalty_decision_names_its_ground_and_the_education_given(
     assert "《中华人民共和国行政处罚法》第三十三条第三款" in text and "进行了安全生产法律法规教育" in text
     assert "应当立即纠正" not in text and "应当立即改正" not in text
     assert "《中华人民共和国安全生产法》第二十八条" in text  # the provision violated
+
+
+def _closing_of(documents: list[Rendered], party: str) -> str:
+    [r] = [r for r in documents if r.doc["kind"] == "结案审批表" and party in flat(r.text)]
+    return flat(r.text)
+
+
+def test_closing_after_a_court_application_states_what_is_still_owed(
+        documents: list[Rendered]) -> None:
+    """SPEC §2 allows closing once the court is applied to: the 结案审批表 says so and names
+    what is still owed, never 已缴纳0.00元（含加处罚款…）."""
+    texts = [flat(r.text) for r in documents if r.doc["kind"] == "结案审批表"
+             and "强制执行" in flat(r.text)]
+    assert texts
+    for text in texts:
+        assert re.search(r"尚欠[\d,]+\.\d\d元，已申请.+人民法院强制执行", text), text
+        assert "（含加处罚款" not in text
+
+
+def test_a_revoked_decision_is_never_printed_as_the_cases_outcome(
+        documents: list[Rendered]) -> None:
+    """The demo's revoked trade decision: its 结案审批表 says the decision was revoked and has
+    nothing to execute; no fine stands as the outcome."""
+    text = _closing_of(documents, "衡山县宏达纺织有限公司")
+    assert "已撤销" in text and "无执行事项" in text
+    assert "罚款人民币" not in text
+
+
+def test_the_dossier_cover_of_a_revoked_decision_says_it_was_revoked(
+        documents: list[Rendered]) -> None:
+    """The 案卷封面 of the revoked trade case gives the revocation as its outcome, not a fine."""
+    [r] = [r for r in documents if r.doc["kind"] == DOSSIER
+           and "衡山县宏达纺织有限公司" in flat(pdf_pages(r.path)[0])]
+    cover = flat(pdf_pages(r.path)[0])
+    assert "行政处罚决定已撤销" in cover and "罚款" not in cover
