@@ -142,6 +142,8 @@ def common(case: Case, doc: Document, ctx: Context) -> Facts:
             "kind": party.kind, "name": party.name, "address": party.address,
             "credit_code": party.credit_code or "", "id_number": party.id_number or "",
             "legal_rep": party.legal_rep or "", "phone": party.phone or "",
+            # 个体工商户: the second character of its 统一社会信用代码 is 2 (GB 32100 类别代码)
+            "sole_trader": (party.credit_code or "").startswith("92"),
         },
         "officers": [_person(ctx, pid) for pid in case.investigators],
         "actor": _person(ctx, ctx.actor.id),

@@ -37,8 +37,9 @@ def pdf_pages(path: Path, layout: bool = False) -> list[str]:
 
 
 def flat(text: str) -> str:
-    """Text without the line breaks and spaces that layout puts in."""
-    return re.sub(r"\s+", "", text)
+    """Text without the line breaks and spaces that layout puts in, nor the page numbers
+    (— 1 —) that pdftotext may read between two lines of the body."""
+    return re.sub(r"—\d+—", "", re.sub(r"\s+", "", text))
 
 
 @dataclass
@@ -398,7 +399,7 @@ def test_a_no_penalty_decision_names_its_ground_and_the_education_given(
     tells a party who corrected to correct at once."""
     [r] = [r for r in documents if r.doc["kind"] == "不予行政处罚决定书"
            and "衡山县金岭矿业有限公司" in flat(r.text)]
-    text = re.sub(r"—\d+—", "", flat(r.text))  # the page numbers between the lines
+    text = flat(r.text)
     assert "已及时改正，没有造成危害后果" in text
     assert "《中华人民共和国行政处罚法》第三十三条第一款" in text
     assert "《中华人民共和国行政处罚法》第三十三条第三款" in text and "进行了安全生产法律法规教育" in text
@@ -439,3 +440,16 @@ def test_the_dossier_cover_of_a_revoked_decision_says_it_was_revoked(
            and "衡山县宏达纺织有限公司" in flat(pdf_pages(r.path)[0])]
     cover = flat(pdf_pages(r.path)[0])
     assert "行政处罚决定已撤销" in cover and "罚款" not in cover
+
+
+def test_a_sole_traders_documents_speak_to_its_operator(documents: list[Rendered]) -> None:
+    """A 个体工商户 (credit code 92…) is addressed as 你 through its 经营者, never as 你单位 with
+    a 法定代表人."""
+    shop = [r for r in documents if "92430423MA4R2W8J36" in flat(r.text)
+            and r.doc["kind"] in ("行政处罚决定书", "行政处罚告知书")]
+    assert shop
+    for r in shop:
+        text = flat(r.text)
+        assert "你单位" not in text and "法定代表人" not in text, r.doc["number"]
+        if r.doc["kind"] == "行政处罚决定书":
+            assert "经营者：" in text
