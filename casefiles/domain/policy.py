@@ -388,7 +388,7 @@ class Profile(_Frozen):
 # of their own)
 CITATION_KEYS: tuple[str, ...] = (
     "procedure", "decision_period", "defence", "hearing", "no_penalty", "no_penalty_minor",
-    "no_penalty_education", "transfer",
+    "no_penalty_education", "correction", "transfer",
     "preservation", "surcharge", "reminder", "enforcement",
 )
 

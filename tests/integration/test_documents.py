@@ -453,3 +453,12 @@ def test_a_sole_traders_documents_speak_to_its_operator(documents: list[Rendered
         assert "你单位" not in text and "法定代表人" not in text, r.doc["number"]
         if r.doc["kind"] == "行政处罚决定书":
             assert "经营者：" in text
+
+
+def test_every_penalty_decision_orders_correction(documents: list[Rendered]) -> None:
+    """APL art. 28: each 行政处罚决定书 orders the party to correct, citing art. 28(1)."""
+    decisions = [flat(r.text) for r in documents if r.doc["kind"] == "行政处罚决定书"]
+    assert decisions
+    for text in decisions:
+        assert "根据《中华人民共和国行政处罚法》第二十八条第一款的规定，责令" in text
+        assert "改正上述违法行为" in text

@@ -82,3 +82,23 @@ def test_each_rule_set_has_a_content_hash_that_changes_with_its_content() -> Non
     assert len(first.sha256) == 64 and first.sha256 != second.sha256
     assert first.sha256 == load_profile(Path(__file__).resolve().parents[2] / "policies",
                                         "hengshan").rule_sets[0].sha256
+
+
+def test_no_template_writes_an_article_number_of_its_own() -> None:
+    """SPEC §5: every article a document cites comes from the rule set of the act's date."""
+    import re
+
+    templates = Path(__file__).resolve().parents[2] / "templates" / "documents"
+    article = re.compile(r"第[一二三四五六七八九十百零〇\d]+条|法》第")
+    offending = {p.name: article.findall(p.read_text(encoding="utf-8"))
+                 for p in templates.glob("*.html")}
+    assert {name: found for name, found in offending.items() if found} == {}
+
+
+def test_every_rule_set_supplies_every_citation_the_documents_print() -> None:
+    """The documents' citation keys are all present, and differ by date where the law does:
+    the procedure of hengshan-2026 is 令第18号."""
+    first, second = PROFILE.rule_sets
+    assert set(first.citations) == set(second.citations)
+    assert "应急管理部令第18号" in second.citations["procedure"]
+    assert "第18号" not in first.citations["procedure"]
