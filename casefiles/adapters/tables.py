@@ -115,6 +115,9 @@ class EvidenceRow(SQLModel, table=True):
     recorded_by: str
     sha256: str | None = None
     stored_path: str | None = None
+    content: str | None = Field(default=None, sa_type=Text)
+    place: str | None = None
+    interviewee: str | None = None
 
 
 class ProposalRow(SQLModel, table=True):
@@ -219,6 +222,9 @@ class DiscussionRow(SQLModel, table=True):
     attendees: list[str] = _json()
     conclusion: str
     at: datetime = _at()
+    place: str | None = None
+    recorder: str | None = None
+    opinions: list[dict[str, str]] = _json()
     by: str
 
 

@@ -92,7 +92,8 @@ def check_record(case: Case, p: P.Record, ctx: Context) -> list[Refusal]:
 def apply_record(case: Case, p: P.Record, ctx: Context, fx: Effects) -> None:
     case.evidence.append(Evidence(kind=p.kind, title=p.title, officers=list(p.officers),
                                   recorded_at=ctx.now, recorded_by=ctx.actor.id, sha256=p.sha256,
-                                  stored_path=p.file))
+                                  stored_path=p.file, content=p.content, place=p.place,
+                                  interviewee=p.interviewee))
     if p.sha256:
         fx.files.append(p.sha256)
     if p.kind in RECORD_DOCUMENTS:
@@ -343,7 +344,9 @@ def check_discuss(case: Case, p: P.Discuss, ctx: Context) -> list[Refusal]:
 def apply_discuss(case: Case, p: P.Discuss, ctx: Context, fx: Effects) -> None:
     case.discussions.append(Discussion(proposal_no=case.proposal_no,
                                        attendees=list(dict.fromkeys(p.attendees)),
-                                       conclusion=p.conclusion, at=ctx.now, by=ctx.actor.id))
+                                       conclusion=p.conclusion, at=ctx.now, by=ctx.actor.id,
+                                       place=p.place, recorder=p.recorder,
+                                       opinions=[o.model_dump() for o in p.opinions or []]))
     issue(case, "集体讨论记录", ctx, fx)
 
 

@@ -164,7 +164,8 @@ def _record(case: Case, ctx: Context) -> Facts:
     e = case.evidence[-1]
     return {"title": e.title, "evidence_kind": EVIDENCE_KINDS.get(e.kind, e.kind),
             "recorded_at": cn_time(e.recorded_at), "recorded_by": _person(ctx, e.recorded_by),
-            "present": [_person(ctx, pid) for pid in e.officers], "sha256": e.sha256 or ""}
+            "present": [_person(ctx, pid) for pid in e.officers], "sha256": e.sha256 or "",
+            "content": e.content or "", "place": e.place or "", "interviewee": e.interviewee or ""}
 
 
 def _report(case: Case, ctx: Context) -> Facts:
@@ -212,6 +213,8 @@ def _discussion(case: Case, ctx: Context) -> Facts:
     passed = [r for r in case.reviews if r.proposal_no == case.proposal_no]
     return {"proposal": _proposal(case, ctx), "at": cn_time(d.at), "chair": _person(ctx, d.by),
             "attendees": list(d.attendees), "conclusion": d.conclusion,
+            "place": d.place or "", "recorder": d.recorder or "",
+            "opinions": [dict(o) for o in d.opinions],
             "review_opinion": passed[-1].opinion if passed else ""}
 
 

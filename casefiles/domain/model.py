@@ -75,6 +75,9 @@ class Evidence:
     recorded_by: str
     sha256: str | None = None
     stored_path: str | None = None
+    content: str | None = None
+    place: str | None = None
+    interviewee: str | None = None
     id: str = field(default_factory=new_id)
 
 
@@ -156,6 +159,9 @@ class Discussion:
     conclusion: str
     at: datetime
     by: str
+    place: str | None = None
+    recorder: str | None = None
+    opinions: list[dict[str, str]] = field(default_factory=list)
     id: str = field(default_factory=new_id)
 
 

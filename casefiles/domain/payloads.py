@@ -154,6 +154,11 @@ class Record(Payload):
     officers: list[Name]
     sha256: Sha256 | None = None
     file: Name | None = None
+    # what the record says (the questions and answers; the inspection's findings), where it
+    # was taken, and the person questioned (a person, not the company)
+    content: Text | None = None
+    place: Name | None = None
+    interviewee: Name | None = None
 
 
 
@@ -291,9 +296,21 @@ class ReviewIn(Payload):
         return self
 
 
+class Opinion(Payload):
+    """One attendee's opinion in a collective discussion."""
+
+    name: Name
+    opinion: Text
+
+
 class Discuss(Payload):
     attendees: list[Name]
     conclusion: Text
+    # optional, beside attendees (which stay a list of names): where, who kept the record,
+    # and each attendee's opinion, one row each with a signature line
+    place: Name | None = None
+    recorder: Name | None = None
+    opinions: list[Opinion] | None = None
 
 
 class Extend(Payload):

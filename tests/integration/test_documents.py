@@ -462,3 +462,24 @@ def test_every_penalty_decision_orders_correction(documents: list[Rendered]) -> 
     for text in decisions:
         assert "根据《中华人民共和国行政处罚法》第二十八条第一款的规定，责令" in text
         assert "改正上述违法行为" in text
+
+
+def test_an_inquiry_record_carries_its_questions_and_answers_and_the_person_questioned(
+        documents: list[Rendered]) -> None:
+    """询问笔录 is not an index sheet: it names the person questioned (a person, of the company)
+    and the place, and prints the questions and answers."""
+    [r] = [r for r in documents if r.doc["kind"] == "询问笔录" and "赵国平" in flat(r.text)]
+    text = flat(r.text)
+    assert "被询问人赵国平（公司法定代表人）（衡山县鑫旺石料有限公司）" in text
+    assert "衡山县应急管理行政执法办案中心询问室" in text
+    assert "问：当天是否在进行爆破作业？答：是的" in text and "问答内容见原始笔录" not in text
+
+
+def test_a_discussion_record_carries_place_recorder_opinions_and_a_line_per_attendee(
+        documents: list[Rendered]) -> None:
+    """集体讨论记录: where, who kept the record, each attendee's opinion, a signature row each."""
+    [r] = [r for r in documents if r.doc["kind"] == "集体讨论记录" and "鑫旺" in flat(r.text)]
+    text = flat(r.text)
+    assert "讨论地点衡山县应急管理局三楼会议室" in text and "记录人李雪梅" in text
+    assert "周志刚意见同意法制审核意见，罚款4万元" in text
+    assert "签名罗建华周志刚欧阳平" in text  # one signature row per attendee

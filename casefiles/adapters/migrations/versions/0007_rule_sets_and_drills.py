@@ -29,9 +29,24 @@ def upgrade() -> None:
     # the decision's answer to the party's statement (APL art. 45; decide's defence_answer)
     op.add_column('decisions', sa.Column('defence_accepted', sa.Boolean(), nullable=True))
     op.add_column('decisions', sa.Column('defence_reasons', sa.String(), nullable=True))
+    # what records say (issue 13): a record's text, place and person questioned; a
+    # discussion's place, recorder and each attendee's opinion
+    op.add_column('evidence', sa.Column('content', sa.Text(), nullable=True))
+    op.add_column('evidence', sa.Column('place', sa.String(), nullable=True))
+    op.add_column('evidence', sa.Column('interviewee', sa.String(), nullable=True))
+    op.add_column('discussions', sa.Column('place', sa.String(), nullable=True))
+    op.add_column('discussions', sa.Column('recorder', sa.String(), nullable=True))
+    op.add_column('discussions', sa.Column('opinions', sa.JSON(), nullable=False,
+                                           server_default='[]'))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('discussions') as batch:
+        for name in ('opinions', 'recorder', 'place'):
+            batch.drop_column(name)
+    with op.batch_alter_table('evidence') as batch:
+        for name in ('interviewee', 'place', 'content'):
+            batch.drop_column(name)
     with op.batch_alter_table('decisions') as batch:
         batch.drop_column('defence_reasons')
         batch.drop_column('defence_accepted')
