@@ -248,12 +248,18 @@ def _decision(case: Case, ctx: Context) -> Facts:
     }
 
 
-def _service(case: Case, ctx: Context) -> Facts:
+def _service(case: Case, ctx: Context, p: Any = None) -> Facts:
+    """文书送达回执; for 留置送达 also the refusal's reason, the witnesses and the recording
+    (from the serve action's payload), and the recipient is never shown as having signed."""
     d = case.decision
     assert d is not None and d.served_at is not None
     served = next((doc for doc in reversed(case.documents) if doc.number == d.number), None)
     return {"document": {"kind": served.kind if served else "", "number": d.number},
             "recipient": d.recipient, "method": SERVICE_METHODS.get(d.service_method or "", ""),
+            "left": d.service_method == "left_at_premises",
+            "refused_reason": getattr(p, "refused_reason", None) or "",
+            "witnesses": list(getattr(p, "witnesses", None) or []),
+            "recording": getattr(p, "recording", None) or "",
             "served_at": cn_time(d.served_at), "place": case.party.address,
             "server": _person(ctx, ctx.actor.id)}
 
@@ -320,7 +326,7 @@ BODIES: dict[str, Callable[[Case, Context], Facts]] = {
     "行政处罚告知书": _notice, "听证告知书": _notice, "听证会通知书": _hearing_notice,
     "听证笔录": _hearing_record, "法制审核意见书": _review, "集体讨论记录": _discussion,
     "行政处罚决定书": _decision, "不予行政处罚决定书": _decision, "涉嫌犯罪案件移送书": _decision,
-    "文书送达回执": _service, "罚款催告书": _owed, "强制执行申请书": _enforcement,
+    "罚款催告书": _owed, "强制执行申请书": _enforcement,
     "结案审批表": _closing, DOSSIER: _dossier,
 }
 
@@ -338,7 +344,7 @@ def _preservation(case: Case, ctx: Context, p: Any) -> Facts:
 
 # kinds whose facts need the payload of the action that issued them
 PAYLOAD_BODIES: dict[str, Callable[[Case, Context, Any], Facts]] = {
-    "先行登记保存证据通知书": _preservation,
+    "先行登记保存证据通知书": _preservation, "文书送达回执": _service,
 }
 
 

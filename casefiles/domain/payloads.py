@@ -343,6 +343,10 @@ class Decide(Payload):
 class Serve(Payload):
     method: Literal["in_person", "left_at_premises", "post", "electronic", "public_notice"]
     recipient: Name
+    # 留置送达: why the recipient refused, who witnessed, and the record of the act
+    refused_reason: Text | None = None
+    witnesses: list[Name] | None = None
+    recording: Name | None = None
 
 
 class Pay(Payload):

@@ -483,3 +483,17 @@ def test_a_discussion_record_carries_place_recorder_opinions_and_a_line_per_atte
     assert "讨论地点衡山县应急管理局三楼会议室" in text and "记录人李雪梅" in text
     assert "周志刚意见同意法制审核意见，罚款4万元" in text
     assert "签名罗建华周志刚欧阳平" in text  # one signature row per attendee
+
+
+def test_a_receipt_of_service_left_at_the_premises_records_the_refusal_and_witnesses(
+        documents: list[Rendered]) -> None:
+    """留置送达: the receipt gives the refusal's reason, the witness with a line to sign and the
+    recording, and never shows the recipient as having signed."""
+    left = [flat(r.text) for r in documents if r.doc["kind"] == "文书送达回执"
+            and "留置送达" in flat(r.text)]
+    assert left
+    for text in left:
+        assert "王桂兰（拒绝签收）" in text and "拒收事由经营者称对处罚决定有异议，拒绝签收" in text
+        assert "见证人白果镇安监站李国华" in text and "见证人签名" in text
+        assert "执法记录仪录像HS-2026-0326-01" in text
+        assert "收件人签名" not in text
