@@ -261,6 +261,9 @@ class DecisionRow(SQLModel, table=True):
     revoke_reason: str | None = None
     defence_accepted: bool | None = None
     defence_reasons: str | None = None
+    suspected_crime: str | None = None
+    goods: list[str] = _json()
+    appraisals: list[str] = _json()
     withdrawn_at: datetime | None = _at(nullable=True)
 
 

@@ -62,7 +62,9 @@ def apply_decide(case: Case, p: P.Decide, ctx: Context, fx: Effects) -> None:
                         penalties=decided_penalties(case, p), decided_at=ctx.now,
                         decided_by=ctx.actor.id,
                         defence_accepted=answer.accepted if answer else None,
-                        defence_reasons=answer.reasons if answer else None)
+                        defence_reasons=answer.reasons if answer else None,
+                        suspected_crime=p.suspected_crime, goods=list(p.goods or []),
+                        appraisals=list(p.appraisals or []))
     case.decisions.append(decision)
     d = case.deadline("decision")
     if d is not None:

@@ -245,6 +245,8 @@ def _decision(case: Case, ctx: Context) -> Facts:
         "reconsideration_bodies": list(ctx.profile.bodies_on(ctx.today)),
         "lawsuit_months": rules.lawsuit_months.value, "court": agency.court,
         "public_security": agency.public_security, "outcome": d.outcome,
+        "procuratorate": agency.procuratorate, "suspected_crime": d.suspected_crime or "",
+        "goods": list(d.goods), "appraisals": list(d.appraisals),
     }
 
 

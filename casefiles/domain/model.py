@@ -195,6 +195,9 @@ class Decision:
     # the answer to the party's statement (APL art. 45): accepted or not, and why
     defence_accepted: bool | None = None
     defence_reasons: str | None = None
+    suspected_crime: str | None = None
+    goods: list[str] = field(default_factory=list)
+    appraisals: list[str] = field(default_factory=list)
     withdrawn_at: datetime | None = None
     id: str = field(default_factory=new_id)
 

@@ -330,6 +330,11 @@ class Decide(Payload):
     penalties: list[PenaltyIn] | None = None
     # optional, never a cause of refusal; the decision prints it (SCENARIOS.md)
     defence_answer: DefenceAnswer | None = None
+    # a transfer (移送书, 国务院令第310号 art. 6): the suspected crime, the goods involved and
+    # the inspections or appraisals made
+    suspected_crime: Name | None = None
+    goods: list[Name] | None = None
+    appraisals: list[Name] | None = None
 
     @model_validator(mode="after")
     def _penalties_fit_outcome(self) -> Decide:

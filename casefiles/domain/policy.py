@@ -298,6 +298,7 @@ class Agency(_Frozen):
     number_prefix: str
     court: str
     public_security: str = Field(min_length=1)
+    procuratorate: str = Field(min_length=1)
     address: str = Field(min_length=1)
     payment: Payment
     complaint_phone: str = Field(min_length=1)

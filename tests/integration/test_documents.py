@@ -497,3 +497,16 @@ def test_a_receipt_of_service_left_at_the_premises_records_the_refusal_and_witne
         assert "见证人白果镇安监站李国华" in text and "见证人签名" in text
         assert "执法记录仪录像HS-2026-0326-01" in text
         assert "收件人签名" not in text
+
+
+def test_a_transfer_names_the_crime_lists_goods_and_appraisals_and_copies_the_procuratorate(
+        documents: list[Rendered]) -> None:
+    """国务院令第310号 art. 6: the 移送书 names the suspected crime, lists the goods and the
+    appraisals attached, and is copied to the county procuratorate."""
+    [r] = [r for r in documents if r.doc["kind"] == "涉嫌犯罪案件移送书"
+           and "危险物品肇事罪" in flat(r.text)]
+    text = flat(r.text)
+    assert "涉嫌构成危险物品肇事罪" in text
+    assert "涉案物品清单：存放于居民住宅内的烟花爆竹成品42箱" in text
+    assert "有关检验报告或者鉴定结论：火灾事故认定书；受伤人员伤情鉴定意见书" in text
+    assert "抄送：衡山县人民检察院" in text

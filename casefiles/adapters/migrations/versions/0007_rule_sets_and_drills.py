@@ -29,6 +29,12 @@ def upgrade() -> None:
     # the decision's answer to the party's statement (APL art. 45; decide's defence_answer)
     op.add_column('decisions', sa.Column('defence_accepted', sa.Boolean(), nullable=True))
     op.add_column('decisions', sa.Column('defence_reasons', sa.String(), nullable=True))
+    # a transfer's suspected crime, goods and appraisals (移送书)
+    op.add_column('decisions', sa.Column('suspected_crime', sa.String(), nullable=True))
+    op.add_column('decisions', sa.Column('goods', sa.JSON(), nullable=False,
+                                         server_default='[]'))
+    op.add_column('decisions', sa.Column('appraisals', sa.JSON(), nullable=False,
+                                         server_default='[]'))
     # what records say (issue 13): a record's text, place and person questioned; a
     # discussion's place, recorder and each attendee's opinion
     op.add_column('evidence', sa.Column('content', sa.Text(), nullable=True))
@@ -48,6 +54,8 @@ def downgrade() -> None:
         for name in ('interviewee', 'place', 'content'):
             batch.drop_column(name)
     with op.batch_alter_table('decisions') as batch:
+        for name in ('appraisals', 'goods', 'suspected_crime'):
+            batch.drop_column(name)
         batch.drop_column('defence_reasons')
         batch.drop_column('defence_accepted')
     with op.batch_alter_table('history') as batch:
