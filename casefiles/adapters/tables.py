@@ -194,6 +194,7 @@ class HearingRow(SQLModel, table=True):
     attended: bool | None = None
     record_sha256: str | None = None
     summary: str | None = None
+    record: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
 
 
 class ReviewRow(SQLModel, table=True):

@@ -29,6 +29,7 @@ from casefiles.domain.model import (
     Proposal,
     Review,
 )
+from casefiles.domain.history import jsonable
 from casefiles.domain.timefmt import local_date
 
 Check = Callable[[Case, Any, Context], list[Refusal]]
@@ -298,6 +299,9 @@ def apply_hold_hearing(case: Case, p: P.HoldHearing, ctx: Context, fx: Effects) 
     h = case.hearing
     assert h is not None
     h.held_at, h.attended, h.summary = ctx.now, p.attended, p.summary
+    h.record = jsonable(p.model_dump(include={
+        "started_at", "ended_at", "recorder", "party_attendees", "agents",
+        "investigators_statement", "party_statement"}, exclude_none=True))
     h.status = "held" if p.attended else "waived"
     if p.record_sha256:
         h.record_sha256 = p.record_sha256

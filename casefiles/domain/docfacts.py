@@ -192,9 +192,23 @@ def _hearing_notice(case: Case, ctx: Context) -> Facts:
 def _hearing_record(case: Case, ctx: Context) -> Facts:
     h = case.hearing
     assert h is not None
+    rec = h.record
+    started = aware_or_none(rec.get("started_at"))
+    ended = aware_or_none(rec.get("ended_at"))
     return {"proposal": _proposal(case, ctx), "at": cn_time(h.held_at), "place": h.place or "",
             "scheduled_at": cn_time(h.scheduled_at), "host": _person(ctx, h.host),
-            "summary": h.summary or "", "record_sha256": h.record_sha256 or ""}
+            "summary": h.summary or "", "record_sha256": h.record_sha256 or "",
+            "started_at": cn_time(started), "ended_at": cn_time(ended),
+            "recorder": rec.get("recorder", ""),
+            "party_attendees": list(rec.get("party_attendees", [])),
+            "agents": list(rec.get("agents", [])),
+            "investigators_statement": rec.get("investigators_statement", ""),
+            "party_statement": rec.get("party_statement", "")}
+
+
+def aware_or_none(text: str | None) -> datetime | None:
+    """A recorded ISO date-time back as a datetime (None for none)."""
+    return datetime.fromisoformat(text) if text else None
 
 
 def _review(case: Case, ctx: Context) -> Facts:

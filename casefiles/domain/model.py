@@ -134,6 +134,8 @@ class Hearing:
     attended: bool | None = None
     record_sha256: str | None = None
     summary: str | None = None
+    # what the 听证笔录 records (hold_hearing's optional fields)
+    record: dict[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=new_id)
 
 

@@ -258,6 +258,14 @@ class HoldHearing(Payload):
     attended: bool
     summary: Text
     record_sha256: Sha256 | None = None
+    # the 听证笔录 (APL art. 64): the times as held, who attended, what each side said
+    started_at: Moment | None = None
+    ended_at: Moment | None = None
+    recorder: Name | None = None
+    party_attendees: list[Name] | None = None
+    agents: list[Name] | None = None
+    investigators_statement: Text | None = None
+    party_statement: Text | None = None
 
 
 CHECKLIST: tuple[str, ...] = (

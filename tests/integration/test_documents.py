@@ -510,3 +510,16 @@ def test_a_transfer_names_the_crime_lists_goods_and_appraisals_and_copies_the_pr
     assert "涉案物品清单：存放于居民住宅内的烟花爆竹成品42箱" in text
     assert "有关检验报告或者鉴定结论：火灾事故认定书；受伤人员伤情鉴定意见书" in text
     assert "抄送：衡山县人民检察院" in text
+
+
+def test_a_hearing_record_carries_its_times_attendees_and_each_sides_statements(
+        documents: list[Rendered]) -> None:
+    """听证笔录: the times as held, host and recorder, the party's people and agent, and what
+    the investigators and the party each said."""
+    [r] = [r for r in documents if r.doc["kind"] == "听证笔录" and "鑫旺" in flat(r.text)]
+    text = flat(r.text)
+    assert "2026年7月27日9时00分至2026年7月27日11时10分" in text
+    assert "记录人周敏" in text and re.search(r"当事人到场人员.{0,8}赵国平", text)
+    assert "委托代理人湖南衡岳律师事务所律师邹平" in text
+    assert re.search(r"调查人员陈述.{0,12}7月3日检查发现", text)
+    assert re.search(r"当事人陈述申辩.{0,12}对违法事实无异议", text)

@@ -29,6 +29,9 @@ def upgrade() -> None:
     # the decision's answer to the party's statement (APL art. 45; decide's defence_answer)
     op.add_column('decisions', sa.Column('defence_accepted', sa.Boolean(), nullable=True))
     op.add_column('decisions', sa.Column('defence_reasons', sa.String(), nullable=True))
+    # what a 听证笔录 records: times as held, attendees, each side's statements
+    op.add_column('hearings', sa.Column('record', sa.JSON(), nullable=False,
+                                        server_default='{}'))
     # a transfer's suspected crime, goods and appraisals (移送书)
     op.add_column('decisions', sa.Column('suspected_crime', sa.String(), nullable=True))
     op.add_column('decisions', sa.Column('goods', sa.JSON(), nullable=False,
@@ -47,6 +50,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('hearings') as batch:
+        batch.drop_column('record')
     with op.batch_alter_table('discussions') as batch:
         for name in ('opinions', 'recorder', 'place'):
             batch.drop_column(name)
