@@ -295,8 +295,9 @@ def _owed(case: Case, ctx: Context) -> Facts:
             "surcharge_percent": _percent(ctx.rules.surcharge.daily_rate)}
 
 
-def _enforcement(case: Case, ctx: Context) -> Facts:
+def _enforcement(case: Case, ctx: Context, p: Any = None) -> Facts:
     facts = _owed(case, ctx)
+    facts["party_opinion"] = getattr(p, "party_opinion", None) or ""
     facts["court"] = case.enforcements[-1].court
     facts["reminded_on"] = cn_date(local_date(case.reminders[-1].issued_at)) \
         if case.reminders else ""
@@ -316,7 +317,7 @@ def _closing(case: Case, ctx: Context) -> Facts:
             "summary": case.close_summary or ""}
 
 
-def _dossier(case: Case, ctx: Context) -> Facts:
+def _dossier(case: Case, ctx: Context, p: Any = None) -> Facts:
     d = case.decision
     major = any(p.legal_review_required for p in case.proposals)
     archive = ctx.profile.archive
@@ -334,7 +335,9 @@ def _dossier(case: Case, ctx: Context) -> Facts:
             "closed_on": cn_date(local_date(case.closed_at)) if case.closed_at else "",
             "archived_on": cn_date(ctx.today),
             "retention": archive.retention_major if major else archive.retention_ordinary,
-            "filed_by": _person(ctx, ctx.actor.id)}
+            "filed_by": _person(ctx, ctx.actor.id),
+            "file_number": getattr(p, "file_number", None) or "",
+            "checked_by": getattr(p, "checked_by", None) or ""}
 
 
 BODIES: dict[str, Callable[[Case, Context], Facts]] = {
@@ -342,8 +345,8 @@ BODIES: dict[str, Callable[[Case, Context], Facts]] = {
     "行政处罚告知书": _notice, "听证告知书": _notice, "听证会通知书": _hearing_notice,
     "听证笔录": _hearing_record, "法制审核意见书": _review, "集体讨论记录": _discussion,
     "行政处罚决定书": _decision, "不予行政处罚决定书": _decision, "涉嫌犯罪案件移送书": _decision,
-    "罚款催告书": _owed, "强制执行申请书": _enforcement,
-    "结案审批表": _closing, DOSSIER: _dossier,
+    "罚款催告书": _owed,
+    "结案审批表": _closing,
 }
 
 
@@ -361,6 +364,7 @@ def _preservation(case: Case, ctx: Context, p: Any) -> Facts:
 # kinds whose facts need the payload of the action that issued them
 PAYLOAD_BODIES: dict[str, Callable[[Case, Context, Any], Facts]] = {
     "先行登记保存证据通知书": _preservation, "文书送达回执": _service,
+    "强制执行申请书": _enforcement, DOSSIER: _dossier,
 }
 
 

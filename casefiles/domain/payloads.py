@@ -387,6 +387,15 @@ class Instalments(Payload):
 
 class ApplyEnforcement(Payload):
     court: Name
+    # 行政强制法 art. 55: the party's opinion and the reminder go with the application
+    party_opinion: Text | None = None
+
+
+class Archive(Payload):
+    """The case file's own facts: its 档号 and who checked it (the actor files it, 立卷人)."""
+
+    file_number: Name | None = None
+    checked_by: Name | None = None
 
 
 class Close(Payload):
@@ -424,7 +433,7 @@ PAYLOADS: dict[str, type[Payload]] = {
     "schedule_hearing": ScheduleHearing, "hold_hearing": HoldHearing, "submit_review": Empty,
     "review": ReviewIn, "discuss": Discuss, "extend": Extend, "decide": Decide, "serve": Serve,
     "publish": Empty, "pay": Pay, "instalments": Instalments, "remind": Empty,
-    "apply_enforcement": ApplyEnforcement, "close": Close, "archive": Empty, "revoke": Reason,
+    "apply_enforcement": ApplyEnforcement, "close": Close, "archive": Archive, "revoke": Reason,
     "withdraw": Empty, "terminate": Reason, "preserve": Preserve,
     "handle_preservation": HandlePreservation,
 }

@@ -523,3 +523,34 @@ def test_a_hearing_record_carries_its_times_attendees_and_each_sides_statements(
     assert "委托代理人湖南衡岳律师事务所律师邹平" in text
     assert re.search(r"调查人员陈述.{0,12}7月3日检查发现", text)
     assert re.search(r"当事人陈述申辩.{0,12}对违法事实无异议", text)
+
+
+def test_an_enforcement_application_carries_the_partys_opinion_and_the_heads_signature(
+        documents: list[Rendered]) -> None:
+    """行政强制法 art. 55: the 强制执行申请书 states the party's opinion and is signed by the
+    bureau's head."""
+    [r] = [r for r in documents if r.doc["kind"] == "强制执行申请书"
+           and "资金困难" in flat(r.text)]
+    text = flat(r.text)
+    assert "被申请人的意见：经营者称资金困难，无力缴纳，未提出其他意见" in text
+    assert "行政机关负责人签名" in text
+
+
+def test_a_reminder_says_the_surcharge_keeps_accruing_up_to_its_cap(
+        documents: list[Rendered]) -> None:
+    """APL art. 72: the 催告书 says the surcharge runs on to the day of payment, capped at the
+    fine."""
+    reminders = [flat(r.text) for r in documents if r.doc["kind"] == "罚款催告书"]
+    assert reminders
+    assert all("加处罚款继续按日计算至缴清之日，累计不超过罚款数额" in t for t in reminders)
+
+
+def test_the_dossier_cover_gives_its_file_number_who_filed_it_and_who_checked_it(
+        documents: list[Rendered]) -> None:
+    """案卷封面: 档号, 立卷人 and 检查人, and no page number on the cover."""
+    [r] = [r for r in documents if r.doc["kind"] == DOSSIER
+           and "衡山应急-2026-XZCF-0006" in flat(pdf_pages(r.path)[0])]
+    cover = flat(pdf_pages(r.path)[0])
+    assert re.search(r"档.{0,3}衡山应急-2026-XZCF-0006", cover)
+    assert "立卷人" in cover and "检查人法制股李雪梅" in cover
+    assert not re.search(r"—\d+—", re.sub(r"\s+", "", pdf_pages(r.path)[0]))
