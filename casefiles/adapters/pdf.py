@@ -35,7 +35,9 @@ TEMPLATES: dict[str, str] = {
     "不予行政处罚决定书": "no_penalty.html", "涉嫌犯罪案件移送书": "transfer.html",
     "文书送达回执": "service.html", "罚款催告书": "reminder.html",
     "强制执行申请书": "enforcement.html", "结案审批表": "closing.html",
-    "先行登记保存证据通知书": "preservation.html",
+    "先行登记保存证据通知书": "preservation.html", "不予立案审批表": "decline.html",
+    "终止调查审批表": "terminate.html", "延长办案期限审批表": "extend.html",
+    "延期（分期）缴纳罚款批准书": "instalments.html", "撤销行政处罚决定书": "revoke.html",
     DOSSIER: "dossier.html",
 }
 GETA = "〓"

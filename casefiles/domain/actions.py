@@ -83,6 +83,18 @@ def apply_end(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
     case.drop_deadlines("decision")
 
 
+def apply_decline(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
+    """不予立案, with its 不予立案审批表."""
+    apply_end(case, p, ctx, fx)
+    issue(case, "不予立案审批表", ctx, fx)
+
+
+def apply_terminate(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
+    """终止调查, with its 终止调查审批表."""
+    apply_end(case, p, ctx, fx)
+    issue(case, "终止调查审批表", ctx, fx)
+
+
 # --- investigation ----------------------------------------------------------------------------
 
 
@@ -357,3 +369,4 @@ def apply_discuss(case: Case, p: P.Discuss, ctx: Context, fx: Effects) -> None:
 def apply_extend(case: Case, p: P.Extend, ctx: Context, fx: Effects) -> None:
     case.extensions.append(Extension(days=p.days, reason=p.reason, at=ctx.now, by=ctx.actor.id))
     case.set_deadline("decision", deadlines.decision_due(case, ctx.rules, ctx.periods))
+    issue(case, "延长办案期限审批表", ctx, fx)

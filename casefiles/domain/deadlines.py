@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from casefiles.domain.context import Periods
-from casefiles.domain.model import Case, Decision, Notice
+from casefiles.domain.model import Case, Decision, Extension, Notice
 from casefiles.domain.policy import RuleSet
 from casefiles.domain.timefmt import local_date
 
 
-def decision_due(case: Case, rules: RuleSet, periods: Periods) -> date:
-    """APL art. 60: 90 calendar days from filing, plus every recorded extension."""
+def decision_due(case: Case, rules: RuleSet, periods: Periods,
+                 without: Extension | None = None) -> date:
+    """APL art. 60: 90 calendar days from filing, plus every recorded extension (but
+    ``without``: the period as it stood before that one)."""
     assert case.filed_at is not None
-    days = rules.decision_days.value + sum(e.days for e in case.extensions)
+    days = rules.decision_days.value + sum(e.days for e in case.extensions if e is not without)
     return periods.calendar_days(local_date(case.filed_at), days)
 
 

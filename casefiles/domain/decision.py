@@ -183,6 +183,7 @@ def apply_instalments(case: Case, p: P.Instalments, ctx: Context, fx: Effects) -
     case.instalments += [Instalment(schedule_no=number, due=i.due, amount=to_fen(i.amount))
                          for i in p.schedule]
     case.set_deadline("payment", p.schedule[-1].due)
+    issue(case, "延期（分期）缴纳罚款批准书", ctx, fx)
 
 
 def check_remind(case: Case, p: P.Empty, ctx: Context) -> list[Refusal]:
@@ -254,6 +255,7 @@ def apply_revoke(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
     d = _decision(case)
     d.revoked_at, d.revoke_reason = ctx.now, p.reason
     case.drop_deadlines("service", "publication", "payment")
+    issue(case, "撤销行政处罚决定书", ctx, fx)
     if d.published_at is not None:
         case.set_deadline("withdrawal", deadlines.withdrawal_due(ctx.today, ctx.rules,
                                                                   ctx.periods))

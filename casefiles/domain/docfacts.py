@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from casefiles.domain import deadlines
 from casefiles.domain import rules as R
 from casefiles.domain.context import Context
 from casefiles.domain.documents import DOSSIER
@@ -340,13 +341,50 @@ def _dossier(case: Case, ctx: Context, p: Any = None) -> Facts:
             "checked_by": getattr(p, "checked_by", None) or ""}
 
 
+def _ending(case: Case, ctx: Context) -> Facts:
+    """不予立案审批表 and 终止调查审批表: why the case ends, as the head approved it."""
+    return {"reason": case.end_reason or "", "registered_by": _person(ctx, case.registered_by),
+            "evidence": _evidence(case)}
+
+
+def _extension(case: Case, ctx: Context) -> Facts:
+    """延长办案期限审批表: how many days, why, and the period before and after."""
+    e = case.extensions[-1]
+    due = case.deadline("decision")
+    before = deadlines.decision_due(case, ctx.rules, ctx.periods, without=e)
+    return {"days": e.days, "reason": e.reason, "before": cn_date(before),
+            "after": cn_date(due.due if due else None)}
+
+
+def _instalment_approval(case: Case, ctx: Context) -> Facts:
+    """延期（分期）缴纳罚款批准书: the decision, the fine and the approved schedule."""
+    d = case.decision
+    assert d is not None
+    last = max(i.schedule_no for i in case.instalments)
+    plan = [i for i in case.instalments if i.schedule_no == last]
+    return {"decision_number": d.number, "fine": amount(d.fine),
+            "schedule": [{"due": cn_date(i.due), "amount": amount(i.amount)} for i in plan],
+            "kind": "分期" if len(plan) > 1 else "延期"}
+
+
+def _revocation(case: Case, ctx: Context) -> Facts:
+    """撤销行政处罚决定书: which decision, why, and that its publication is withdrawn."""
+    d = case.decision
+    assert d is not None
+    return {"decision_number": d.number,
+            "decided_on": cn_date(local_date(d.decided_at)), "reason": d.revoke_reason or "",
+            "published": d.published_at is not None}
+
+
 BODIES: dict[str, Callable[[Case, Context], Facts]] = {
     "立案审批表": _filing, "询问笔录": _record, "现场检查记录": _record, "案件调查报告": _report,
     "行政处罚告知书": _notice, "听证告知书": _notice, "听证会通知书": _hearing_notice,
     "听证笔录": _hearing_record, "法制审核意见书": _review, "集体讨论记录": _discussion,
     "行政处罚决定书": _decision, "不予行政处罚决定书": _decision, "涉嫌犯罪案件移送书": _decision,
     "罚款催告书": _owed,
-    "结案审批表": _closing,
+    "结案审批表": _closing, "不予立案审批表": _ending, "终止调查审批表": _ending,
+    "延长办案期限审批表": _extension, "延期（分期）缴纳罚款批准书": _instalment_approval,
+    "撤销行政处罚决定书": _revocation,
 }
 
 

@@ -9,7 +9,8 @@ ISSUED_KINDS: tuple[str, ...] = (
     "立案审批表", "询问笔录", "现场检查记录", "案件调查报告", "行政处罚告知书", "听证告知书",
     "听证会通知书", "听证笔录", "法制审核意见书", "集体讨论记录", "行政处罚决定书",
     "不予行政处罚决定书", "涉嫌犯罪案件移送书", "文书送达回执", "罚款催告书", "强制执行申请书",
-    "结案审批表", "先行登记保存证据通知书",
+    "结案审批表", "先行登记保存证据通知书", "不予立案审批表", "终止调查审批表", "延长办案期限审批表",
+    "延期（分期）缴纳罚款批准书", "撤销行政处罚决定书",
 )
 
 # evidence kinds whose record is itself an enforcement document
@@ -29,13 +30,13 @@ SUPERSEDING_KINDS = frozenset({"案件调查报告", "行政处罚告知书", "�
 # the order of the case file: decision first, then filing, evidence, notice and hearing, review
 # and discussion, service, execution, closing (documents of one group in the order issued)
 ARCHIVE_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("行政处罚决定书", "不予行政处罚决定书", "涉嫌犯罪案件移送书"),
-    ("立案审批表",),
+    ("行政处罚决定书", "不予行政处罚决定书", "涉嫌犯罪案件移送书", "撤销行政处罚决定书"),
+    ("立案审批表", "不予立案审批表", "延长办案期限审批表"),
     ("询问笔录", "现场检查记录", "先行登记保存证据通知书", "案件调查报告"),
     ("行政处罚告知书", "听证告知书", "听证会通知书", "听证笔录"),
     ("法制审核意见书", "集体讨论记录"),
     ("文书送达回执",),
-    ("罚款催告书", "强制执行申请书"),
-    ("结案审批表",),
+    ("延期（分期）缴纳罚款批准书", "罚款催告书", "强制执行申请书"),
+    ("终止调查审批表", "结案审批表"),
 )
 ARCHIVE_RANK = {kind: rank for rank, group in enumerate(ARCHIVE_GROUPS) for kind in group}

@@ -13,7 +13,7 @@ ACTIONS: dict[str, ActionSpec] = {
     for s in (
         ActionSpec("register", OFFICER, _none, _nothing),
         ActionSpec("file", HEAD, A.check_file, A.apply_file),
-        ActionSpec("decline", HEAD, _none, A.apply_end),
+        ActionSpec("decline", HEAD, _none, A.apply_decline),
         ActionSpec("record", OFFICER, A.check_record, A.apply_record, investigators_only=True),
         ActionSpec("preserve", OFFICER, A.check_preserve, A.apply_preserve,
                    investigators_only=True),
@@ -44,6 +44,6 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec("archive", OFFICER, _none, D.apply_archive, investigators_only=True),
         ActionSpec("revoke", HEAD, D.check_revoke, D.apply_revoke),
         ActionSpec("withdraw", SYSTEM, D.check_withdraw, D.apply_withdraw),
-        ActionSpec("terminate", HEAD, _none, A.apply_end),
+        ActionSpec("terminate", HEAD, _none, A.apply_terminate),
     )
 }

@@ -554,3 +554,18 @@ def test_the_dossier_cover_gives_its_file_number_who_filed_it_and_who_checked_it
     assert re.search(r"档.{0,3}衡山应急-2026-XZCF-0006", cover)
     assert "立卷人" in cover and "检查人法制股李雪梅" in cover
     assert not re.search(r"—\d+—", re.sub(r"\s+", "", pdf_pages(r.path)[0]))
+
+
+def test_the_acts_that_end_extend_defer_or_revoke_leave_their_documents(
+        documents: list[Rendered]) -> None:
+    """decline, terminate, extend, instalments and revoke each issue their document, saying
+    why and what was approved."""
+    by_kind = {r.doc["kind"]: flat(r.text) for r in documents}
+    assert "不予立案理由" in by_kind["不予立案审批表"] and "同意不予立案" in by_kind["不予立案审批表"]
+    assert "终止调查理由" in by_kind["终止调查审批表"] and "同意终止调查" in by_kind["终止调查审批表"]
+    extension = by_kind["延长办案期限审批表"]
+    assert "30日，延长至2026年8月18日" in extension and "自立案之日起至2026年7月20日" in extension
+    instalments = by_kind["延期（分期）缴纳罚款批准书"]
+    assert "分期缴纳" in instalments and "前（含当日）" in instalments
+    revocation = by_kind["撤销行政处罚决定书"]
+    assert "决定予以撤销" in revocation and "公示信息将依法撤回" in revocation
