@@ -15,7 +15,20 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, func, insert, not_, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    inspect,
+    not_,
+    select,
+    update,
+)
 
 from casefiles.adapters import tables as T
 from casefiles.adapters.aggregate import decode, encode
@@ -113,7 +126,26 @@ UNPROJECTED = select(CASES.c.id).where(not_(CASES.c.projected))
 class CaseRepository:
     """Cases on one open connection."""
 
+    @classmethod
+    def as_the_database_is(cls, conn: Connection) -> CaseRepository:
+        """A repository over the tables as they are in the database now (a migration's view:
+        columns that later revisions add are not there yet, and take their defaults)."""
+        repo = cls(conn)
+        meta = MetaData()
+        live = {CASES.name: CASES, PARTIES.name: PARTIES, **repo._tables}
+        inspector = inspect(conn)
+        reflected = {}
+        for name, table in live.items():  # the live columns' types, for the columns there are
+            there = {c["name"] for c in inspector.get_columns(name)}
+            reflected[name] = Table(name, meta, *[
+                Column(c.name, c.type, primary_key=c.primary_key)
+                for c in table.columns if c.name in there])
+        repo._tables = {n: t for n, t in reflected.items() if n in repo._tables}
+        repo._as_is = reflected
+        return repo
+
     def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
+        self._as_is: dict[str, Table] | None = None
         self.conn = conn
         self.sql = Statements(conn, behind)
         # case id → (its columns as loaded, whether it was projected then)
@@ -233,13 +265,15 @@ class CaseRepository:
         projection compares against it, and migration 0005 built the documents from it
         (``cases``: the cases table as that revision had it; later columns take defaults)."""
         params = {"cid": case_id}
+        if cases is None and self._as_is is not None:
+            cases = self._as_is[CASES.name]
         query = _CASE_PARTY_COUNTS if cases is None else _case_party_counts(cases)
         root = self.conn.execute(query, params).mappings().first()
         if root is None:
             return None
         pens: dict[str, list[M.Penalty]] = {}
         if root[f"count__{PENALTIES.name}"]:
-            for r in self.conn.execute(_ROWS_BY_CASE[PENALTIES.name], params).mappings():
+            for r in self.conn.execute(self._rows_of(PENALTIES.name), params).mappings():
                 pens.setdefault(r["owner_id"], []).append(
                     M.Penalty(**{f: r[f] for f in _PENALTY_FIELDS}))
         lists: dict[str, list[Any]] = {}
@@ -249,8 +283,8 @@ class CaseRepository:
             if not root[f"count__{table.name}"]:
                 continue
             names = _FIELDS[cls]
-            for r in self.conn.execute(_ROWS_BY_CASE[table.name], params).mappings():
-                kwargs = {f: r[f] for f in names}
+            for r in self.conn.execute(self._rows_of(table.name), params).mappings():
+                kwargs = {f: r[f] for f in names if f in r}
                 if cls in (M.Proposal, M.Decision):
                     kwargs["penalties"] = pens.get(r["id"], [])
                 items.append(cls(**kwargs))
@@ -277,9 +311,28 @@ class CaseRepository:
             if old is None:
                 inserts.setdefault(tname, []).append(row)
             elif old != row:
-                self.conn.execute(_UPDATE_BY_ID[tname], {**row, "b_id": rid})
+                self.conn.execute(self._update_of(tname), {**self._fit(tname, row), "b_id": rid})
         for tname, rows in inserts.items():
-            self.conn.execute(insert(self._tables[tname]), rows)
+            self.conn.execute(insert(self._tables[tname]), [self._fit(tname, r) for r in rows])
+
+    def _rows_of(self, tname: str) -> Select[Any]:
+        if self._as_is is None:
+            return _ROWS_BY_CASE[tname]
+        t = self._as_is[tname]
+        return select(t).where(t.c.case_id == _CID).order_by(t.c.seq)
+
+    def _update_of(self, tname: str) -> Any:
+        if self._as_is is None:
+            return _UPDATE_BY_ID[tname]
+        t = self._as_is[tname]
+        return update(t).where(t.c.id == bindparam("b_id"))
+
+    def _fit(self, tname: str, row: dict[str, Any]) -> dict[str, Any]:
+        """``row`` without the columns the table does not have yet (in a migration)."""
+        if self._as_is is None:
+            return row
+        have = self._as_is[tname].c
+        return {k: v for k, v in row.items() if k in have}
 
     # --- reading many -------------------------------------------------------------------------
 

@@ -33,12 +33,11 @@ def _documents_from_tables() -> None:
     from casefiles.adapters.repository import CaseRepository
 
     conn = op.get_bind()
-    repo = CaseRepository(conn)
+    # the tables as this revision has them: later revisions add columns the code declares
+    repo = CaseRepository.as_the_database_is(conn)
     cases = sa.table('cases', sa.column('id', sa.String), sa.column('doc', sa.Text))
-    # the cases table as this revision has it: later revisions add columns the code declares
-    as_now = sa.Table('cases', sa.MetaData(), autoload_with=conn)
     for (case_id,) in conn.execute(sa.select(cases.c.id)).all():
-        case = repo.from_tables(case_id, as_now)
+        case = repo.from_tables(case_id)
         if case is not None:
             conn.execute(sa.update(cases).where(cases.c.id == case_id)
                          .values(doc=encode(case)))
@@ -49,10 +48,9 @@ def downgrade() -> None:
     conn = op.get_bind()
     from casefiles.adapters.repository import CaseRepository
 
-    repo = CaseRepository(conn)
-    as_now = sa.Table('cases', sa.MetaData(), autoload_with=conn)
+    repo = CaseRepository.as_the_database_is(conn)
     for case_id in repo.unprojected(1_000_000):
-        repo.project(case_id, as_now)
+        repo.project(case_id)
     op.drop_index('ix_cases_unprojected', table_name='cases')
     op.execute('ALTER TABLE cases DROP COLUMN projected')
     op.execute('ALTER TABLE cases DROP COLUMN doc')
