@@ -10,10 +10,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from casefiles.adapters.db import engine_for, is_current, migrate
-from casefiles.adapters.fastsql import Conflict
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
 from casefiles.domain.engine import Judgement, judge, named_people, new_case, rules_for
@@ -69,13 +66,9 @@ class Outcome:
         return self.codes[0] if self.codes else None
 
 
-# how often an action is judged again when other writers keep changing what it read
-ATTEMPTS = 20
-
-
 class _StaleError(Exception):
-    """The case row changed under a unit of work that holds the write lock (the flows'): it
-    cannot, short of a bug, and is raised rather than lose a write."""
+    """The case row changed under a unit of work that holds its lock: it cannot, short of a
+    bug, and is raised rather than lose a write."""
 
 
 class Casefiles:
@@ -93,7 +86,6 @@ class Casefiles:
         if drill is not None:
             self.profile.rule_set(drill)  # PolicyError naming it when the profile has none
         self.drill = drill
-        self.conflicts = 0  # actions judged again because another writer came first
 
     @cached_property
     def engine(self):  # type: ignore[no-untyped-def]
@@ -114,9 +106,9 @@ class Casefiles:
             uow.commit()
         return changed
 
-    def uow(self, write: bool = False, behind: bool = False) -> UnitOfWork:
-        """A new unit of work (``behind``: its writes wait for its commit, see services/uow)."""
-        return UnitOfWork(self.engine, write=write, behind=behind)
+    def uow(self, write: bool = False) -> UnitOfWork:
+        """A new unit of work (``write``: it takes the locks it needs, see services/uow)."""
+        return UnitOfWork(self.engine, write=write)
 
     # --- people -------------------------------------------------------------------------------
 
@@ -168,30 +160,18 @@ class Casefiles:
             attachments: Mapping[str, Attachment | Refusal] | None = None) -> Outcome:
         """Take ``action`` on the case ``case_ref`` (None for ``register``) as ``by``.
 
-        The case is read and the action judged without the database's write lock; the lock is
-        taken only to write the outcome, on condition that nothing it was judged on changed
-        (the case's version, the document numbers it takes, its place in the history chain).
-        If something did, another writer got there first: the action is judged again on what
-        that writer left, so a stale ``expected_version`` is then refused, as it should be.
+        The case is read under its lock, judged, and written back with its history entry,
+        its outbox items and its record rows, in one transaction; a stale
+        ``expected_version`` is refused ``stale_version`` and the refusal recorded.
 
         ``attachments`` are the files the caller holds for the action (by form field, see
         services/attachments), kept in the evidence store only if the action is accepted; a
         payload that names a file itself is refused."""
-        last: Exception | None = None
-        for _attempt in range(ATTEMPTS):
-            try:
-                with self.uow(write=True, behind=True) as uow:
-                    outcome = self.act_in(uow, by, action, case_ref, payload, expected_version,
-                                          attachments)
-                    uow.commit()
-                return outcome
-            except (Conflict, IntegrityError) as exc:
-                if isinstance(exc, IntegrityError) and not _taken_first(exc):
-                    raise  # a broken constraint, not a race: no use judging again
-                self.conflicts += 1
-                last = exc
-        raise RuntimeError(f"could not record the action after {ATTEMPTS} attempts: other "
-                           "writers kept changing what it was judged on") from last
+        with self.uow(write=True) as uow:
+            outcome = self.act_in(uow, by, action, case_ref, payload, expected_version,
+                                  attachments)
+            uow.commit()
+        return outcome
 
     def act_local(self, by: str, action: str, case_ref: str | None, payload: Any = None,
                   expected_version: int | None = None) -> Outcome:
@@ -219,11 +199,10 @@ class Casefiles:
             return self._refuse_bureau(uow, now, by, action, payload, [bad])
         case: Case | None = None
         if action != "register":
-            lock = uow.behind is None  # writing behind, the version check stands in for it
-            case = uow.cases.get(case_ref or "", lock=lock)
+            case = uow.cases.get(case_ref or "", lock=True)
             if case is None:  # a case number or an id prefix rather than the id itself
                 case_id = uow.cases.resolve(case_ref or "")
-                case = uow.cases.get(case_id, lock=lock) if case_id else None
+                case = uow.cases.get(case_id, lock=True) if case_id else None
             if case is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
         people = uow.people.get_many([by, *named_people(payload), *_case_people(case)])
@@ -303,7 +282,7 @@ class Casefiles:
     def _append_bureau(self, uow: UnitOfWork, now: Any, by: str, action: str, payload: Any,
                        result: str, refusals: list[Refusal], role: str | None = None,
                        rule_sets: list[dict[str, str]] | None = None) -> None:
-        seq, head = uow.history.head(BUREAU_CHAIN)
+        seq, head = uow.history.head(BUREAU_CHAIN, lock=True)
         uow.history.append(make_entry(
             chain=BUREAU_CHAIN, seq=seq + 1, prev_hash=head, case_id=None, at=now, actor=by,
             role=role, action=action, payload=payload, result=result,
@@ -318,26 +297,7 @@ class Casefiles:
         return Outcome(action=action, result="refused", case_id=None, codes=codes_of(refusals),
                        message=_message(refusals), refusals=refusals)
 
-    # --- the record tables ----------------------------------------------------------------------
-
-    def catch_up(self, batch: int = 200) -> int:
-        """Bring the record tables of every case an action changed up to date with its
-        document (work actions leave behind, done in batches: the flows call this, and so does
-        every list before it reads them). How many cases were projected; when none wait, this
-        is one read through an index of the waiting ones."""
-        with self.uow() as uow:
-            if not uow.cases.unprojected(1):
-                return 0
-        done = 0
-        while True:
-            with self.uow(write=True) as uow:
-                ids = uow.cases.unprojected(batch, lock=True)
-                for case_id in ids:
-                    uow.cases.project(case_id)
-                uow.commit()
-            done += len(ids)
-            if len(ids) < batch:
-                return done
+    # --- the database ------------------------------------------------------------------------
 
     def refresh_statistics(self) -> None:
         """Let SQLite's planner know the tables as they now are (ANALYZE; the daily sweep calls
@@ -374,13 +334,6 @@ class Casefiles:
             if case_id is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
             return uow.history.chain(case_id)
-
-
-def _taken_first(exc: IntegrityError) -> bool:
-    """Whether the statement broke a unique key: another writer took the number or the place
-    in the history chain first (SQLite says so in words, PostgreSQL by SQLSTATE 23505)."""
-    orig = exc.orig
-    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
 
 
 def _case_people(case: Case | None) -> list[str]:

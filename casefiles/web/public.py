@@ -24,7 +24,6 @@ router = APIRouter(include_in_schema=False)
 
 def published(cf: Casefiles, page: int = 1) -> tuple[list[dict[str, Any]], bool]:
     """Published, not withdrawn decisions, newest first: one page and whether more follow."""
-    cf.catch_up()
     query = (select(DECISIONS.c.id, DECISIONS.c.number, DECISIONS.c.decided_at,
                     DECISIONS.c.published_at, CASES.c.sector, PARTIES.c.kind,
                     PARTIES.c.name)
@@ -40,7 +39,6 @@ def published(cf: Casefiles, page: int = 1) -> tuple[list[dict[str, Any]], bool]
 
 
 def _decision_case(cf: Casefiles, decision_id: str) -> Case:
-    cf.catch_up()
     with cf.uow() as uow:
         row = uow.conn.execute(select(DECISIONS.c.case_id).where(
             DECISIONS.c.id == decision_id)).first()

@@ -121,7 +121,6 @@ def _asked_and_candidates(cf: Casefiles) -> set[str]:
     zhao = next(p for p in cf.people() if p.id == "zhao")
     asked = {i for i in ids
              if head_step(cf.view(i), may_take(zhao, "decide", cf.case(i)), near)}
-    cf.catch_up()
     with cf.uow() as uow:
         candidates = {r[0] for r in uow.conn.execute(
             select(CASES.c.id).where(Q.head_candidates(near)))}
