@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, not_, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, func, insert, not_, select, update
 
 from casefiles.adapters import tables as T
 from casefiles.adapters.aggregate import decode, encode
@@ -60,7 +60,6 @@ _UPDATE_BY_ID = {t.name: update(t).where(t.c.id == bindparam("b_id"))
                  for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]}
 _UPDATE_PARTY = update(PARTIES).where(PARTIES.c.case_id == bindparam("b_case"))
 _DOC_COLUMNS = ("doc", "version", "history_length", "history_head")
-_BY_ID = select(*(CASES.c[c] for c in _DOC_COLUMNS)).where(CASES.c.id == _CID)
 
 
 def _root_row(case: M.Case) -> dict[str, Any]:
@@ -151,9 +150,15 @@ class CaseRepository:
     def get(self, case_id: str, lock: bool = False) -> M.Case | None:
         """The whole aggregate; ``lock`` holds the case row until the transaction ends
         (``FOR UPDATE``; SQLite writers hold the database's write lock already)."""
-        query = _BY_ID.with_for_update() if lock else _BY_ID
-        row = self.conn.execute(query, {"cid": case_id}).first()
-        return None if row is None else self._loaded(case_id, tuple(row))
+        query = self.BY_ID_LOCKED if lock else self.BY_ID
+        row = self.conn.execute(query, {"case_id": case_id}).first()
+        return None if row is None else self.loaded(case_id, tuple(row))
+
+    # one case's row for :meth:`loaded` (parameter ``case_id``; text and numbers only, see
+    # adapters/pipeline), and the same holding the row until the transaction ends
+    BY_ID: Select[Any] = select(*(CASES.c[c] for c in _DOC_COLUMNS)).where(
+        CASES.c.id == bindparam("case_id"))
+    BY_ID_LOCKED: Select[Any] = BY_ID.with_for_update()
 
     def get_many(self, case_ids: list[str]) -> dict[str, M.Case]:
         """The aggregates of ``case_ids`` that exist, by id, in one statement."""
@@ -161,9 +166,10 @@ class CaseRepository:
             return {}
         rows = self.conn.execute(select(CASES.c.id, *(CASES.c[c] for c in _DOC_COLUMNS))
                                  .where(CASES.c.id.in_(case_ids)))
-        return {row[0]: self._loaded(row[0], tuple(row[1:])) for row in rows}
+        return {row[0]: self.loaded(row[0], tuple(row[1:])) for row in rows}
 
-    def _loaded(self, case_id: str, row: tuple[Any, ...]) -> M.Case:
+    def loaded(self, case_id: str, row: tuple[Any, ...]) -> M.Case:
+        """The case from a row of :meth:`by_id`, remembered as read for :meth:`save`."""
         doc, version, length, head = row
         case = decode(doc)
         case.version, case.history_length, case.history_head = version, length, head
@@ -196,7 +202,7 @@ class CaseRepository:
         done = self.conn.execute(update(CASES).where(CASES.c.id == case.id,
                                                      CASES.c.version == loaded_version)
                                  .values(**values))
-        if done.rowcount != 1:
+        if done.rowcount == 0:  # -1: sent in a pipeline, under the row lock read with it
             case.version = loaded_version
             return False
         self._write_records(case, before)

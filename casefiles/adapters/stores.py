@@ -7,8 +7,19 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from casefiles.adapters import tables as T
 from casefiles.domain.history import Entry
@@ -35,8 +46,16 @@ class PeopleStore:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        rows = self.conn.execute(select(*(PEOPLE.c[f] for f in _PERSON))
-                                 .where(PEOPLE.c.id.in_(wanted)))
+        return self.from_rows(self.conn.execute(select(*(PEOPLE.c[f] for f in _PERSON))
+                                                .where(PEOPLE.c.id.in_(wanted))))
+
+    # everyone, for an action: a county bureau's staff are few, and one constant statement
+    # sent with the action's other reads costs less than finding who the case names
+    EVERYONE: Select[Any] = select(*(PEOPLE.c[f] for f in _PERSON))
+
+    @staticmethod
+    def from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, Person]:
+        """People from rows of :attr:`EVERYONE`."""
         return {row[0]: Person(*row) for row in rows}
 
     def with_password(self, person_id: str) -> tuple[Person, str] | None:
@@ -97,29 +116,47 @@ class SessionStore:
         self.conn.execute(delete(SESSIONS).where(SESSIONS.c.person_id == person_id))
 
 
-_NEXT = (update(COUNTERS).where(COUNTERS.c.kind == bindparam("k"),
-                                 COUNTERS.c.year == bindparam("y"))
-         .values(last=COUNTERS.c.last + 1).returning(COUNTERS.c.last))
+def _upsert(conn: Connection) -> Any:
+    """The dialect's INSERT with ON CONFLICT (PostgreSQL and SQLite spell it alike)."""
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+
+
+def _move_on(insert_: Any) -> Any:
+    stmt = insert_(COUNTERS)
+    return stmt.on_conflict_do_update(index_elements=["kind", "year"],
+                                      set_={"last": stmt.excluded.last})
+
+
+# by "is PostgreSQL": the counter upsert, built once
+_MOVE_ON = {True: _move_on(pg_insert), False: _move_on(sqlite_insert)}
 
 
 class Counters:
-    """Document numbers per kind and year, without gaps or duplicates."""
+    """Document numbers per word (立, 罚, …) and year, without gaps or duplicates: an action
+    reads the year's last numbers under their row locks before it is judged (SQLite: under
+    the write lock), and writes back those it took."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def next(self, kind: str, year: int) -> int:
-        """The next number: the counter's row lock (SQLite: the write lock) serialises issuers
-        until the unit of work ends, so a number rolled back is never seen by another."""
-        row = self.conn.execute(_NEXT, {"k": kind, "y": year}).first()
-        if row is not None:
-            return int(row[0])
-        try:  # the first number of a kind and year: whoever inserts first, the other counts on
-            with self.conn.begin_nested():
-                self.conn.execute(insert(COUNTERS).values(kind=kind, year=year, last=1))
-        except IntegrityError:
-            return self.next(kind, year)
-        return 1
+    def ensure(self, words: Iterable[str], year: int) -> None:
+        """Make the year's counter of every word, at 0, where it is missing (so that there is
+        a row to lock before the first number)."""
+        rows = [{"kind": w, "year": year, "last": 0} for w in sorted(set(words))]
+        self.conn.execute(_upsert(self.conn)(COUNTERS).on_conflict_do_nothing(), rows)
+
+    # the year's last numbers by word (parameter ``year``), locked in order
+    OF_YEAR: Select[Any] = (select(COUNTERS.c.kind, COUNTERS.c.last)
+                            .where(COUNTERS.c.year == bindparam("year"))
+                            .order_by(COUNTERS.c.kind).with_for_update())
+
+    def write(self, year: int, taken: dict[str, int]) -> None:
+        """Move the year's counters on to the last numbers an action took (making a
+        counter that :meth:`ensure` did not)."""
+        if not taken:
+            return
+        rows = [{"kind": w, "year": year, "last": n} for w, n in sorted(taken.items())]
+        self.conn.execute(_MOVE_ON[self.conn.dialect.name == "postgresql"], rows)
 
 
 class HistoryStore:
@@ -141,7 +178,8 @@ class HistoryStore:
 
     def append(self, entry: Entry) -> None:
         """Insert one entry."""
-        self.conn.execute(insert(HISTORY), {f: getattr(entry, f) for f in _ENTRY})
+        # inline: the new key is not read back, which a pipeline (UnitOfWork.writing) cannot
+        self.conn.execute(insert(HISTORY).inline(), {f: getattr(entry, f) for f in _ENTRY})
 
     def chain(self, chain: str) -> list[Entry]:
         """Every entry of one chain in order."""
@@ -163,8 +201,9 @@ class Outbox:
 
     def add(self, case_id: str | None, kind: str, payload: dict[str, Any], at: datetime) -> None:
         """Queue one item."""
-        self.conn.execute(insert(OUTBOX), {"case_id": case_id, "kind": kind, "payload": payload,
-                                           "created_at": at, "attempts": 0})
+        self.conn.execute(insert(OUTBOX).inline(),  # see HistoryStore.append
+                          {"case_id": case_id, "kind": kind, "payload": payload,
+                           "created_at": at, "attempts": 0})
 
     def pending(self, limit: int, kinds: Iterable[str] | None = None,
                 case_id: str | None = None) -> list[dict[str, Any]]:

@@ -13,10 +13,11 @@ from typing import Any
 from casefiles.adapters.db import engine_for, is_current, migrate
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
-from casefiles.domain.engine import Judgement, judge, named_people, new_case, rules_for
+from casefiles.domain.engine import Judgement, judge, new_case, rules_for
 from casefiles.domain.errors import CaseNotFoundError, InvalidPersonError, Refusal, codes_of
 from casefiles.domain.history import BUREAU_CHAIN, Entry, make_entry
 from casefiles.domain.model import Case, Person, new_id
+from casefiles.domain.numbering import Numbers
 from casefiles.domain.payloads import check_person
 from casefiles.domain.policy import Profile, load_calendar, load_profile
 from casefiles.domain.registry import ACTIONS
@@ -86,6 +87,7 @@ class Casefiles:
         if drill is not None:
             self.profile.rule_set(drill)  # PolicyError naming it when the profile has none
         self.drill = drill
+        self._counted_years: set[int] = set()
 
     @cached_property
     def engine(self):  # type: ignore[no-untyped-def]
@@ -167,6 +169,7 @@ class Casefiles:
         ``attachments`` are the files the caller holds for the action (by form field, see
         services/attachments), kept in the evidence store only if the action is accepted; a
         payload that names a file itself is refused."""
+        self.ensure_counters(local_date(self.clock.now()).year)
         with self.uow(write=True) as uow:
             outcome = self.act_in(uow, by, action, case_ref, payload, expected_version,
                                   attachments)
@@ -197,21 +200,23 @@ class Casefiles:
         if action not in ACTIONS:
             bad = Refusal("invalid_input", f"未知操作{action}", f"unknown action {action!r}", "do")
             return self._refuse_bureau(uow, now, by, action, payload, [bad])
-        case: Case | None = None
-        if action != "register":
-            case = uow.cases.get(case_ref or "", lock=True)
-            if case is None:  # a case number or an id prefix rather than the id itself
-                case_id = uow.cases.resolve(case_ref or "")
-                case = uow.cases.get(case_id, lock=True) if case_id else None
+        year = local_date(now).year
+        case_id = None if action == "register" else (case_ref or "")
+        case, people, last = uow.read_for_action(case_id, year)
+        if case is None and case_id is not None:  # a case number or an id prefix
+            resolved = uow.cases.resolve(case_id)
+            if resolved is not None:
+                case, people, last = uow.read_for_action(resolved, year)
             if case is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
-        people = uow.people.get_many([by, *named_people(payload), *_case_people(case)])
+        numbers = Numbers(self.profile.agency.number_prefix, self.profile.document_kinds,
+                          year, last)
         actor = people.get(by) or Person(id=by, name=by, roles=[], active=False)
         sets, uncovered = rules_for(self.profile, case, payload, local_date(now), self.drill)
         rules = sets.law
         ctx = Context(now=now, actor=actor, people=people, profile=self.profile,
                       rules=sets.procedure, law=sets.law, periods=Periods(self.calendar),
-                      number=lambda kind, year: self._number(uow, kind, year),
+                      numbers=numbers,
                       earlier_cases=lambda code, years: uow.cases.earlier_cases(
                           code, case.id if case else "", years, local_date(now)))
         if case is not None and expected_version is not None and case.version != expected_version:
@@ -234,8 +239,22 @@ class Casefiles:
         if case is None:
             return self._refuse_bureau(uow, now, by, action, payload, j.refusals, j.role,
                                        sets.stamps())
+        with uow.writing():
+            self._write(uow, case, j, created, now, by, action, payload, sets.stamps(),
+                        numbers)
+        return Outcome(action=action, result="ok" if j.accepted else "refused", case_id=case.id,
+                       codes=codes_of(j.refusals), message=_message(j.refusals),
+                       warnings=list(j.effects.warnings), state=case.state.value,
+                       refusals=j.refusals,
+                       view_of=lambda: case_view(case, rules, local_date(now)))
+
+    def _write(self, uow: UnitOfWork, case: Case, j: Judgement, created: bool, now: Any,
+               by: str, action: str, payload: Any, rule_sets: list[dict[str, str]],
+               numbers: Numbers) -> None:
+        """An action's writes: its history entry, the case with its record rows, the document
+        numbers it took and the flows' work."""
         self.record(uow, case, at=now, actor=by, role=j.role, action=action, payload=payload,
-                    rule_sets=sets.stamps(),
+                    rule_sets=rule_sets,
                     result="ok" if j.accepted else "refused", codes=codes_of(j.refusals),
                     warnings=list(j.effects.warnings),
                     state_before=j.state_before.value if j.state_before else None,
@@ -247,20 +266,20 @@ class Casefiles:
             raise _StaleError
         # a document's facts travel with its outbox item; the flow that renders it keeps them
         # in document_contents (one row here instead of two costs fewer pages at the commit)
+        if j.accepted:
+            uow.counters.write(numbers.year, numbers.taken)
         for kind, data in j.effects.events:
             uow.outbox.add(case.id, kind, data, now)
-        return Outcome(action=action, result="ok" if j.accepted else "refused", case_id=case.id,
-                       codes=codes_of(j.refusals), message=_message(j.refusals),
-                       warnings=list(j.effects.warnings), state=case.state.value,
-                       refusals=j.refusals,
-                       view_of=lambda: case_view(case, rules, local_date(now)))
 
-    def _number(self, uow: UnitOfWork, kind: str, year: int) -> str:
-        word = self.profile.document_kinds.get(kind)
-        if word is None:
-            raise KeyError(f"document kind {kind} is not in profile {self.profile.profile}")
-        n = uow.counters.next(word, year)
-        return f"{self.profile.agency.number_prefix}{word}〔{year}〕{n}号"
+    def ensure_counters(self, year: int) -> None:
+        """Once per year and process: every document word has its counter row for ``year``,
+        so that an action can lock the year's counters before it takes a number."""
+        if year in self._counted_years:
+            return
+        with self.uow(write=True) as uow:
+            uow.counters.ensure(self.profile.document_kinds.values(), year)
+            uow.commit()
+        self._counted_years.add(year)
 
     def record(self, uow: UnitOfWork, case: Case, **fields: Any) -> Entry:
         """Append the next entry of the case's chain and move the case's head to it; it names
@@ -334,15 +353,6 @@ class Casefiles:
             if case_id is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
             return uow.history.chain(case_id)
-
-
-def _case_people(case: Case | None) -> list[str]:
-    """Who the case's documents name besides the actor: registrant, investigators, host."""
-    if case is None:
-        return []
-    hearing = case.hearing
-    return [case.registered_by, *case.investigators, *([hearing.host] if hearing and
-                                                       hearing.host else [])]
 
 
 def _message(refusals: list[Refusal]) -> str:

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Connection, Engine
 
+from casefiles.adapters.pipeline import Query, defer_begin, fetch_together, sent_together
 from casefiles.adapters.repository import CaseRepository
 from casefiles.adapters.stores import (
     Counters,
@@ -21,6 +25,7 @@ from casefiles.adapters.stores import (
     PeopleStore,
     SessionStore,
 )
+from casefiles.domain.model import Case, Person
 
 
 class UnitOfWork:
@@ -46,6 +51,7 @@ class UnitOfWork:
         try:
             if conn.dialect.name == "sqlite":  # BEGIN IMMEDIATE for writers (adapters/db.py)
                 conn.execution_options(casefiles_write=self.write)
+            self._begin = defer_begin(conn)  # PostgreSQL: BEGIN goes with the first statement
             self._tx = conn.begin()
         except BaseException:
             conn.close()
@@ -58,6 +64,26 @@ class UnitOfWork:
         self.outbox = Outbox(conn)
         self.contents = DocumentContents(conn)
         return self
+
+    def read_for_action(self, case_id: str | None, year: int
+                        ) -> tuple[Case | None, dict[str, Person], dict[str, int]]:
+        """What an action is judged on, in one round trip: its case (locked), the people,
+        and the year's last document numbers by word (locked)."""
+        queries: list[Query] = [(PeopleStore.EVERYONE, {}), (Counters.OF_YEAR, {"year": year})]
+        if case_id is not None:
+            queries.append((CaseRepository.BY_ID_LOCKED, {"case_id": case_id}))
+        rows = fetch_together(self.conn, queries, self._begin)
+        case = None
+        if case_id is not None and rows[2]:
+            case = self.cases.loaded(case_id, rows[2][0])
+        return case, PeopleStore.from_rows(rows[0]), {str(k): int(n) for k, n in rows[1]}
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The writes made in this block reach PostgreSQL in one round trip (their row
+        counts are not read: lock what they depend on first)."""
+        with sent_together(self.conn):
+            yield
 
     def commit(self) -> None:
         """Make the work durable."""

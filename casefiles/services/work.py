@@ -45,6 +45,7 @@ def _needed(uow: UnitOfWork, item: dict[str, Any]) -> bool:
 def dispatch(cf: Casefiles, batch: int = 200) -> DispatchReport:
     """Do up to ``batch`` pending outbox items this engine knows how to do."""
     report = DispatchReport()
+    cf.ensure_counters(local_date(cf.clock.now()).year)
     with cf.uow() as uow:
         items = uow.outbox.pending(batch, kinds=SYSTEM_ACTIONS)
     for item in items:

@@ -53,7 +53,7 @@ def main() -> None:
         fresh.payments = list(case.payments)
         fresh.deadlines = [copy.copy(d) for d in case.deadlines]
         ctx = Context(now=clock.now(), actor=people["zhang"], people=people, profile=cf.profile,
-                      rules=rules, periods=Periods(cf.calendar), number=lambda k, y: "-")
+                      rules=rules, periods=Periods(cf.calendar))
         judged = judge(fresh, "pay", {"amount": 8000}, ctx)
         assert judged.accepted, judged.refusals
         make_entry(chain=fresh.id, seq=1, prev_hash=None, case_id=fresh.id, at=ctx.now,
