@@ -19,7 +19,6 @@ from casefiles.domain.errors import CasefilesError
 
 SYSTEM_FONTS = Path("/usr/share/fonts/opentype/noto")
 FACE_NAME = "Noto Serif CJK SC"
-FALLBACK_FAMILY = "Noto Serif CJK SC"
 WEIGHTS = {"regular": "NotoSerifCJK-Regular.ttc", "bold": "NotoSerifCJK-Bold.ttc"}
 VERSION = "1"  # raise when the cut changes, so prepared faces are made again
 

@@ -88,24 +88,6 @@ class CasefilesError(Exception):
     """Base of every error casefiles raises on purpose."""
 
 
-class ActionRefusedError(CasefilesError):
-    """An action broke one or more rules; nothing but the history changes."""
-
-    def __init__(self, refusals: list[Refusal]) -> None:
-        self.refusals = ordered(refusals)
-        super().__init__("; ".join(r.message for r in self.refusals))
-
-    @property
-    def code(self) -> str:
-        """The first code in precedence order."""
-        return self.refusals[0].code
-
-    @property
-    def codes(self) -> list[str]:
-        """Every distinct code, in precedence order."""
-        return codes_of(self.refusals)
-
-
 class PolicyError(CasefilesError):
     """A policy file is missing or malformed; names the file and the field."""
 
@@ -124,3 +106,11 @@ class CaseNotFoundError(CasefilesError):
 
 class ScenarioError(CasefilesError):
     """A scenario file is not valid; names the file, the step and the field."""
+
+
+class ComplaintNotFoundError(CasefilesError):
+    """No waiting complaint has the given id (unknown, or handled already)."""
+
+
+class TooManyComplaintsError(CasefilesError):
+    """More complaints from one sender in an hour than the settings allow."""

@@ -87,9 +87,6 @@ def _not_after_clock(value: date, info: ValidationInfo) -> date:
     return value
 
 
-PastDay = Annotated[Day, Field()]
-
-
 class PartyIn(Payload):
     kind: Literal["organisation", "individual"]
     name: Name
@@ -142,7 +139,6 @@ class File(Payload):
     cause: Text
 
 
-
 class Reason(Payload):
     reason: Text
 
@@ -154,8 +150,6 @@ class Record(Payload):
     officers: list[Name]
     sha256: Sha256 | None = None
     file: Name | None = None
-
-
 
 
 class Preserve(Payload):
@@ -246,7 +240,6 @@ class ScheduleHearing(Payload):
     notified_on: Day | None = None
 
     _past = field_validator("notified_on")(_not_after_clock)
-
 
 
 class HoldHearing(Payload):
@@ -348,9 +341,6 @@ class ApplyEnforcement(Payload):
 
 class Close(Payload):
     summary: Text
-
-
-ROLES = ("officer", "reviewer", "head", "host", "supervisor", "system")
 
 
 class PersonIn(Payload):

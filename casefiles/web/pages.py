@@ -20,7 +20,7 @@ from casefiles.domain.queues import head_step
 from casefiles.domain.states import LABELS, CaseState
 from casefiles.domain.timefmt import local_date
 from casefiles.domain.vocabulary import DEADLINES, SECTORS
-from casefiles.web import queries as Q
+from casefiles.services import lists as Q
 from casefiles.web.access import workplaces
 from casefiles.web.common import ForbiddenError, render, signed_in, view_of, web
 from casefiles.web.complaints import register_complaint

@@ -14,7 +14,7 @@ from casefiles.domain.engine import may_take
 from casefiles.domain.queues import head_step
 from casefiles.domain.timefmt import local_date
 from casefiles.services.app import Casefiles
-from casefiles.web import queries as Q
+from casefiles.services import lists as Q
 
 
 from tests.support import MAJOR_FINE, SMALL_FINE, START, act, play, register, until

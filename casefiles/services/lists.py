@@ -1,4 +1,4 @@
-"""Read-only lists the pages need: an officer's cases, the queues, the supervisors' filtered
+"""Read-only lists the web pages need: an officer's cases, the queues, the supervisors' filtered
 list with its overdue filter, the next deadline of each case. SQL over the repository's tables;
 every list is paged (``limit`` + 1 rows tell whether a next page exists)."""
 
