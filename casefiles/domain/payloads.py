@@ -25,6 +25,7 @@ from pydantic import (
 
 from casefiles.domain.errors import Refusal
 from casefiles.domain.identifiers import check_credit_code, check_id_number
+from casefiles.domain.kinds import Outcome, PenaltyType, Role, Verdict
 from casefiles.domain.money import to_fen
 from casefiles.domain.policy import TIERS
 from casefiles.domain.timefmt import parse_date, parse_datetime
@@ -175,7 +176,7 @@ class ViolationIn(Payload):
 
 
 class PenaltyIn(Payload):
-    type: Literal["warning", "fine", "confiscation", "suspension", "revocation", "closure"]
+    type: PenaltyType
     amount: Amount | None = None
     on: Name | None = None
 
@@ -196,7 +197,7 @@ class PenaltyIn(Payload):
 class Propose(Payload):
     violations: Annotated[list[ViolationIn], Field(min_length=1)]
     penalties: list[PenaltyIn] | None = None
-    outcome: Literal["penalty", "no_penalty", "transfer"] | None = None
+    outcome: Outcome | None = None
 
     @model_validator(mode="after")
     def _penalties_or_outcome(self) -> Propose:
@@ -207,7 +208,7 @@ class Propose(Payload):
         return self
 
     @property
-    def resolved_outcome(self) -> str:
+    def resolved_outcome(self) -> Outcome:
         """penalty, no_penalty or transfer."""
         return self.outcome or "penalty"
 
@@ -268,7 +269,7 @@ class Checklist(Payload):
 
 
 class ReviewIn(Payload):
-    verdict: Literal["pass", "return"]
+    verdict: Verdict
     checklist: Checklist
     opinion: Text
 
@@ -295,7 +296,7 @@ class Extend(Payload):
 
 
 class Decide(Payload):
-    outcome: Literal["penalty", "no_penalty", "transfer"]
+    outcome: Outcome
     penalties: list[PenaltyIn] | None = None
 
     @model_validator(mode="after")
@@ -348,8 +349,7 @@ class PersonIn(Payload):
 
     id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
     name: Name
-    roles: Annotated[list[Literal["officer", "reviewer", "head", "host", "supervisor",
-                                  "system"]], Field(min_length=1)]
+    roles: Annotated[list[Role], Field(min_length=1)]
     certificate: Name | None = None
     legal_qualification: bool = False
 

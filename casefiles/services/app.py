@@ -50,6 +50,8 @@ class Outcome:
     state: str | None = None
     refusals: list[Refusal] = field(default_factory=list)
     view_of: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+    # the case as the action left it (None when it belongs to none): callers need not read it
+    case: Case | None = field(default=None, repr=False)
 
     @cached_property
     def view(self) -> dict[str, Any] | None:
@@ -245,7 +247,7 @@ class Casefiles:
         return Outcome(action=action, result="ok" if j.accepted else "refused", case_id=case.id,
                        codes=codes_of(j.refusals), message=_message(j.refusals),
                        warnings=list(j.effects.warnings), state=case.state.value,
-                       refusals=j.refusals,
+                       refusals=j.refusals, case=case,
                        view_of=lambda: case_view(case, rules, local_date(now)))
 
     def _write(self, uow: UnitOfWork, case: Case, j: Judgement, created: bool, now: Any,

@@ -25,13 +25,13 @@ router = APIRouter(include_in_schema=False)
 class ComplaintInputError(WebError):
     """A complaint form with a field missing, too long, or holding control characters."""
 
-    status, code = 422, "invalid_input"
+    code = "invalid_input"
 
 
 class TooManyComplaintsWebError(WebError):
     """More complaints from one sender in an hour than the settings allow."""
 
-    status, code = 429, "rate_limited"
+    code = "rate_limited"
 
 
 def sender_hash(key: str, address: str) -> str:

@@ -24,7 +24,7 @@ from casefiles.web.common import WebError
 class TooManyAttemptsError(WebError):
     """Too many failed sign-ins, or refused attempts on other people's cases."""
 
-    status, code = 429, "too_many_attempts"
+    code = "too_many_attempts"
 
 
 class SignInGuard:
