@@ -114,3 +114,42 @@ class ComplaintNotFoundError(CasefilesError):
 
 class TooManyComplaintsError(CasefilesError):
     """More complaints from one sender in an hour than the settings allow."""
+
+
+class NotArchivedError(CasefilesError):
+    """The case has no case file yet: it is not archived."""
+
+
+class DossierError(CasefilesError):
+    """The case file could not be built (a document is missing or its stored file changed)."""
+
+
+class OperatorFileError(CasefilesError):
+    """The CLI was given a file it must not read as evidence (missing, not a regular file, the
+    database or a file of the data directory)."""
+
+
+class NotJSONError(ValueError):
+    """Text that is not strict JSON, or a value that has no strict JSON form; ``where`` names
+    the place (``party.name``), empty for the whole document."""
+
+    def __init__(self, en: str, where: str = "") -> None:
+        super().__init__(f"{en} [{where}]" if where else en)
+        self.en, self.where = en, where
+
+
+class FontMissingError(CasefilesError):
+    """The Debian CJK font the documents need is not installed."""
+
+
+class StoredFileChangedError(CasefilesError):
+    """A stored file no longer has the SHA-256 the history recorded for it."""
+
+
+class FetchRefusedError(ValueError):
+    """A document asked WeasyPrint for a file or URL that is not one of the project's assets."""
+
+
+class CaseChangedUnderLockError(CasefilesError):
+    """The case row changed under a unit of work that holds its lock: it cannot, short of a
+    bug, and is raised rather than lose a write."""

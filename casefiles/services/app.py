@@ -14,7 +14,13 @@ from casefiles.adapters.db import engine_for, is_current, migrate
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
 from casefiles.domain.engine import Judgement, judge, new_case, rules_for
-from casefiles.domain.errors import CaseNotFoundError, InvalidPersonError, Refusal, codes_of
+from casefiles.domain.errors import (
+    CaseChangedUnderLockError,
+    CaseNotFoundError,
+    InvalidPersonError,
+    Refusal,
+    codes_of,
+)
 from casefiles.domain.history import BUREAU_CHAIN, Entry, make_entry
 from casefiles.domain.model import Case, Person, new_id
 from casefiles.domain.numbering import Numbers
@@ -67,11 +73,6 @@ class Outcome:
     def code(self) -> str | None:
         """The first refusal code by precedence."""
         return self.codes[0] if self.codes else None
-
-
-class _StaleError(Exception):
-    """The case row changed under a unit of work that holds its lock: it cannot, short of a
-    bug, and is raised rather than lose a write."""
 
 
 class Casefiles:
@@ -265,7 +266,7 @@ class Casefiles:
         if created:  # inserted once, at version 1, its first history entry already its head
             uow.cases.add(case)
         elif not uow.cases.save(case, bump=j.accepted):
-            raise _StaleError
+            raise CaseChangedUnderLockError
         # a document's facts travel with its outbox item; the flow that renders it keeps them
         # in document_contents (one row here instead of two costs fewer pages at the commit)
         if j.accepted:

@@ -8,10 +8,9 @@ twice, and a second writer of the same case waits for the first."""
 
 from __future__ import annotations
 
-from types import TracebackType
-
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 

@@ -17,8 +17,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from casefiles.domain.model import Person
-from casefiles.services.app import Outcome
 from casefiles.services import lists as Q
+from casefiles.services.app import Outcome
 from casefiles.web.access import CASE_ACTIONS, can_see, offered
 from casefiles.web.common import (
     CsrfError,

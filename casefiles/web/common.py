@@ -17,8 +17,8 @@ from starlette.responses import Response
 from casefiles.domain import vocabulary as V
 from casefiles.domain.errors import CaseNotFoundError
 from casefiles.domain.model import Case, Person
-from casefiles.domain.states import LABELS, CaseState
 from casefiles.domain.notices import start_up_notices
+from casefiles.domain.states import LABELS, CaseState
 from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.domain.view import case_view
 from casefiles.services.app import Casefiles
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from casefiles.web.throttle import SignInGuard, StrangerGuard
 from casefiles.web.access import can_see, workplaces
 from casefiles.web.forms import EVIDENCE_KINDS
-from casefiles.web.statuses import STATUS_BY_CODE
 from casefiles.web.security import Tokens, csrf_token, session_account
+from casefiles.web.statuses import STATUS_BY_CODE
 
 TEMPLATES_DIR: Path = PROJECT_ROOT / "templates" / "web"
 

@@ -10,11 +10,11 @@ import importlib
 import json
 
 from alembic import command
-from sqlalchemy import delete, func, inspect, select, text, update
+from sqlalchemy import func, inspect, select, text
 
 from casefiles.adapters.aggregate import decode
 from casefiles.adapters.db import alembic_config, engine_for
-from casefiles.adapters.repository import CASES, COLLECTIONS
+from casefiles.adapters.repository import COLLECTIONS
 from casefiles.clock import SimulatedClock
 from casefiles.domain import model as M
 from casefiles.domain.timefmt import parse_datetime
