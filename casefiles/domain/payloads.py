@@ -58,7 +58,7 @@ _TOO_LARGE = Decimal(10) ** 12
 
 def _amount(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise ValueError("金额应为数字 / an amount is a number")
+        raise ValueError("金额应为数字 / an amount is a number")  # noqa: TRY004  (pydantic)
     if isinstance(value, str) and not _PLAIN_AMOUNT.fullmatch(value.strip()):
         raise ValueError("金额应为数字，如 8000 或 8000.50 / an amount is a plain decimal "
                          "number such as 8000.50")

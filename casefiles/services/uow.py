@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
+from typing import Self
 
 from sqlalchemy import Connection, Engine
 
@@ -44,7 +45,7 @@ class UnitOfWork:
         self.write = write
         self.committed = False
 
-    def __enter__(self) -> UnitOfWork:
+    def __enter__(self) -> Self:
         conn = self.engine.connect()
         self.conn = conn
         try:

@@ -15,15 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import lifecycle as L  # noqa: E402
+import lifecycle as L
 
-from casefiles.clock import SimulatedClock  # noqa: E402
-from casefiles.domain.context import Context, Periods  # noqa: E402
-from casefiles.domain.engine import judge  # noqa: E402
-from casefiles.domain.history import make_entry  # noqa: E402
-from casefiles.domain.view import case_view  # noqa: E402
-from casefiles.services.app import Casefiles  # noqa: E402
-from casefiles.settings import Settings  # noqa: E402
+from casefiles.clock import SimulatedClock
+from casefiles.domain.context import Context, Periods
+from casefiles.domain.engine import judge
+from casefiles.domain.history import make_entry
+from casefiles.domain.view import case_view
+from casefiles.services.app import Casefiles
+from casefiles.settings import Settings
 
 ROUNDS = 3000
 
@@ -36,7 +36,7 @@ def main() -> None:
         cf.init()
         for person in L.PEOPLE:
             cf.put_person(person)
-        clock, case_id = L._restart(cf), None  # noqa: SLF001
+        clock, case_id = L._restart(cf), None
         for by, action, payload, days in L.STEPS[:8]:  # register … serve
             if days:
                 clock.set(clock.now() + timedelta(days=days))

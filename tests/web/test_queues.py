@@ -13,10 +13,8 @@ from casefiles.clock import SimulatedClock
 from casefiles.domain.engine import may_take
 from casefiles.domain.queues import head_step
 from casefiles.domain.timefmt import local_date
-from casefiles.services.app import Casefiles
 from casefiles.services import lists as Q
-
-
+from casefiles.services.app import Casefiles
 from tests.support import MAJOR_FINE, SMALL_FINE, START, act, play, register, until
 from tests.web.conftest import Bureau, sign_in
 
