@@ -88,7 +88,7 @@ def play(path: Path, url: str, settings: Settings) -> tuple[list[CaseRun], datet
         case = runs.setdefault(step.case, CaseRun(step.case, "other"))
         try:
             result = next(results)
-        except Exception as exc:  # an engine error is reported as a failed step, not a crash
+        except Exception as exc:  # noqa: BLE001  (an engine error is a failed step, not a crash)
             case.failures.append(f"第{n}步 {ACTIONS.get(step.do, step.do)}：执行出错 {exc!r}")
             break
         line = result.line

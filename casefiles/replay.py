@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from casefiles.clock import SimulatedClock
-from casefiles.domain.errors import CaseNotFoundError
+from casefiles.domain.errors import CaseNotFoundError, PolicyError, ScenarioError
 from casefiles.domain.history import jsonable
 from casefiles.domain.model import Person
-from casefiles.domain.errors import PolicyError, ScenarioError
 from casefiles.domain.policy import load_profile
 from casefiles.scenario import Scenario, Step
 from casefiles.scenario import load as read_scenario

@@ -3,9 +3,6 @@ a power cut), PostgreSQL by URL. The schema comes only from the Alembic migratio
 
 from __future__ import annotations
 
-import fcntl
-import os
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +16,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def _normalise(url: str) -> str:
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
 
@@ -35,10 +32,10 @@ def engine_for(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30},
                                json_serializer=_json_text)
         _sqlite_transactions(engine)
-        if path and path != ":memory:" and not path.startswith("file:"):
-            _writers_gate(engine, Path(path))
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+    # no pre-ping: it would cost a round trip per unit of work; a connection the server closed
+    # fails its unit of work once and is replaced (pool_recycle retires old ones first)
+    return create_engine(url, pool_size=5, max_overflow=10, pool_recycle=1800,
                          json_serializer=_json_text)
 
 
@@ -53,7 +50,8 @@ _JSON = msgspec.json.Encoder()
 
 def _sqlite_transactions(engine: Engine) -> None:
     # pysqlite's own transaction handling is bypassed so that writers take the lock at BEGIN
-    # (BEGIN IMMEDIATE): two actions never both read a case and then both try to write it.
+    # (BEGIN IMMEDIATE): two actions never both read a case and then both try to write it;
+    # a writer that finds the lock taken waits for it (busy_timeout).
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
@@ -67,59 +65,7 @@ def _sqlite_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         write = conn.get_execution_options().get("casefiles_write", False)
-        # straight to the driver: SQLAlchemy's statement path cost more than the BEGIN itself
         conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-
-
-def _writers_gate(engine: Engine, db: Path) -> None:
-    """casefiles' writers of one SQLite file queue at a lock file beside it (``flock``, in the
-    kernel) before they ask SQLite for its write lock. SQLite lets a writer that finds the
-    database locked sleep and retry (1, 2, 5, 10, … 100 ms); a writer queued at the gate is
-    woken the moment the one before it commits. BEGIN IMMEDIATE remains the lock that makes
-    writes correct: the gate only orders casefiles' own writers.
-
-    The wait has no timeout of its own: whoever holds the gate is between its BEGIN IMMEDIATE
-    (which gives up after SQLite's 30 s busy timeout) and its commit, and lets go in a
-    ``finally``; a process that dies lets go with it."""
-    gate = str(db) + "-writers"
-
-    @event.listens_for(engine, "connect")
-    def _open(_dbapi_conn: Any, record: Any) -> None:
-        fd = os.open(gate, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        record.info["casefiles_gate"] = (fd, gate)
-
-    @event.listens_for(engine, "close")
-    def _close(_dbapi_conn: Any, record: Any) -> None:
-        entry = record.info.pop("casefiles_gate", None)
-        if entry is not None:
-            os.close(entry[0])
-
-
-# the gates each thread holds: a writer that waited for its own thread would wait for ever
-_HELD = threading.local()
-
-
-def enter_gate(info: dict[str, Any]) -> tuple[int, str] | None:
-    """Wait at the writers' gate of this connection's database, if it has one; what to give
-    :func:`leave_gate`."""
-    entry: tuple[int, str] | None = info.get("casefiles_gate")
-    if entry is None:
-        return None
-    held: set[str] = _HELD.__dict__.setdefault("gates", set())
-    if entry[1] in held:
-        raise RuntimeError("这个线程已持有写入闸门 / a unit of work that writes was opened "
-                           "inside another on the same thread and database: it would wait "
-                           "for itself")
-    fcntl.flock(entry[0], fcntl.LOCK_EX)
-    held.add(entry[1])
-    return entry
-
-
-def leave_gate(entry: tuple[int, str] | None) -> None:
-    """Let the next writer through."""
-    if entry is not None:
-        _HELD.gates.discard(entry[1])
-        fcntl.flock(entry[0], fcntl.LOCK_UN)
 
 
 def alembic_config(url: str) -> Config:

@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from casefiles.domain.errors import CasefilesError
+from casefiles.domain.errors import StoredFileChangedError
 
 MAX_BYTES = 2 * 1024**3
 
@@ -65,7 +65,3 @@ class FileStore:
                 f"文件{relative}已被改动，与登记的SHA-256不符 / "
                 f"{relative} was changed: its SHA-256 differs from the one recorded")
         return data
-
-
-class StoredFileChangedError(CasefilesError):
-    """A stored file no longer has the SHA-256 the history recorded for it."""

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
-from casefiles.domain.errors import CasefilesError
+from casefiles.domain.errors import FontMissingError
 
 SYSTEM_FONTS = Path("/usr/share/fonts/opentype/noto")
 FACE_NAME = "Noto Serif CJK SC"
-FALLBACK_FAMILY = "Noto Serif CJK SC"
 WEIGHTS = {"regular": "NotoSerifCJK-Regular.ttc", "bold": "NotoSerifCJK-Bold.ttc"}
 VERSION = "1"  # raise when the cut changes, so prepared faces are made again
 
@@ -28,10 +27,6 @@ VERSION = "1"  # raise when the cut changes, so prepared faces are made again
 EXTRA_RANGES = [(0x20, 0x7E), (0xA0, 0xFF), (0x2010, 0x2027), (0x2030, 0x203B),
                 (0x2460, 0x24FF), (0x2500, 0x257F), (0x25A0, 0x25FF), (0x3000, 0x303F),
                 (0xFE30, 0xFE4F), (0xFF01, 0xFF5E)]
-
-
-class FontMissingError(CasefilesError):
-    """The Debian CJK font the documents need is not installed."""
 
 
 @dataclass(frozen=True)

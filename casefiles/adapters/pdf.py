@@ -24,6 +24,7 @@ from weasyprint.urls import URLFetcher
 
 from casefiles.adapters.fonts import Fonts
 from casefiles.domain.documents import DOSSIER
+from casefiles.domain.errors import FetchRefusedError
 
 # document kind → its template
 TEMPLATES: dict[str, str] = {
@@ -42,10 +43,6 @@ TEMPLATES: dict[str, str] = {
 }
 GETA = "〓"
 _ARTICLE = re.compile(r"第(\d+)(条|款|项)")
-
-
-class FetchRefusedError(ValueError):
-    """A document asked WeasyPrint for a file or URL that is not one of the project's assets."""
 
 
 class AssetFetcher(URLFetcher):

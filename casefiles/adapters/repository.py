@@ -1,11 +1,8 @@
 """The case repository. A case is one JSON document on its row (``cases.doc``), beside the
-columns the lists filter on; an action reads the row, and writes it back with its version
-check: two statements, whatever the case holds.
-
-The record tables (parties, evidence, proposals, …, deadlines, documents) and ``case_officers``
-are projections of that document for the queries across cases. An action marks its case
-unprojected; :meth:`CaseRepository.project` brings the tables up to date, in batches, for the
-flows and before any list is read (``Casefiles.catch_up``). Nothing in them is ever deleted.
+columns the lists filter on and the record tables (parties, evidence, proposals, …,
+deadlines, documents) and ``case_officers`` that the lists and reports query across cases.
+An action reads the row and writes, in its own transaction, the row with its version check
+and exactly the record rows that changed. Nothing in the record tables is ever deleted.
 """
 
 from __future__ import annotations
@@ -15,24 +12,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    MetaData,
-    Select,
-    Table,
-    bindparam,
-    func,
-    insert,
-    inspect,
-    not_,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Select, Table, bindparam, func, insert, not_, select, update
 
 from casefiles.adapters import tables as T
 from casefiles.adapters.aggregate import decode, encode
-from casefiles.adapters.fastsql import Statements, Write
 from casefiles.domain import model as M
 from casefiles.domain.states import CaseState
 from casefiles.domain.workdays import add_years
@@ -71,26 +54,12 @@ _PARTY_FIELDS = [f.name for f in dataclasses.fields(M.Party)]
 
 _CID = bindparam("cid")
 # Statements are built once: building SQL expressions per action cost more than running them.
-_ROWS_BY_CASE: dict[str, Select[Any]] = {
-    t.name: select(t).where(t.c.case_id == _CID).order_by(t.c.seq)
-    for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]
-}
 _ID_EXISTS = select(CASES.c.id).where(CASES.c.id == _CID)
 _ID_BY_NUMBER = select(CASES.c.id).where(CASES.c.number == _CID)
 _UPDATE_BY_ID = {t.name: update(t).where(t.c.id == bindparam("b_id"))
                  for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]}
-# One round trip reads the case row, its party, and which child tables hold rows for it (only
-# those are then read).
-def _case_party_counts(cases: Table) -> Select[Any]:
-    return (select(cases, *[c.label(f"party__{c.name}") for c in PARTIES.c],
-                   *[select(func.count()).select_from(t).where(t.c.case_id == _CID)
-                     .scalar_subquery().label(f"count__{t.name}")
-                     for t in [PENALTIES, *(table for table, _ in COLLECTIONS.values())]])
-            .select_from(cases.join(PARTIES, PARTIES.c.case_id == cases.c.id))
-            .where(cases.c.id == _CID))
-
-
-_CASE_PARTY_COUNTS = _case_party_counts(CASES)
+_UPDATE_PARTY = update(PARTIES).where(PARTIES.c.case_id == bindparam("b_case"))
+_DOC_COLUMNS = ("doc", "version", "history_length", "history_head")
 
 
 def _root_row(case: M.Case) -> dict[str, Any]:
@@ -117,39 +86,35 @@ def _flat(case: M.Case) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
-_DOC_COLUMNS = ("doc", "version", "history_length", "history_head", "projected")
-# written as the partial index's own condition (projected = 0 / NOT projected), so the planner
-# uses it: "projected IS 0" read all 100,000 cases of the web benchmark on every list
-UNPROJECTED = select(CASES.c.id).where(not_(CASES.c.projected))
+@dataclasses.dataclass
+class _Loaded:
+    """A case as read, to write back only what changed."""
+
+    root: dict[str, Any]
+    records: dict[tuple[str, str], dict[str, Any]]
+    party: dict[str, Any]
+    officers: list[str]
+
+
+def _party_row(case: M.Case) -> dict[str, Any]:
+    return {f: getattr(case.party, f) for f in _PARTY_FIELDS}
+
+
+def _officers(case: M.Case) -> list[str]:
+    """Who finds the case among their own: its registrant and investigators."""
+    return list(dict.fromkeys([case.registered_by, *case.investigators]))
+
+
+def _snapshot(case: M.Case) -> _Loaded:
+    return _Loaded(_root_row(case), _flat(case), _party_row(case), _officers(case))
 
 
 class CaseRepository:
     """Cases on one open connection."""
 
-    @classmethod
-    def as_the_database_is(cls, conn: Connection) -> CaseRepository:
-        """A repository over the tables as they are in the database now (a migration's view:
-        columns that later revisions add are not there yet, and take their defaults)."""
-        repo = cls(conn)
-        meta = MetaData()
-        live = {CASES.name: CASES, PARTIES.name: PARTIES, **repo._tables}
-        inspector = inspect(conn)
-        reflected = {}
-        for name, table in live.items():  # the live columns' types, for the columns there are
-            there = {c["name"] for c in inspector.get_columns(name)}
-            reflected[name] = Table(name, meta, *[
-                Column(c.name, c.type, primary_key=c.primary_key)
-                for c in table.columns if c.name in there])
-        repo._tables = {n: t for n, t in reflected.items() if n in repo._tables}
-        repo._as_is = reflected
-        return repo
-
-    def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
-        self._as_is: dict[str, Table] | None = None
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.sql = Statements(conn, behind)
-        # case id → (its columns as loaded, whether it was projected then)
-        self._seen: dict[str, tuple[dict[str, Any], bool]] = {}
+        self._seen: dict[str, _Loaded] = {}
         self._tables = {t.name: t for t, _ in COLLECTIONS.values()} | {PENALTIES.name: PENALTIES}
 
     # --- finding ------------------------------------------------------------------------------
@@ -183,156 +148,87 @@ class CaseRepository:
         return int(self.conn.execute(query).scalar_one())
 
     def get(self, case_id: str, lock: bool = False) -> M.Case | None:
-        """The whole aggregate; ``lock`` holds the case row until the transaction ends."""
-        row = self.sql.first(CASES, _DOC_COLUMNS, {"id": case_id}, lock=lock)
-        return None if row is None else self._loaded(case_id, row)
+        """The whole aggregate; ``lock`` holds the case row until the transaction ends
+        (``FOR UPDATE``; SQLite writers hold the database's write lock already)."""
+        query = self.BY_ID_LOCKED if lock else self.BY_ID
+        row = self.conn.execute(query, {"case_id": case_id}).first()
+        return None if row is None else self.loaded(case_id, tuple(row))
+
+    # one case's row for :meth:`loaded` (parameter ``case_id``; text and numbers only, see
+    # adapters/pipeline), and the same holding the row until the transaction ends
+    BY_ID: Select[Any] = select(*(CASES.c[c] for c in _DOC_COLUMNS)).where(
+        CASES.c.id == bindparam("case_id"))
+    BY_ID_LOCKED: Select[Any] = BY_ID.with_for_update()
 
     def get_many(self, case_ids: list[str]) -> dict[str, M.Case]:
         """The aggregates of ``case_ids`` that exist, by id, in one statement."""
         if not case_ids:
             return {}
-        rows = self.sql.rows_in(CASES, ("id", *_DOC_COLUMNS), "id", case_ids)
-        return {row[0]: self._loaded(row[0], row[1:]) for row in rows}
+        rows = self.conn.execute(select(CASES.c.id, *(CASES.c[c] for c in _DOC_COLUMNS))
+                                 .where(CASES.c.id.in_(case_ids)))
+        return {row[0]: self.loaded(row[0], tuple(row[1:])) for row in rows}
 
-    def _loaded(self, case_id: str, row: tuple[Any, ...]) -> M.Case:
-        doc, version, length, head, projected = row
+    def loaded(self, case_id: str, row: tuple[Any, ...]) -> M.Case:
+        """The case from a row of :meth:`by_id`, remembered as read for :meth:`save`."""
+        doc, version, length, head = row
         case = decode(doc)
         case.version, case.history_length, case.history_head = version, length, head
-        self._seen[case_id] = (_root_row(case), bool(projected))
+        self._seen[case_id] = _snapshot(case)
         return case
 
     # --- writing ------------------------------------------------------------------------------
 
     def add(self, case: M.Case) -> None:
-        """Insert a new case (its record tables follow with the next projection)."""
+        """Insert a new case at version 1 with its party, officers and record rows."""
         case.version = 1
-        row = _root_row(case)
-        self.sql.insert(CASES, {**row, "doc": encode(case), "projected": False})
-        self._seen[case.id] = (row, False)
+        self.conn.execute(insert(CASES), {**_root_row(case), "doc": encode(case)})
+        self.conn.execute(insert(PARTIES), {**_party_row(case), "case_id": case.id, "seq": 0})
+        self._write_records(case, _Loaded({}, {}, {}, []))
+        self._seen[case.id] = _snapshot(case)
 
     def save(self, case: M.Case, bump: bool = True) -> bool:
-        """Write the case back; False when another writer got there first.
+        """Write the case back with its version check, and the record rows that changed;
+        False when the row is not at the version read (nothing is written then).
 
         ``bump`` raises the version; a refused action, which changes only the history head,
         leaves it, so that it does not make other writers' views stale. Only the columns that
         changed are set: an index is rewritten only when one of its columns is."""
-        before, projected = self._seen[case.id]
-        loaded_version = before["version"]
+        before = self._seen[case.id]
+        loaded_version = before.root["version"]
         case.version = loaded_version + 1 if bump else loaded_version
         row = _root_row(case)
-        values = {k: v for k, v in row.items() if v != before[k]}
+        values = {k: v for k, v in row.items() if v != before.root[k]}
         values["doc"] = encode(case)
-        if projected:
-            values["projected"] = False
-        if self.sql.update(CASES, values, {"id": case.id, "version": loaded_version}) != 1:
+        done = self.conn.execute(update(CASES).where(CASES.c.id == case.id,
+                                                     CASES.c.version == loaded_version)
+                                 .values(**values))
+        if done.rowcount == 0:  # -1: sent in a pipeline, under the row lock read with it
             case.version = loaded_version
             return False
-        self._seen[case.id] = (row, False)
+        self._write_records(case, before)
+        self._seen[case.id] = _snapshot(case)
         return True
 
-    # --- the record tables --------------------------------------------------------------------
-
-    def unprojected(self, limit: int, lock: bool = False) -> list[str]:
-        """Ids of cases whose record tables lag behind their document (through a partial
-        index holding only those); ``lock`` holds them for projecting."""
-        query = UNPROJECTED.limit(limit)
-        if lock and self.conn.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)  # an action holds it: next batch
-        return [r[0] for r in self.conn.execute(query)]
-
-    def project(self, case_id: str, cases: Table | None = None) -> None:
-        """Bring the record tables of one case up to date with its document, and mark it
-        projected. Rows are inserted or updated, never deleted. (``cases``: as for
-        :meth:`from_tables`, in a migration.)"""
-        case = self.get(case_id)
-        if case is None:
-            return
-        before = self.from_tables(case_id, cases)
-        party = {f: getattr(case.party, f) for f in _PARTY_FIELDS}
-        if before is None:
-            self.conn.execute(insert(PARTIES).values(**party, case_id=case.id, seq=0))
-        elif before.party != case.party:
-            self.conn.execute(update(PARTIES).where(PARTIES.c.case_id == case.id)
-                              .values(**party))
-        known = [r[0] for r in self.conn.execute(
-            select(CASE_OFFICERS.c.person_id).where(CASE_OFFICERS.c.case_id == case.id))]
-        self._write_officers(case, known)
-        self._write_children(case, _flat(before) if before is not None else {})
-        self.sql.update(CASES, {"projected": True}, {"id": case.id})
-
-    def from_tables(self, case_id: str, cases: Table | None = None) -> M.Case | None:
-        """The aggregate as the record tables hold it (None before its first projection): the
-        projection compares against it, and migration 0005 built the documents from it
-        (``cases``: the cases table as that revision had it; later columns take defaults)."""
-        params = {"cid": case_id}
-        if cases is None and self._as_is is not None:
-            cases = self._as_is[CASES.name]
-        query = _CASE_PARTY_COUNTS if cases is None else _case_party_counts(cases)
-        root = self.conn.execute(query, params).mappings().first()
-        if root is None:
-            return None
-        pens: dict[str, list[M.Penalty]] = {}
-        if root[f"count__{PENALTIES.name}"]:
-            for r in self.conn.execute(self._rows_of(PENALTIES.name), params).mappings():
-                pens.setdefault(r["owner_id"], []).append(
-                    M.Penalty(**{f: r[f] for f in _PENALTY_FIELDS}))
-        lists: dict[str, list[Any]] = {}
-        for attr, (table, cls) in COLLECTIONS.items():
-            items: list[Any] = []
-            lists[attr] = items
-            if not root[f"count__{table.name}"]:
-                continue
-            names = _FIELDS[cls]
-            for r in self.conn.execute(self._rows_of(table.name), params).mappings():
-                kwargs = {f: r[f] for f in names if f in r}
-                if cls in (M.Proposal, M.Decision):
-                    kwargs["penalties"] = pens.get(r["id"], [])
-                items.append(cls(**kwargs))
-        fields = {f: root[f] for f in _ROOT_FIELDS if f in root}
-        fields["state"] = CaseState(root["state"])
-        party = M.Party(**{f: root[f"party__{f}"] for f in _PARTY_FIELDS})
-        return M.Case(**fields, party=party, **lists)
-
-    def _write_officers(self, case: M.Case, known: list[str]) -> None:
-        """Who finds the case among their own (its registrant and investigators), kept in
-        ``case_officers``, so "my cases" is an index lookup."""
-        new = [p for p in dict.fromkeys([case.registered_by, *case.investigators])
-               if p not in known]
+    def _write_records(self, case: M.Case, before: _Loaded) -> None:
+        """The party, officers and record rows that differ from ``before``: inserted or
+        updated, never deleted."""
+        party = _party_row(case)
+        if before.party and party != before.party:
+            self.conn.execute(_UPDATE_PARTY, {**party, "b_case": case.id})
+        new = [p for p in _officers(case) if p not in before.officers]
         if new:
             self.conn.execute(insert(CASE_OFFICERS), [
                 {"case_id": case.id, "person_id": p, "registered_at": case.registered_at}
                 for p in new])
-
-    def _write_children(self, case: M.Case,
-                        before: dict[tuple[str, str], dict[str, Any]]) -> None:
         inserts: dict[str, list[dict[str, Any]]] = {}
-        for (tname, rid), row in _flat(case).items():
-            old = before.get((tname, rid))
+        for (tname, rid), rec in _flat(case).items():
+            old = before.records.get((tname, rid))
             if old is None:
-                inserts.setdefault(tname, []).append(row)
-            elif old != row:
-                self.conn.execute(self._update_of(tname), {**self._fit(tname, row), "b_id": rid})
+                inserts.setdefault(tname, []).append(rec)
+            elif old != rec:
+                self.conn.execute(_UPDATE_BY_ID[tname], {**rec, "b_id": rid})
         for tname, rows in inserts.items():
-            self.conn.execute(insert(self._tables[tname]), [self._fit(tname, r) for r in rows])
-
-    def _rows_of(self, tname: str) -> Select[Any]:
-        if self._as_is is None:
-            return _ROWS_BY_CASE[tname]
-        t = self._as_is[tname]
-        return select(t).where(t.c.case_id == _CID).order_by(t.c.seq)
-
-    def _update_of(self, tname: str) -> Any:
-        if self._as_is is None:
-            return _UPDATE_BY_ID[tname]
-        t = self._as_is[tname]
-        return update(t).where(t.c.id == bindparam("b_id"))
-
-    def _fit(self, tname: str, row: dict[str, Any]) -> dict[str, Any]:
-        """``row`` without the columns the table does not have yet (in a migration)."""
-        if self._as_is is None:
-            return row
-        have = self._as_is[tname].c
-        return {k: v for k, v in row.items() if k in have}
+            self.conn.execute(insert(self._tables[tname]), rows)
 
     # --- reading many -------------------------------------------------------------------------
 

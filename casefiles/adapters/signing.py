@@ -28,7 +28,7 @@ def private_key(path: Path) -> Ed25519PrivateKey:
             fh.write(pem)
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{path} does not hold an Ed25519 private key")
+        raise ValueError(f"{path} does not hold an Ed25519 private key")  # noqa: TRY004
     return key
 
 
@@ -42,7 +42,7 @@ def load_public(pem: str) -> Ed25519PublicKey:
     """A public key from PEM text."""
     key = serialization.load_pem_public_key(pem.encode("ascii"))
     if not isinstance(key, Ed25519PublicKey):
-        raise ValueError("not an Ed25519 public key")
+        raise ValueError("not an Ed25519 public key")  # noqa: TRY004
     return key
 
 

@@ -7,11 +7,21 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from casefiles.adapters import tables as T
-from casefiles.adapters.fastsql import Statements, Write
 from casefiles.domain.history import Entry
 from casefiles.domain.model import Person
 
@@ -30,18 +40,28 @@ class PeopleStore:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.sql = Statements(conn)
 
     def get_many(self, ids: Iterable[str]) -> dict[str, Person]:
         """The known people among ``ids``."""
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        return {row[0]: Person(*row) for row in self.sql.rows_in(PEOPLE, _PERSON, "id", wanted)}
+        return self.from_rows(self.conn.execute(select(*(PEOPLE.c[f] for f in _PERSON))
+                                                .where(PEOPLE.c.id.in_(wanted))))
+
+    # everyone, for an action: a county bureau's staff are few, and one constant statement
+    # sent with the action's other reads costs less than finding who the case names
+    EVERYONE: Select[Any] = select(*(PEOPLE.c[f] for f in _PERSON))
+
+    @staticmethod
+    def from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, Person]:
+        """People from rows of :attr:`EVERYONE`."""
+        return {row[0]: Person(*row) for row in rows}
 
     def with_password(self, person_id: str) -> tuple[Person, str] | None:
         """An active person who has a password, with its stored hash (for signing in)."""
-        found = self.sql.first(PEOPLE, [*_PERSON, "password_hash"], {"id": person_id})
+        found = self.conn.execute(select(*(PEOPLE.c[f] for f in _PERSON), PEOPLE.c.password_hash)
+                                  .where(PEOPLE.c.id == person_id)).first()
         if found is None:
             return None
         person, password_hash = Person(*found[:-1]), found[-1]
@@ -96,74 +116,70 @@ class SessionStore:
         self.conn.execute(delete(SESSIONS).where(SESSIONS.c.person_id == person_id))
 
 
-_NEXT_SQLITE = "UPDATE counters SET last = last + 1 WHERE kind = ? AND year = ? RETURNING last"
+def _upsert(conn: Connection) -> Any:
+    """The dialect's INSERT with ON CONFLICT (PostgreSQL and SQLite spell it alike)."""
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+
+
+def _move_on(insert_: Any) -> Any:
+    stmt = insert_(COUNTERS)
+    return stmt.on_conflict_do_update(index_elements=["kind", "year"],
+                                      set_={"last": stmt.excluded.last})
+
+
+# by "is PostgreSQL": the counter upsert, built once
+_MOVE_ON = {True: _move_on(pg_insert), False: _move_on(sqlite_insert)}
 
 
 class Counters:
-    """Document numbers per kind and year, without gaps or duplicates."""
+    """Document numbers per word (立, 罚, …) and year, without gaps or duplicates: an action
+    reads the year's last numbers under their row locks before it is judged (SQLite: under
+    the write lock), and writes back those it took."""
 
-    def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.sql = Statements(conn, behind)
-        self.raw = self.sql.raw
-        self._claimed: dict[tuple[str, int], int] = {}
 
-    def next(self, kind: str, year: int) -> int:
-        """The next number; the row lock (or SQLite's write lock) serialises issuers.
+    def ensure(self, words: Iterable[str], year: int) -> None:
+        """Make the year's counter of every word, at 0, where it is missing (so that there is
+        a row to lock before the first number)."""
+        rows = [{"kind": w, "year": year, "last": 0} for w in sorted(set(words))]
+        self.conn.execute(_upsert(self.conn)(COUNTERS).on_conflict_do_nothing(), rows)
 
-        Writing behind, the number is the last one read plus one, and the counter is moved on
-        only when the unit of work commits, on condition that it still holds what was read:
-        if another writer took a number in between, the commit raises
-        :class:`~casefiles.adapters.fastsql.Conflict` (or an integrity error, for the first
-        number of a kind and year) and the action is judged again."""
-        if self.sql.behind is not None:
-            return self._claim(kind, year)
-        if self.raw is not None:
-            row = self.raw.execute(_NEXT_SQLITE, (kind, year)).fetchone()
-        else:
-            row = self.conn.execute(
-                update(COUNTERS).where(COUNTERS.c.kind == kind, COUNTERS.c.year == year)
-                .values(last=COUNTERS.c.last + 1).returning(COUNTERS.c.last)).first()
-        if row is not None:
-            return int(row[0])
-        try:
-            with self.conn.begin_nested():
-                self.conn.execute(insert(COUNTERS).values(kind=kind, year=year, last=1))
-        except IntegrityError:
-            return self.next(kind, year)
-        return 1
+    # the year's last numbers by word (parameter ``year``), locked in order
+    OF_YEAR: Select[Any] = (select(COUNTERS.c.kind, COUNTERS.c.last)
+                            .where(COUNTERS.c.year == bindparam("year"))
+                            .order_by(COUNTERS.c.kind).with_for_update())
 
-    def _claim(self, kind: str, year: int) -> int:
-        key = (kind, year)
-        last = self._claimed.get(key)
-        if last is None:
-            row = self.sql.first(COUNTERS, ["last"], {"kind": kind, "year": year})
-            last = int(row[0]) if row is not None else 0
-        number = last + 1
-        self._claimed[key] = number
-        if number == 1:
-            self.sql.insert(COUNTERS, {"kind": kind, "year": year, "last": 1})
-        else:
-            self.sql.update(COUNTERS, {"last": number},
-                            {"kind": kind, "year": year, "last": last})
-        return number
+    def write(self, year: int, taken: dict[str, int]) -> None:
+        """Move the year's counters on to the last numbers an action took (making a
+        counter that :meth:`ensure` did not)."""
+        if not taken:
+            return
+        rows = [{"kind": w, "year": year, "last": n} for w, n in sorted(taken.items())]
+        self.conn.execute(_MOVE_ON[self.conn.dialect.name == "postgresql"], rows)
 
 
 class HistoryStore:
     """Append-only history entries. There is no update and no delete here, by design."""
 
-    def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.sql = Statements(conn, behind)
 
-    def head(self, chain: str) -> tuple[int, str | None]:
-        """(seq, hash) of the last entry of ``chain``; (0, None) when empty."""
+    def head(self, chain: str, lock: bool = False) -> tuple[int, str | None]:
+        """(seq, hash) of the last entry of ``chain``; (0, None) when empty. ``lock`` holds
+        the chain for the caller's transaction (a chain with no row of its own to lock, like
+        the bureau's: on PostgreSQL a transaction-scoped advisory lock; SQLite writers hold
+        the database's write lock already)."""
+        if lock and self.conn.dialect.name == "postgresql":
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:chain))"),
+                              {"chain": chain})
         row = self.conn.execute(_HEAD, {"chain": chain}).first()
         return (0, None) if row is None else (int(row[0]), row[1])
 
     def append(self, entry: Entry) -> None:
         """Insert one entry."""
-        self.sql.insert(HISTORY, {f: getattr(entry, f) for f in _ENTRY})
+        # inline: the new key is not read back, which a pipeline (UnitOfWork.writing) cannot
+        self.conn.execute(insert(HISTORY).inline(), {f: getattr(entry, f) for f in _ENTRY})
 
     def chain(self, chain: str) -> list[Entry]:
         """Every entry of one chain in order."""
@@ -180,14 +196,14 @@ class HistoryStore:
 class Outbox:
     """Work for the flows, written with the action that causes it."""
 
-    def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.sql = Statements(conn, behind)
 
     def add(self, case_id: str | None, kind: str, payload: dict[str, Any], at: datetime) -> None:
         """Queue one item."""
-        self.sql.insert(OUTBOX, {"case_id": case_id, "kind": kind, "payload": payload,
-                                 "created_at": at, "attempts": 0})
+        self.conn.execute(insert(OUTBOX).inline(),  # see HistoryStore.append
+                          {"case_id": case_id, "kind": kind, "payload": payload,
+                           "created_at": at, "attempts": 0})
 
     def pending(self, limit: int, kinds: Iterable[str] | None = None,
                 case_id: str | None = None) -> list[dict[str, Any]]:
@@ -220,14 +236,13 @@ class DocumentContents:
     """What each issued document says, kept once its document is rendered (until then the
     facts travel in the document's outbox item)."""
 
-    def __init__(self, conn: Connection, behind: list[Write] | None = None) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.sql = Statements(conn, behind)
 
     def add(self, document_id: str, case_id: str, kind: str, facts: dict[str, Any]) -> None:
         """Keep the facts of a newly issued document."""
-        self.sql.insert(CONTENTS, {"document_id": document_id, "case_id": case_id,
-                                   "kind": kind, "facts": facts})
+        self.conn.execute(insert(CONTENTS), {"document_id": document_id, "case_id": case_id,
+                                             "kind": kind, "facts": facts})
 
     def get(self, document_id: str) -> dict[str, Any] | None:
         """The facts of one document (None for an unknown id)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from casefiles.adapters.types import AwareDateTime
@@ -47,10 +47,7 @@ class CaseRow(SQLModel, table=True):
     __table_args__ = (Index("ix_cases_state_sector", "state", "sector"),
                       # the lists page through case ids newest first from these indexes alone
                       Index("ix_cases_registered_id", "registered_at", "id"),
-                      Index("ix_cases_sector_registered", "sector", "registered_at", "id"),
-                      # the cases whose record tables lag behind their document: few at a time
-                      Index("ix_cases_unprojected", "id", sqlite_where=text("projected = 0"),
-                            postgresql_where=text("NOT projected")))
+                      Index("ix_cases_sector_registered", "sector", "registered_at", "id"))
     id: str = Field(primary_key=True)
     number: str | None = Field(default=None, index=True, unique=True)
     state: str
@@ -79,10 +76,8 @@ class CaseRow(SQLModel, table=True):
     history_length: int = 0
     history_head: str | None = None
     version: int = Field(default=1, nullable=False)
-    # the whole aggregate as JSON (what actions read and write), and whether the record tables
-    # have caught up with it
+    # the whole aggregate as JSON (what actions read and write)
     doc: str | None = Field(default=None, sa_type=Text, nullable=True)
-    projected: bool = Field(default=False, nullable=False)
 
 
 class PartyRow(SQLModel, table=True):

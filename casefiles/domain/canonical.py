@@ -13,16 +13,9 @@ import math
 import re
 from typing import Any
 
+from casefiles.domain.errors import NotJSONError
+
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-class NotJSONError(ValueError):
-    """Text that is not strict JSON, or a value that has no strict JSON form; ``where`` names
-    the place (``party.name``), empty for the whole document."""
-
-    def __init__(self, en: str, where: str = "") -> None:
-        super().__init__(f"{en} [{where}]" if where else en)
-        self.en, self.where = en, where
 
 
 def _reject_constant(name: str) -> Any:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from casefiles.domain.model import Person
+from casefiles.domain.numbering import Numbers
 from casefiles.domain.policy import Profile, Provision, RuleSet
 from casefiles.domain.timefmt import local_date
 from casefiles.domain.workdays import Due, WorkCalendar
@@ -72,7 +73,8 @@ class Context:
     profile: Profile
     rules: RuleSet
     periods: Periods
-    number: Callable[[str, int], str] = field(repr=False)
+    # the document numbers this action may take, read for it by the unit of work
+    numbers: Numbers | None = field(default=None, repr=False)
     law: RuleSet | None = None
     # how many other cases the bureau holds against the same 统一社会信用代码 or 身份证号 within
     # the given look-back years (the first-violation list asks, SPEC §5)
@@ -116,6 +118,12 @@ class Context:
         if now is not None and now.maximum < then.maximum:
             return now, True
         return then, False
+
+    def number(self, kind: str, year: int) -> str:
+        """The next document number of ``kind`` in ``year`` (from :attr:`numbers`)."""
+        if self.numbers is None:
+            raise RuntimeError("no document numbers were read for this action")
+        return self.numbers.next(kind, year)
 
     def person(self, person_id: str) -> Person:
         """A person named in the payload (already known to exist)."""

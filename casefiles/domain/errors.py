@@ -88,24 +88,6 @@ class CasefilesError(Exception):
     """Base of every error casefiles raises on purpose."""
 
 
-class ActionRefusedError(CasefilesError):
-    """An action broke one or more rules; nothing but the history changes."""
-
-    def __init__(self, refusals: list[Refusal]) -> None:
-        self.refusals = ordered(refusals)
-        super().__init__("; ".join(r.message for r in self.refusals))
-
-    @property
-    def code(self) -> str:
-        """The first code in precedence order."""
-        return self.refusals[0].code
-
-    @property
-    def codes(self) -> list[str]:
-        """Every distinct code, in precedence order."""
-        return codes_of(self.refusals)
-
-
 class PolicyError(CasefilesError):
     """A policy file is missing or malformed; names the file and the field."""
 
@@ -124,3 +106,50 @@ class CaseNotFoundError(CasefilesError):
 
 class ScenarioError(CasefilesError):
     """A scenario file is not valid; names the file, the step and the field."""
+
+
+class ComplaintNotFoundError(CasefilesError):
+    """No waiting complaint has the given id (unknown, or handled already)."""
+
+
+class TooManyComplaintsError(CasefilesError):
+    """More complaints from one sender in an hour than the settings allow."""
+
+
+class NotArchivedError(CasefilesError):
+    """The case has no case file yet: it is not archived."""
+
+
+class DossierError(CasefilesError):
+    """The case file could not be built (a document is missing or its stored file changed)."""
+
+
+class OperatorFileError(CasefilesError):
+    """The CLI was given a file it must not read as evidence (missing, not a regular file, the
+    database or a file of the data directory)."""
+
+
+class NotJSONError(ValueError):
+    """Text that is not strict JSON, or a value that has no strict JSON form; ``where`` names
+    the place (``party.name``), empty for the whole document."""
+
+    def __init__(self, en: str, where: str = "") -> None:
+        super().__init__(f"{en} [{where}]" if where else en)
+        self.en, self.where = en, where
+
+
+class FontMissingError(CasefilesError):
+    """The Debian CJK font the documents need is not installed."""
+
+
+class StoredFileChangedError(CasefilesError):
+    """A stored file no longer has the SHA-256 the history recorded for it."""
+
+
+class FetchRefusedError(ValueError):
+    """A document asked WeasyPrint for a file or URL that is not one of the project's assets."""
+
+
+class CaseChangedUnderLockError(CasefilesError):
+    """The case row changed under a unit of work that holds its lock: it cannot, short of a
+    bug, and is raised rather than lose a write."""

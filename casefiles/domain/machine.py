@@ -107,9 +107,6 @@ class _Holder:
         self.state = state
 
 
-EVENTS: frozenset[str] = frozenset(e.id for e in CaseMachine.events)
-
-
 def allowed(state: CaseState, action: str) -> bool:
     """Whether ``action`` has a transition from ``state`` (before any rule is asked)."""
     return target(state, action, {}) is not None

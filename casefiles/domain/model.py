@@ -11,6 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from casefiles.domain.kinds import (
+    HearingStatus,
+    Outcome,
+    PenaltyType,
+    ReviewStatus,
+    Role,
+    Verdict,
+)
 from casefiles.domain.states import CaseState
 
 
@@ -25,7 +33,7 @@ class Person:
 
     id: str
     name: str
-    roles: list[str]
+    roles: list[Role]
     certificate: str | None = None
     legal_qualification: bool = False
     active: bool = True
@@ -58,7 +66,7 @@ class Party:
 class Penalty:
     """One penalty, proposed or decided. ``amount`` in fen for fines and confiscations."""
 
-    type: str
+    type: PenaltyType
     amount: int | None = None
     on: str | None = None
     id: str = field(default_factory=new_id)
@@ -87,7 +95,7 @@ class Proposal:
 
     no: int
     violations: list[dict[str, Any]]
-    outcome: str
+    outcome: Outcome
     penalties: list[Penalty]
     proposed_at: datetime
     proposed_by: str
@@ -125,7 +133,7 @@ class Hearing:
 
     proposal_no: int
     requested_on: date
-    status: str = "requested"
+    status: HearingStatus = "requested"
     host: str | None = None
     scheduled_at: datetime | None = None
     place: str | None = None
@@ -145,7 +153,7 @@ class Review:
 
     proposal_no: int
     reviewer: str
-    verdict: str
+    verdict: Verdict
     checklist: dict[str, bool]
     opinion: str
     at: datetime
@@ -183,7 +191,7 @@ class Decision:
     """The decision (决定), its service, publication, revocation and withdrawal."""
 
     number: str
-    outcome: str
+    outcome: Outcome
     penalties: list[Penalty]
     decided_at: datetime
     decided_by: str
@@ -359,7 +367,7 @@ class Case:
         """The party waived statement, defence and hearing under the current proposal."""
         return any(d.waived and d.proposal_no == self.proposal_no for d in self.defences)
 
-    def review_status(self) -> str:
+    def review_status(self) -> ReviewStatus:
         """not_required, required, passed or returned (for the current proposal)."""
         if any(r.verdict == "pass" and r.proposal_no == self.proposal_no for r in self.reviews):
             return "passed"

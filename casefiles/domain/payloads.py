@@ -25,6 +25,7 @@ from pydantic import (
 
 from casefiles.domain.errors import Refusal
 from casefiles.domain.identifiers import check_credit_code, check_id_number
+from casefiles.domain.kinds import Outcome, PenaltyType, Role, Verdict
 from casefiles.domain.money import to_fen
 from casefiles.domain.policy import TIERS
 from casefiles.domain.timefmt import parse_date, parse_datetime
@@ -57,7 +58,7 @@ _TOO_LARGE = Decimal(10) ** 12
 
 def _amount(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise ValueError("金额应为数字 / an amount is a number")
+        raise ValueError("金额应为数字 / an amount is a number")  # noqa: TRY004  (pydantic)
     if isinstance(value, str) and not _PLAIN_AMOUNT.fullmatch(value.strip()):
         raise ValueError("金额应为数字，如 8000 或 8000.50 / an amount is a plain decimal "
                          "number such as 8000.50")
@@ -85,9 +86,6 @@ def _not_after_clock(value: date, info: ValidationInfo) -> date:
     if today is not None and value > today:
         raise ValueError("日期晚于当前时间 / a past event cannot be dated after the clock")
     return value
-
-
-PastDay = Annotated[Day, Field()]
 
 
 class PartyIn(Payload):
@@ -142,7 +140,6 @@ class File(Payload):
     cause: Text
 
 
-
 class Reason(Payload):
     reason: Text
 
@@ -159,8 +156,6 @@ class Record(Payload):
     content: Text | None = None
     place: Name | None = None
     interviewee: Name | None = None
-
-
 
 
 class Preserve(Payload):
@@ -186,7 +181,7 @@ class ViolationIn(Payload):
 
 
 class PenaltyIn(Payload):
-    type: Literal["warning", "fine", "confiscation", "suspension", "revocation", "closure"]
+    type: PenaltyType
     amount: Amount | None = None
     on: Name | None = None
 
@@ -207,7 +202,7 @@ class PenaltyIn(Payload):
 class Propose(Payload):
     violations: Annotated[list[ViolationIn], Field(min_length=1)]
     penalties: list[PenaltyIn] | None = None
-    outcome: Literal["penalty", "no_penalty", "transfer"] | None = None
+    outcome: Outcome | None = None
 
     @model_validator(mode="after")
     def _penalties_or_outcome(self) -> Propose:
@@ -218,7 +213,7 @@ class Propose(Payload):
         return self
 
     @property
-    def resolved_outcome(self) -> str:
+    def resolved_outcome(self) -> Outcome:
         """penalty, no_penalty or transfer."""
         return self.outcome or "penalty"
 
@@ -251,7 +246,6 @@ class ScheduleHearing(Payload):
     notified_on: Day | None = None
 
     _past = field_validator("notified_on")(_not_after_clock)
-
 
 
 class HoldHearing(Payload):
@@ -288,7 +282,7 @@ class Checklist(Payload):
 
 
 class ReviewIn(Payload):
-    verdict: Literal["pass", "return"]
+    verdict: Verdict
     checklist: Checklist
     opinion: Text
 
@@ -334,7 +328,7 @@ class DefenceAnswer(Payload):
 
 
 class Decide(Payload):
-    outcome: Literal["penalty", "no_penalty", "transfer"]
+    outcome: Outcome
     penalties: list[PenaltyIn] | None = None
     # optional, never a cause of refusal; the decision prints it (SCENARIOS.md)
     defence_answer: DefenceAnswer | None = None
@@ -402,16 +396,12 @@ class Close(Payload):
     summary: Text
 
 
-ROLES = ("officer", "reviewer", "head", "host", "supervisor", "system")
-
-
 class PersonIn(Payload):
     """A person as `people add` and scenario files give one."""
 
     id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
     name: Name
-    roles: Annotated[list[Literal["officer", "reviewer", "head", "host", "supervisor",
-                                  "system"]], Field(min_length=1)]
+    roles: Annotated[list[Role], Field(min_length=1)]
     certificate: Name | None = None
     legal_qualification: bool = False
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from casefiles.domain.documents import ISSUED_KINDS
 from casefiles.domain.errors import CalendarError, PolicyError
+from casefiles.domain.kinds import PenaltyType
 from casefiles.domain.workdays import WorkCalendar, YearCalendar
 from casefiles.domain.yamltext import load_yaml
 
@@ -78,8 +79,7 @@ class Provision(_Frozen):
     code: str = Field(min_length=1)
     title: str = Field(min_length=1)
     target: Literal["unit", "person"]
-    penalties: tuple[Literal["warning", "fine", "confiscation", "suspension", "revocation",
-                             "closure"], ...]
+    penalties: tuple[PenaltyType, ...]
     range: YuanRange
     source: str = Field(min_length=1)
     breached: str = Field(min_length=1)

@@ -185,8 +185,6 @@ def discussion_required(case: Case, rules: RuleSet, outcome: str | None = None) 
 
 # --- decision ---------------------------------------------------------------------------------
 
-_SEVERE = ("confiscation", "suspension", "revocation", "closure")
-
 
 def heavier(decided: Sequence[Penalty], notified: Sequence[Penalty]) -> bool:
     """APL art. 44, 45: heavier than notified when it adds a kind of penalty or a larger sum.

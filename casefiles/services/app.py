@@ -10,16 +10,20 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from casefiles.adapters.db import engine_for, is_current, migrate
-from casefiles.adapters.fastsql import Conflict
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
-from casefiles.domain.engine import Judgement, judge, named_people, new_case, rules_for
-from casefiles.domain.errors import CaseNotFoundError, InvalidPersonError, Refusal, codes_of
+from casefiles.domain.engine import Judgement, judge, new_case, rules_for
+from casefiles.domain.errors import (
+    CaseChangedUnderLockError,
+    CaseNotFoundError,
+    InvalidPersonError,
+    Refusal,
+    codes_of,
+)
 from casefiles.domain.history import BUREAU_CHAIN, Entry, make_entry
 from casefiles.domain.model import Case, Person, new_id
+from casefiles.domain.numbering import Numbers
 from casefiles.domain.payloads import check_person
 from casefiles.domain.policy import Profile, load_calendar, load_profile
 from casefiles.domain.registry import ACTIONS
@@ -52,6 +56,8 @@ class Outcome:
     state: str | None = None
     refusals: list[Refusal] = field(default_factory=list)
     view_of: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+    # the case as the action left it (None when it belongs to none): callers need not read it
+    case: Case | None = field(default=None, repr=False)
 
     @cached_property
     def view(self) -> dict[str, Any] | None:
@@ -69,15 +75,6 @@ class Outcome:
         return self.codes[0] if self.codes else None
 
 
-# how often an action is judged again when other writers keep changing what it read
-ATTEMPTS = 20
-
-
-class _StaleError(Exception):
-    """The case row changed under a unit of work that holds the write lock (the flows'): it
-    cannot, short of a bug, and is raised rather than lose a write."""
-
-
 class Casefiles:
     """The application: settings, policy, calendar, clock and the database behind them."""
 
@@ -93,7 +90,7 @@ class Casefiles:
         if drill is not None:
             self.profile.rule_set(drill)  # PolicyError naming it when the profile has none
         self.drill = drill
-        self.conflicts = 0  # actions judged again because another writer came first
+        self._counted_years: set[int] = set()
 
     @cached_property
     def engine(self):  # type: ignore[no-untyped-def]
@@ -114,9 +111,9 @@ class Casefiles:
             uow.commit()
         return changed
 
-    def uow(self, write: bool = False, behind: bool = False) -> UnitOfWork:
-        """A new unit of work (``behind``: its writes wait for its commit, see services/uow)."""
-        return UnitOfWork(self.engine, write=write, behind=behind)
+    def uow(self, write: bool = False) -> UnitOfWork:
+        """A new unit of work (``write``: it takes the locks it needs, see services/uow)."""
+        return UnitOfWork(self.engine, write=write)
 
     # --- people -------------------------------------------------------------------------------
 
@@ -168,30 +165,19 @@ class Casefiles:
             attachments: Mapping[str, Attachment | Refusal] | None = None) -> Outcome:
         """Take ``action`` on the case ``case_ref`` (None for ``register``) as ``by``.
 
-        The case is read and the action judged without the database's write lock; the lock is
-        taken only to write the outcome, on condition that nothing it was judged on changed
-        (the case's version, the document numbers it takes, its place in the history chain).
-        If something did, another writer got there first: the action is judged again on what
-        that writer left, so a stale ``expected_version`` is then refused, as it should be.
+        The case is read under its lock, judged, and written back with its history entry,
+        its outbox items and its record rows, in one transaction; a stale
+        ``expected_version`` is refused ``stale_version`` and the refusal recorded.
 
         ``attachments`` are the files the caller holds for the action (by form field, see
         services/attachments), kept in the evidence store only if the action is accepted; a
         payload that names a file itself is refused."""
-        last: Exception | None = None
-        for _attempt in range(ATTEMPTS):
-            try:
-                with self.uow(write=True, behind=True) as uow:
-                    outcome = self.act_in(uow, by, action, case_ref, payload, expected_version,
-                                          attachments)
-                    uow.commit()
-                return outcome
-            except (Conflict, IntegrityError) as exc:
-                if isinstance(exc, IntegrityError) and not _taken_first(exc):
-                    raise  # a broken constraint, not a race: no use judging again
-                self.conflicts += 1
-                last = exc
-        raise RuntimeError(f"could not record the action after {ATTEMPTS} attempts: other "
-                           "writers kept changing what it was judged on") from last
+        self.ensure_counters(local_date(self.clock.now()).year)
+        with self.uow(write=True) as uow:
+            outcome = self.act_in(uow, by, action, case_ref, payload, expected_version,
+                                  attachments)
+            uow.commit()
+        return outcome
 
     def act_local(self, by: str, action: str, case_ref: str | None, payload: Any = None,
                   expected_version: int | None = None) -> Outcome:
@@ -217,22 +203,23 @@ class Casefiles:
         if action not in ACTIONS:
             bad = Refusal("invalid_input", f"未知操作{action}", f"unknown action {action!r}", "do")
             return self._refuse_bureau(uow, now, by, action, payload, [bad])
-        case: Case | None = None
-        if action != "register":
-            lock = uow.behind is None  # writing behind, the version check stands in for it
-            case = uow.cases.get(case_ref or "", lock=lock)
-            if case is None:  # a case number or an id prefix rather than the id itself
-                case_id = uow.cases.resolve(case_ref or "")
-                case = uow.cases.get(case_id, lock=lock) if case_id else None
+        year = local_date(now).year
+        case_id = None if action == "register" else (case_ref or "")
+        case, people, last = uow.read_for_action(case_id, year)
+        if case is None and case_id is not None:  # a case number or an id prefix
+            resolved = uow.cases.resolve(case_id)
+            if resolved is not None:
+                case, people, last = uow.read_for_action(resolved, year)
             if case is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
-        people = uow.people.get_many([by, *named_people(payload), *_case_people(case)])
+        numbers = Numbers(self.profile.agency.number_prefix, self.profile.document_kinds,
+                          year, last)
         actor = people.get(by) or Person(id=by, name=by, roles=[], active=False)
         sets, uncovered = rules_for(self.profile, case, payload, local_date(now), self.drill)
         rules = sets.law
         ctx = Context(now=now, actor=actor, people=people, profile=self.profile,
                       rules=sets.procedure, law=sets.law, periods=Periods(self.calendar),
-                      number=lambda kind, year: self._number(uow, kind, year),
+                      numbers=numbers,
                       earlier_cases=lambda code, years: uow.cases.earlier_cases(
                           code, case.id if case else "", years, local_date(now)))
         if case is not None and expected_version is not None and case.version != expected_version:
@@ -255,8 +242,22 @@ class Casefiles:
         if case is None:
             return self._refuse_bureau(uow, now, by, action, payload, j.refusals, j.role,
                                        sets.stamps())
+        with uow.writing():
+            self._write(uow, case, j, created, now, by, action, payload, sets.stamps(),
+                        numbers)
+        return Outcome(action=action, result="ok" if j.accepted else "refused", case_id=case.id,
+                       codes=codes_of(j.refusals), message=_message(j.refusals),
+                       warnings=list(j.effects.warnings), state=case.state.value,
+                       refusals=j.refusals, case=case,
+                       view_of=lambda: case_view(case, rules, local_date(now)))
+
+    def _write(self, uow: UnitOfWork, case: Case, j: Judgement, created: bool, now: Any,
+               by: str, action: str, payload: Any, rule_sets: list[dict[str, str]],
+               numbers: Numbers) -> None:
+        """An action's writes: its history entry, the case with its record rows, the document
+        numbers it took and the flows' work."""
         self.record(uow, case, at=now, actor=by, role=j.role, action=action, payload=payload,
-                    rule_sets=sets.stamps(),
+                    rule_sets=rule_sets,
                     result="ok" if j.accepted else "refused", codes=codes_of(j.refusals),
                     warnings=list(j.effects.warnings),
                     state_before=j.state_before.value if j.state_before else None,
@@ -265,23 +266,23 @@ class Casefiles:
         if created:  # inserted once, at version 1, its first history entry already its head
             uow.cases.add(case)
         elif not uow.cases.save(case, bump=j.accepted):
-            raise _StaleError
+            raise CaseChangedUnderLockError
         # a document's facts travel with its outbox item; the flow that renders it keeps them
         # in document_contents (one row here instead of two costs fewer pages at the commit)
+        if j.accepted:
+            uow.counters.write(numbers.year, numbers.taken)
         for kind, data in j.effects.events:
             uow.outbox.add(case.id, kind, data, now)
-        return Outcome(action=action, result="ok" if j.accepted else "refused", case_id=case.id,
-                       codes=codes_of(j.refusals), message=_message(j.refusals),
-                       warnings=list(j.effects.warnings), state=case.state.value,
-                       refusals=j.refusals,
-                       view_of=lambda: case_view(case, rules, local_date(now)))
 
-    def _number(self, uow: UnitOfWork, kind: str, year: int) -> str:
-        word = self.profile.document_kinds.get(kind)
-        if word is None:
-            raise KeyError(f"document kind {kind} is not in profile {self.profile.profile}")
-        n = uow.counters.next(word, year)
-        return f"{self.profile.agency.number_prefix}{word}〔{year}〕{n}号"
+    def ensure_counters(self, year: int) -> None:
+        """Once per year and process: every document word has its counter row for ``year``,
+        so that an action can lock the year's counters before it takes a number."""
+        if year in self._counted_years:
+            return
+        with self.uow(write=True) as uow:
+            uow.counters.ensure(self.profile.document_kinds.values(), year)
+            uow.commit()
+        self._counted_years.add(year)
 
     def record(self, uow: UnitOfWork, case: Case, **fields: Any) -> Entry:
         """Append the next entry of the case's chain and move the case's head to it; it names
@@ -303,7 +304,7 @@ class Casefiles:
     def _append_bureau(self, uow: UnitOfWork, now: Any, by: str, action: str, payload: Any,
                        result: str, refusals: list[Refusal], role: str | None = None,
                        rule_sets: list[dict[str, str]] | None = None) -> None:
-        seq, head = uow.history.head(BUREAU_CHAIN)
+        seq, head = uow.history.head(BUREAU_CHAIN, lock=True)
         uow.history.append(make_entry(
             chain=BUREAU_CHAIN, seq=seq + 1, prev_hash=head, case_id=None, at=now, actor=by,
             role=role, action=action, payload=payload, result=result,
@@ -318,26 +319,7 @@ class Casefiles:
         return Outcome(action=action, result="refused", case_id=None, codes=codes_of(refusals),
                        message=_message(refusals), refusals=refusals)
 
-    # --- the record tables ----------------------------------------------------------------------
-
-    def catch_up(self, batch: int = 200) -> int:
-        """Bring the record tables of every case an action changed up to date with its
-        document (work actions leave behind, done in batches: the flows call this, and so does
-        every list before it reads them). How many cases were projected; when none wait, this
-        is one read through an index of the waiting ones."""
-        with self.uow() as uow:
-            if not uow.cases.unprojected(1):
-                return 0
-        done = 0
-        while True:
-            with self.uow(write=True) as uow:
-                ids = uow.cases.unprojected(batch, lock=True)
-                for case_id in ids:
-                    uow.cases.project(case_id)
-                uow.commit()
-            done += len(ids)
-            if len(ids) < batch:
-                return done
+    # --- the database ------------------------------------------------------------------------
 
     def refresh_statistics(self) -> None:
         """Let SQLite's planner know the tables as they now are (ANALYZE; the daily sweep calls
@@ -374,22 +356,6 @@ class Casefiles:
             if case_id is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
             return uow.history.chain(case_id)
-
-
-def _taken_first(exc: IntegrityError) -> bool:
-    """Whether the statement broke a unique key: another writer took the number or the place
-    in the history chain first (SQLite says so in words, PostgreSQL by SQLSTATE 23505)."""
-    orig = exc.orig
-    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
-
-
-def _case_people(case: Case | None) -> list[str]:
-    """Who the case's documents name besides the actor: registrant, investigators, host."""
-    if case is None:
-        return []
-    hearing = case.hearing
-    return [case.registered_by, *case.investigators, *([hearing.host] if hearing and
-                                                       hearing.host else [])]
 
 
 def _message(refusals: list[Refusal]) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from casefiles.adapters.files import FileStore
-from casefiles.domain.errors import CasefilesError, Refusal
+from casefiles.domain.errors import OperatorFileError, Refusal
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,6 @@ class Attachment:
 
 # the form field of each action that takes a file
 ATTACHING: dict[str, str] = {"record": "file", "hold_hearing": "record_file"}
-
-
-class OperatorFileError(CasefilesError):
-    """The CLI was given a file it must not read as evidence (missing, not a regular file, the
-    database or a file of the data directory)."""
 
 
 def attached(action: str, payload: Any, attachments: Mapping[str, Attachment | Refusal]

@@ -20,21 +20,13 @@ from casefiles.adapters.fonts import prepare
 from casefiles.adapters.pdf import Rendered, Renderer
 from casefiles.domain.docfacts import cn_date
 from casefiles.domain.documents import ARCHIVE_RANK, DOSSIER
-from casefiles.domain.errors import CasefilesError
+from casefiles.domain.errors import DossierError, NotArchivedError
 from casefiles.domain.model import Case, Document
 from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import aware, local_date
 from casefiles.services.app import SYSTEM_PERSON, Casefiles
 
 ISSUED = "document_issued"
-
-
-class NotArchivedError(CasefilesError):
-    """The case has no case file yet: it is not archived."""
-
-
-class DossierError(CasefilesError):
-    """The case file could not be built (a document is missing or its stored file changed)."""
 
 
 @dataclass

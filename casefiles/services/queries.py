@@ -19,7 +19,6 @@ def list_cases(cf: Casefiles, *, state: str | None = None, sector: str | None = 
                limit: int = 500, offset: int = 0, drills: bool = False) -> list[dict[str, Any]]:
     """Cases with their party, newest first, filtered by state, sector and registration date;
     drills (演练) only when asked for (or the installation shows them)."""
-    cf.catch_up()
     q = (select(CASES.c.id, CASES.c.number, CASES.c.state, CASES.c.sector,
                 CASES.c.registered_at, CASES.c.version, PARTIES.c.name)
          .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
@@ -47,7 +46,6 @@ def _start(day: date) -> datetime:
 
 def upcoming_deadlines(cf: Casefiles, *, within_days: int = 14) -> list[dict[str, Any]]:
     """Undone deadlines due within ``within_days`` or already missed, soonest first."""
-    cf.catch_up()
     today = local_date(cf.clock.now())
     horizon = today + timedelta(days=within_days)
     q = (select(DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,

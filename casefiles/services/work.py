@@ -30,7 +30,6 @@ class DispatchReport:
     done: int = 0
     skipped: int = 0
     failed: int = 0
-    projected: int = 0  # cases whose record tables were brought up to date first
 
 
 # outbox kind → the domain's answer to "why can this not be done now"
@@ -46,7 +45,7 @@ def _needed(uow: UnitOfWork, item: dict[str, Any]) -> bool:
 def dispatch(cf: Casefiles, batch: int = 200) -> DispatchReport:
     """Do up to ``batch`` pending outbox items this engine knows how to do."""
     report = DispatchReport()
-    report.projected = cf.catch_up()
+    cf.ensure_counters(local_date(cf.clock.now()).year)
     with cf.uow() as uow:
         items = uow.outbox.pending(batch, kinds=SYSTEM_ACTIONS)
     for item in items:
@@ -89,7 +88,6 @@ def sweep(cf: Casefiles, batch: int = 500) -> SweepReport:
     now = cf.clock.now()
     today = local_date(now)
     report = SweepReport()
-    cf.catch_up()  # the deadlines table must hold every action's deadlines
     with cf.uow() as uow:
         case_ids = [r[0] for r in uow.conn.execute(
             select(DEADLINES.c.case_id).distinct()

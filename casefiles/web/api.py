@@ -17,8 +17,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from casefiles.domain.model import Person
+from casefiles.services import lists as Q
 from casefiles.services.app import Outcome
-from casefiles.web import queries as Q
 from casefiles.web.access import CASE_ACTIONS, can_see, offered
 from casefiles.web.common import (
     CsrfError,
@@ -32,6 +32,7 @@ from casefiles.web.common import (
     web,
 )
 from casefiles.web.security import TOKEN_SECONDS, authenticate, csrf_ok
+from casefiles.web.statuses import status_of
 from casefiles.web.strictjson import StrictJSONRoute
 
 router = APIRouter(prefix="/api", tags=["casefiles"], route_class=StrictJSONRoute)
@@ -161,10 +162,8 @@ def outcome_response(o: Outcome, visible: bool) -> JSONResponse:
                       view=o.view if visible and o.ok else None)
     if o.ok:
         status = 201 if o.action == "register" else 200
-    elif not visible or o.code == "forbidden_role":
-        status = 403
     else:
-        status = 422 if o.code in ("invalid_input", "unknown_person") else 409
+        status = 403 if not visible else status_of(o.code)
     return JSONResponse(body.model_dump(), status_code=status)
 
 

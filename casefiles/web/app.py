@@ -24,8 +24,8 @@ from casefiles.web.common import (
     render,
     templates,
 )
-from casefiles.web.security import SESSION_SECONDS, Tokens, secret_key
 from casefiles.web.limits import BodyLimit
+from casefiles.web.security import SESSION_SECONDS, Tokens, secret_key
 from casefiles.web.throttle import SignInGuard, StrangerGuard
 
 

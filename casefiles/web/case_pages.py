@@ -34,6 +34,7 @@ from casefiles.web.common import (
 )
 from casefiles.web.forms import CHECKLIST_LABELS, FORMS, payload_from, prefill
 from casefiles.web.forms_io import submitted
+from casefiles.web.statuses import status_of
 from casefiles.web.uploads import UploadRefusedError, media_of, spooled
 
 router = APIRouter(include_in_schema=False)
@@ -123,9 +124,11 @@ def _label(action: str) -> str:
 def _refused_page(request: Request, cf: Casefiles, person: Person, case: Case, action: str,
                   outcome: Outcome | None, payload: dict[str, Any], message: str) -> Response:
     code = outcome.code if outcome else "invalid_input"
-    status = {"forbidden_role": 403, "invalid_input": 422, "unknown_person": 422}.get(
-        code or "", 409)
-    fresh = load_case(cf, case.id)
+    status = status_of(code)
+    # the case as the refused action left it (its history head moved), read again only when
+    # no action ran (an upload refused before it)
+    fresh = outcome.case if outcome is not None and outcome.case is not None \
+        else load_case(cf, case.id)
     from casefiles.web.access import can_see
 
     if not can_see(person, fresh):

@@ -17,8 +17,8 @@ from starlette.responses import Response
 from casefiles.domain import vocabulary as V
 from casefiles.domain.errors import CaseNotFoundError
 from casefiles.domain.model import Case, Person
-from casefiles.domain.states import LABELS, CaseState
 from casefiles.domain.notices import start_up_notices
+from casefiles.domain.states import LABELS, CaseState
 from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.domain.view import case_view
 from casefiles.services.app import Casefiles
@@ -29,43 +29,52 @@ if TYPE_CHECKING:
 from casefiles.web.access import can_see, workplaces
 from casefiles.web.forms import EVIDENCE_KINDS
 from casefiles.web.security import Tokens, csrf_token, session_account
+from casefiles.web.statuses import STATUS_BY_CODE
 
 TEMPLATES_DIR: Path = PROJECT_ROOT / "templates" / "web"
 
 
 class WebError(Exception):
-    """An answer other than the page asked for; ``status`` and a Chinese/English message."""
+    """An answer other than the page asked for: a ``code`` (its HTTP status from
+    web/statuses.py, unless ``http_status`` says otherwise) and a Chinese/English message."""
 
-    status = 400
     code = "error"
+    http_status: int | None = None
 
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(f"{zh} / {en}")
         self.zh, self.en = zh, en
 
+    @property
+    def status(self) -> int:
+        """The HTTP status that answers this error."""
+        if self.http_status is not None:
+            return self.http_status
+        return STATUS_BY_CODE.get(self.code, 400)
+
 
 class NotSignedInError(WebError):
     """No valid session or token."""
 
-    status, code = 401, "not_signed_in"
+    code = "not_signed_in"
 
 
 class ForbiddenError(WebError):
     """Signed in, but the role or the case is not theirs."""
 
-    status, code = 403, "forbidden_role"
+    code = "forbidden_role"
 
 
 class NotFoundError(WebError):
     """No such case, document or page."""
 
-    status, code = 404, "not_found"
+    code = "not_found"
 
 
 class CsrfError(WebError):
     """A form without this session's CSRF token."""
 
-    status, code = 403, "csrf_failed"
+    code = "csrf_failed"
 
 
 @dataclass(frozen=True)

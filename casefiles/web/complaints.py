@@ -1,27 +1,23 @@
-"""Complaints and reports from the public (投诉举报): kept as plain text, limited per sender and
-hour, and waiting for an officer to register a case from them (source ``complaint``, in the same
-transaction that marks the complaint) or to dismiss them with a reason."""
+"""The pages of complaints and reports from the public (投诉举报): the form's checks, and the
+officers' pages over services/complaints, whose refusals are answered here."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
-from casefiles.adapters.tables import ComplaintRow
-from casefiles.domain.model import Person, new_id
+from casefiles.domain.errors import ComplaintNotFoundError, TooManyComplaintsError
+from casefiles.domain.model import Person
+from casefiles.services import complaints as service
 from casefiles.services.app import Casefiles, Outcome
 from casefiles.web.common import NotFoundError, WebError, render, signed_in, web
 from casefiles.web.forms_io import submitted
 
-COMPLAINTS = ComplaintRow.__table__
 LIMITS = {"reporter": 50, "contact": 50, "subject": 200, "location": 200, "content": 4000}
 router = APIRouter(include_in_schema=False)
 
@@ -29,13 +25,13 @@ router = APIRouter(include_in_schema=False)
 class ComplaintInputError(WebError):
     """A complaint form with a field missing, too long, or holding control characters."""
 
-    status, code = 422, "invalid_input"
+    code = "invalid_input"
 
 
-class TooManyComplaintsError(WebError):
+class TooManyComplaintsWebError(WebError):
     """More complaints from one sender in an hour than the settings allow."""
 
-    status, code = 429, "rate_limited"
+    code = "rate_limited"
 
 
 def sender_hash(key: str, address: str) -> str:
@@ -61,86 +57,30 @@ def clean(fields: dict[str, str]) -> dict[str, str | None]:
 
 
 def submit(cf: Casefiles, fields: dict[str, str | None], sender: str) -> str:
-    """Store a complaint; :class:`TooManyComplaintsError` past the hourly limit."""
-    now = cf.clock.now()
-    with cf.uow(write=True) as uow:
-        recent = uow.conn.execute(select(func.count()).select_from(COMPLAINTS).where(
-            COMPLAINTS.c.sender_hash == sender,
-            COMPLAINTS.c.received_at > now - timedelta(hours=1))).scalar_one()
-        if recent >= cf.settings.complaints_per_hour:
-            raise TooManyComplaintsError("提交过于频繁，请一小时后再试",
-                                         "too many complaints from you this hour")
-        complaint_id = new_id()
-        uow.conn.execute(insert(COMPLAINTS).values(id=complaint_id, received_at=now,
-                                                   sender_hash=sender, status="waiting",
-                                                   **fields))
-        uow.commit()
-    return complaint_id
+    """Store a complaint; :class:`TooManyComplaintsWebError` past the hourly limit."""
+    try:
+        return service.submit(cf, fields, sender)
+    except TooManyComplaintsError as exc:
+        raise TooManyComplaintsWebError("提交过于频繁，请一小时后再试",
+                                        "too many complaints from you this hour") from exc
 
 
 def get_complaint(cf: Casefiles, complaint_id: str) -> dict[str, Any]:
     """One complaint, or :class:`NotFoundError`."""
-    with cf.uow() as uow:
-        row = uow.conn.execute(select(COMPLAINTS).where(COMPLAINTS.c.id == complaint_id)
-                               ).mappings().first()
-    if row is None:
+    found = service.get_complaint(cf, complaint_id)
+    if found is None:
         raise NotFoundError("没有该投诉举报", "no such complaint")
-    return dict(row)
+    return found
 
 
 def register_complaint(cf: Casefiles, person: Person, complaint_id: str,
                        payload: dict[str, Any]) -> Outcome:
-    """Register a case from a waiting complaint; the case and the complaint's new standing
-    are committed together, or neither."""
-    for _attempt in range(5):
-        try:
-            with cf.uow(write=True) as uow:
-                row = uow.conn.execute(select(COMPLAINTS.c.status).where(
-                    COMPLAINTS.c.id == complaint_id)).first()
-                if row is None or row[0] != "waiting":
-                    raise NotFoundError("该投诉举报已处理或不存在",
-                                        "the complaint is handled already or does not exist")
-                outcome = cf.act_in(uow, person.id, "register", None, payload)
-                if outcome.ok:
-                    uow.conn.execute(update(COMPLAINTS).where(COMPLAINTS.c.id == complaint_id)
-                                     .values(status="registered", handled_by=person.id,
-                                             handled_at=cf.clock.now(), case_id=outcome.case_id))
-                    cf.note_bureau(uow, person.id, "complaint.register",
-                                   {"complaint_id": complaint_id, "case_id": outcome.case_id})
-                uow.commit()
-            return outcome
-        except IntegrityError:
-            continue
-    raise RuntimeError("could not register the complaint after 5 attempts")
-
-
-def dismiss(cf: Casefiles, person: Person, complaint_id: str, reason: str) -> bool:
-    """Dismiss a waiting complaint with a reason, recorded in the bureau's history chain in
-    the same transaction; False when it was handled already."""
-    for _attempt in range(5):
-        try:
-            with cf.uow(write=True) as uow:
-                result = uow.conn.execute(
-                    update(COMPLAINTS).where(COMPLAINTS.c.id == complaint_id,
-                                             COMPLAINTS.c.status == "waiting")
-                    .values(status="dismissed", handled_by=person.id,
-                            handled_at=cf.clock.now(), dismiss_reason=reason))
-                if result.rowcount == 1:
-                    cf.note_bureau(uow, person.id, "complaint.dismiss",
-                                   {"complaint_id": complaint_id, "reason": reason})
-                uow.commit()
-            return result.rowcount == 1
-        except IntegrityError:
-            continue  # a concurrent append to the bureau chain: try again
-    raise RuntimeError("could not dismiss the complaint after 5 attempts")
-
-
-def waiting(cf: Casefiles, status: str = "waiting", limit: int = 200) -> list[dict[str, Any]]:
-    """Complaints of one standing, oldest first."""
-    with cf.uow() as uow:
-        rows = uow.conn.execute(select(COMPLAINTS).where(COMPLAINTS.c.status == status)
-                                .order_by(COMPLAINTS.c.received_at).limit(limit)).mappings()
-        return [dict(r) for r in rows]
+    """Register a case from a waiting complaint (:class:`NotFoundError` if none waits)."""
+    try:
+        return service.register_complaint(cf, person, complaint_id, payload)
+    except ComplaintNotFoundError as exc:
+        raise NotFoundError("该投诉举报已处理或不存在",
+                            "the complaint is handled already or does not exist") from exc
 
 
 @router.get("/complaints")
@@ -148,7 +88,8 @@ def complaints_page(request: Request, status: str = "waiting") -> Response:
     """投诉举报 waiting for an officer (or those registered or dismissed)."""
     signed_in(request, "officer", "head")
     status = status if status in ("waiting", "registered", "dismissed") else "waiting"
-    return render(request, "complaints.html", {"rows": waiting(web(request).cf, status),
+    return render(request, "complaints.html", {"rows": service.complaints(web(request).cf,
+                                                                          status),
                                                "status": status})
 
 
@@ -171,7 +112,7 @@ async def dismiss_complaint(request: Request, complaint_id: str) -> Response:
     if not reason or len(reason) > 2000:
         return render(request, "complaint.html", {"c": c, "reason": reason, "error":
                       "请填写不予立案登记的理由（2000字以内） / a reason is required"}, status=422)
-    if not dismiss(cf, person, complaint_id, reason):
+    if not service.dismiss(cf, person, complaint_id, reason):
         return render(request, "complaint.html", {"c": c, "reason": reason, "error":
                       "该投诉举报已处理 / the complaint is handled already"}, status=409)
     request.session["flash"] = "投诉举报已不予登记"

@@ -22,7 +22,7 @@ _FORM_ROOM = 64 * 1024
 class TooLargeError(WebError):
     """The request body is over its limit."""
 
-    status, code = 413, "invalid_input"
+    code, http_status = "invalid_input", 413  # too large to read: not the table's 422
 
     def __init__(self, limit: int) -> None:
         super().__init__("上传内容过大", f"the request is larger than {limit} bytes")

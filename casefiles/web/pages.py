@@ -20,7 +20,7 @@ from casefiles.domain.queues import head_step
 from casefiles.domain.states import LABELS, CaseState
 from casefiles.domain.timefmt import local_date
 from casefiles.domain.vocabulary import DEADLINES, SECTORS
-from casefiles.web import queries as Q
+from casefiles.services import lists as Q
 from casefiles.web.access import workplaces
 from casefiles.web.common import ForbiddenError, render, signed_in, view_of, web
 from casefiles.web.complaints import register_complaint
@@ -33,6 +33,7 @@ from casefiles.web.security import (
     end_session,
     open_session,
 )
+from casefiles.web.statuses import status_of
 from casefiles.web.throttle import TooManyAttemptsError
 
 router = APIRouter(include_in_schema=False)
@@ -136,7 +137,7 @@ async def register(request: Request) -> Response:
     if outcome.ok:
         request.session["flash"] = "案源登记：已办理"
         return RedirectResponse(f"/cases/{outcome.case_id}", status_code=303)
-    status = 422 if outcome.code in ("invalid_input", "unknown_person") else 409
+    status = status_of(outcome.code)
     return render(request, "register.html", {"fields": FORMS["register"],
                                              "values": prefill(payload), "outcome": outcome,
                                              "complaint": complaint}, status=status)

@@ -1,7 +1,5 @@
-"""Counting what an attacker repeats: failed sign-ins, and refused attempts on cases one may
-not see. The counts are rows of ``sign_in_failures`` (a key and a time), kept in the database
-so that every server process counts the same ones and a restart forgives none; time is the
-application's clock; rows older than the window are deleted.
+"""Limits on what an attacker repeats: failed sign-ins, and refused attempts on cases one may
+not see, counted by :class:`~casefiles.services.attempts.AttemptCounts`.
 
 Sign-in: five failures for one account *from one address* within fifteen minutes lock that
 pair only, so an attacker cannot lock a person out of every other address; the account itself
@@ -16,57 +14,17 @@ nothing is written."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import delete, func, insert, select
-
-from casefiles.adapters.tables import SignInFailureRow
 from casefiles.services.app import Casefiles
+from casefiles.services.attempts import AttemptCounts
 from casefiles.web.common import WebError
-
-FAILURES = SignInFailureRow.__table__
 
 
 class TooManyAttemptsError(WebError):
     """Too many failed sign-ins, or refused attempts on other people's cases."""
 
-    status, code = 429, "too_many_attempts"
-
-
-class _Counts:
-    """Events under keys within a sliding window."""
-
-    def __init__(self, cf: Casefiles, window: timedelta) -> None:
-        self.cf, self.window = cf, window
-
-    def over(self, limits: dict[str, int]) -> datetime | None:
-        """The oldest counted event of a key at or over its limit, or None."""
-        now = self.cf.clock.now()
-        query = (select(FAILURES.c.key, func.count(), func.min(FAILURES.c.at))
-                 .where(FAILURES.c.key.in_(list(limits)), FAILURES.c.at > now - self.window)
-                 .group_by(FAILURES.c.key))
-        with self.cf.uow() as uow:
-            counted = uow.conn.execute(query).all()
-        full = [oldest for key, count, oldest in counted if count >= limits[key]]
-        return min(full) if full else None
-
-    def add(self, keys: list[str]) -> None:
-        """Count one event under each key (and forget those that left the window)."""
-        now = self.cf.clock.now()
-        with self.cf.uow(write=True) as uow:
-            uow.conn.execute(delete(FAILURES).where(FAILURES.c.at <= now - self.window))
-            uow.conn.execute(insert(FAILURES), [{"key": k, "at": now} for k in keys])
-            uow.commit()
-
-    def forget(self, key: str) -> None:
-        """Drop the events of one key."""
-        with self.cf.uow(write=True) as uow:
-            uow.conn.execute(delete(FAILURES).where(FAILURES.c.key == key))
-            uow.commit()
-
-    def minutes_left(self, oldest: datetime) -> int:
-        """Whole minutes until ``oldest`` leaves the window (at least one)."""
-        return int((oldest + self.window - self.cf.clock.now()).total_seconds() // 60) + 1
+    code = "too_many_attempts"
 
 
 class SignInGuard:
@@ -74,7 +32,7 @@ class SignInGuard:
 
     def __init__(self, cf: Casefiles, limit: int = 5,
                  window: timedelta = timedelta(minutes=15)) -> None:
-        self.limit, self.counts = limit, _Counts(cf, window)
+        self.limit, self.counts = limit, AttemptCounts(cf, window)
 
     @staticmethod
     def _keys(person_id: str, address: str) -> tuple[str, str, str]:
@@ -105,7 +63,7 @@ class StrangerGuard:
     """Counts a person's attempts on cases they may not see (or that do not exist)."""
 
     def __init__(self, cf: Casefiles, per_hour: int) -> None:
-        self.per_hour, self.counts = per_hour, _Counts(cf, timedelta(hours=1))
+        self.per_hour, self.counts = per_hour, AttemptCounts(cf, timedelta(hours=1))
 
     def check(self, person_id: str) -> None:
         """Raise :class:`TooManyAttemptsError` once the person used up the hour's attempts."""

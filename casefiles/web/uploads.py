@@ -28,7 +28,7 @@ _SIGNATURES: tuple[tuple[int, bytes, str, str], ...] = (
 class UploadRefusedError(WebError):
     """The file is too large, empty, or of a type evidence is not kept in."""
 
-    status, code = 422, "invalid_input"
+    code = "invalid_input"
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:

@@ -15,15 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import lifecycle as L  # noqa: E402
+import lifecycle as L
 
-from casefiles.clock import SimulatedClock  # noqa: E402
-from casefiles.domain.context import Context, Periods  # noqa: E402
-from casefiles.domain.engine import judge  # noqa: E402
-from casefiles.domain.history import make_entry  # noqa: E402
-from casefiles.domain.view import case_view  # noqa: E402
-from casefiles.services.app import Casefiles  # noqa: E402
-from casefiles.settings import Settings  # noqa: E402
+from casefiles.clock import SimulatedClock
+from casefiles.domain.context import Context, Periods
+from casefiles.domain.engine import judge
+from casefiles.domain.history import make_entry
+from casefiles.domain.view import case_view
+from casefiles.services.app import Casefiles
+from casefiles.settings import Settings
 
 ROUNDS = 3000
 
@@ -36,7 +36,7 @@ def main() -> None:
         cf.init()
         for person in L.PEOPLE:
             cf.put_person(person)
-        clock, case_id = L._restart(cf), None  # noqa: SLF001
+        clock, case_id = L._restart(cf), None
         for by, action, payload, days in L.STEPS[:8]:  # register … serve
             if days:
                 clock.set(clock.now() + timedelta(days=days))
@@ -53,7 +53,7 @@ def main() -> None:
         fresh.payments = list(case.payments)
         fresh.deadlines = [copy.copy(d) for d in case.deadlines]
         ctx = Context(now=clock.now(), actor=people["zhang"], people=people, profile=cf.profile,
-                      rules=rules, periods=Periods(cf.calendar), number=lambda k, y: "-")
+                      rules=rules, periods=Periods(cf.calendar))
         judged = judge(fresh, "pay", {"amount": 8000}, ctx)
         assert judged.accepted, judged.refusals
         make_entry(chain=fresh.id, seq=1, prev_hash=None, case_id=fresh.id, at=ctx.now,

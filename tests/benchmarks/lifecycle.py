@@ -1,39 +1,41 @@
-"""Benchmark (not a test): push N cases through the whole lifecycle through the services on
-SQLite, and print transitions per second beside the raw rate of one insert plus one update per
-committed SQLite transaction, measured in the same run with the same connection settings.
+"""Benchmark (not a test): cases through their whole lifecycle through the services, and in
+the same run:
 
-The two are measured in alternating blocks (a block of cases, then as many raw transactions as
-the block took actions), because this machine's fsync time drifts by a factor of two within a
-minute: measured one after the other, the ratio said more about the disk than about casefiles.
+- SQLite, one process: actions per second and the p95 of one action as its client waits;
+- PostgreSQL: the p95, actions per second, the round trips per action (counted from libpq's
+  own trace of what psycopg sends: each Query or Sync is one wait for the server), and the
+  rate of a bare two-statement transaction (an insert and an update) on the same server;
+- four client processes at once on PostgreSQL, each with cases of its own, and all of them
+  also recording evidence on one shared case against the version they saw: nothing is lost
+  (every accepted action is in the history, every chain verifies) and the late ones are
+  refused ``stale_version``.
 
-The record tables are projections that the flows bring up to date in batches
-(``Casefiles.catch_up``); the run ends by timing that for every case, per action, so that the
-whole cost is on the page.
+    .venv/bin/python tests/benchmarks/lifecycle.py [--cases 300] [--postgres URL]
 
-It runs twice by default: with one client (the actions in this process), and with two client
-processes acting at once on cases of their own, as a web server's workers and the flows do; it
-prints how many actions had to be judged again because the other came first, and the
-latencies a client saw.
-
-    .venv/bin/python tests/benchmarks/lifecycle.py [--cases 2000] [--block 50] [--clients 1,2]
+The PostgreSQL URL defaults to ``CASEFILES_TEST_POSTGRES_URL``; a scratch database is made on
+that server and dropped afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
-import sqlite3
+import os
 import statistics
 import tempfile
 import time
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import create_engine, event, text
 
 from casefiles.clock import SimulatedClock
 from casefiles.domain.model import Person
 from casefiles.domain.timefmt import SHANGHAI
 from casefiles.services.app import Casefiles
+from casefiles.services.audit import verify_all
 from casefiles.settings import Settings
 
 PEOPLE = [
@@ -89,163 +91,205 @@ def lifecycle(cf: Casefiles, clock: SimulatedClock) -> int:
     return len(STEPS)
 
 
-def raw_connection(path: Path, n: int) -> sqlite3.Connection:
-    """A database for the raw rate, same pragmas as casefiles', with ``n`` rows to update."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
-        conn.execute(f"PRAGMA {pragma}")
-    conn.execute("CREATE TABLE c (id INTEGER PRIMARY KEY, version INTEGER)")
-    conn.execute("CREATE TABLE h (id INTEGER PRIMARY KEY, body TEXT)")
-    conn.executemany("INSERT INTO c VALUES (?, 0)", [(i,) for i in range(n)])
-    return conn
+def _p95(latencies: list[float]) -> float:
+    return statistics.quantiles(latencies, n=100)[94] * 1000
 
 
-def raw_block(conn: sqlite3.Connection, first: int, n: int) -> float:
-    """Seconds for ``n`` committed transactions of one insert plus one update."""
-    body = "x" * 400
-    start = time.perf_counter()
-    for i in range(first, first + n):
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO h (body) VALUES (?)", (body,))
-        conn.execute("UPDATE c SET version = version + 1 WHERE id = ?", (i,))
-        conn.execute("COMMIT")
-    return time.perf_counter() - start
-
-
-def raw_rate(path: Path, n: int) -> float:
-    """Committed transactions per second of one insert plus one update, same pragmas."""
-    conn = raw_connection(path, n)
-    elapsed = raw_block(conn, 0, n)
-    conn.close()
-    return n / elapsed
-
-
-def _worker(url: str, pipe: Any) -> None:
-    """A client process of its own: runs as many lifecycles as it is sent, answers with the
-    transitions done and how many actions were judged again after a conflict."""
-    cf = Casefiles(Settings(), SimulatedClock(START), url, drill=DRILL)
-    lifecycle(cf, _restart(cf))
-    pipe.send((0, 0, []))
-    while (n := pipe.recv()) is not None:
-        LATENCIES.clear()
-        done = sum(lifecycle(cf, _restart(cf)) for _ in range(n))
-        pipe.send((done, cf.conflicts, list(LATENCIES)))
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cases", type=int, default=2000)
-    parser.add_argument("--block", type=int, default=50, help="cases per alternating block")
-    parser.add_argument("--clients", default="1,2",
-                        help="processes acting at once, each on cases of its own; a run for "
-                             "each number in this list (default 1,2)")
-    parser.add_argument("--postgres", metavar="URL",
-                        help="instead, the rate on this PostgreSQL database (emptied first)")
-    args = parser.parse_args()
-    if args.postgres:
-        postgres(args.postgres, args.cases)
-        return
-    for clients in (int(n) for n in args.clients.split(",")):
-        sqlite(args.cases, args.block, clients)
-
-
-def sqlite(cases: int, block_size: int, clients: int) -> None:
-    """One run on a new SQLite database: ``cases`` lifecycles by ``clients`` processes (1: in
-    this one), in blocks alternating with as many raw transactions on one connection."""
-    with tempfile.TemporaryDirectory(prefix="casefiles-bench-") as tmp:
-        cf = Casefiles(Settings(), SimulatedClock(START), f"sqlite:///{Path(tmp) / 'bench.db'}",
-                       drill=DRILL)
-        cf.init()
-        for p in PEOPLE:
-            cf.put_person(p)
-        lifecycle(cf, _restart(cf))  # warm: imports, statement caches, fonts of nothing
-        LATENCIES.clear()
-        raw = raw_connection(Path(tmp) / "raw.db", cases * len(STEPS))
-        run = _clients(cf.url, clients) if clients > 1 else None
-        transitions, elapsed, raw_elapsed, conflicts = 0, 0.0, 0.0, 0
-        for done in range(0, cases, block_size):
-            n = min(block_size, cases - done)
-            start = time.perf_counter()
-            if run is None:
-                # every case starts on the same simulated day and moves through its own life
-                block = sum(lifecycle(cf, _restart(cf)) for _ in range(n))
-                conflicts = cf.conflicts
-            else:
-                block, conflicts = run(n)
-            elapsed += time.perf_counter() - start
-            raw_elapsed += raw_block(raw, transitions, block)
-            transitions += block
-            if (done + block_size) % 500 == 0:
-                print(f"  {done + block_size} cases …", flush=True)
-        if run is not None:
-            run(None)
-        raw.close()
-        start = time.perf_counter()
-        projected = cf.catch_up(batch=200)
-        catch_up = time.perf_counter() - start
-    ours, raw_tx = transitions / elapsed, transitions / raw_elapsed
-    print(f"clients: {clients}; cases: {cases}, accepted transitions: {transitions}, "
-          f"time: {elapsed:.1f} s; actions judged again after a conflict: {conflicts}")
-    print(f"  casefiles services on SQLite: {ours:,.0f} transitions/s "
-          f"({1000 / ours:.3f} ms per action, history entry included)")
-    print(f"  raw SQLite, 1 insert + 1 update per committed transaction, one connection: "
-          f"{raw_tx:,.0f} tx/s ({1000 / raw_tx:.3f} ms), in blocks alternating with the above")
-    print(f"  ratio: {ours / raw_tx:.2f} of the raw rate (goal: at least 0.50)")
-    p50, p95, p99 = (statistics.quantiles(LATENCIES, n=100)[i] * 1000 for i in (49, 94, 98))
-    print(f"  one action, as its client waits for it: p50 {p50:.2f} ms, p95 {p95:.2f} ms, "
-          f"p99 {p99:.2f} ms, slowest {max(LATENCIES) * 1000:.1f} ms")
-    print(f"  record tables brought up to date afterwards (the flows' batches): {projected} "
-          f"cases in {catch_up:.1f} s, {catch_up / transitions * 1000:.3f} ms per action; "
-          f"with it, {transitions / (elapsed + catch_up):,.0f} transitions/s", flush=True)
-
-
-def postgres(url: str, cases: int) -> None:
-    """Transitions per second on PostgreSQL (no raw figure: the goal is SQLite's)."""
-    from sqlalchemy import text
-
-    from casefiles.adapters.db import engine_for
-
-    with engine_for(url).begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+def _bureau(url: str) -> Casefiles:
     cf = Casefiles(Settings(), SimulatedClock(START), url, drill=DRILL)
     cf.init()
     for p in PEOPLE:
         cf.put_person(p)
-    lifecycle(cf, _restart(cf))
-    start = time.perf_counter()
-    transitions = sum(lifecycle(cf, _restart(cf)) for _ in range(cases))
-    elapsed = time.perf_counter() - start
-    start = time.perf_counter()
-    projected = cf.catch_up(batch=200)
-    catch_up = time.perf_counter() - start
-    print(f"casefiles services on PostgreSQL: {transitions / elapsed:,.0f} transitions/s "
-          f"({elapsed / transitions * 1000:.3f} ms per action); record tables of {projected} "
-          f"cases brought up to date in {catch_up:.1f} s")
+    lifecycle(cf, _restart(cf))  # warm: imports, statement caches
+    LATENCIES.clear()
+    return cf
 
 
-def _clients(url: str, n: int) -> Any:
-    """Start ``n`` client processes; a function that shares a block of cases among them and
-    waits for all (None stops them) and returns (transitions, conflicts so far)."""
+def sqlite(cases: int) -> None:
+    """One process on a new SQLite database (WAL, full sync)."""
+    with tempfile.TemporaryDirectory(prefix="casefiles-bench-") as tmp:
+        cf = _bureau(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        start = time.perf_counter()
+        done = sum(lifecycle(cf, _restart(cf)) for _ in range(cases))
+        elapsed = time.perf_counter() - start
+        cf.engine.dispose()
+    print(f"SQLite, one process: {done} actions in {elapsed:.1f} s: {done / elapsed:,.0f} "
+          f"actions/s, p95 {_p95(LATENCIES):.2f} ms (goal: at least 500/s, p95 at most 5 ms)",
+          flush=True)
+
+
+class RoundTrips:
+    """Counts the round trips of an engine's connections from libpq's own trace of each: a
+    message the server sends after the client sent something is the end of one."""
+
+    def __init__(self, engine: Any, folder: Path) -> None:
+        self.folder = folder
+        self.engine = engine
+        engine.dispose()
+        event.listen(engine, "connect", self._trace)
+
+    def stop(self) -> None:
+        """Trace no more connections (and close those traced)."""
+        event.remove(self.engine, "connect", self._trace)
+        self.engine.dispose()
+
+    def _trace(self, dbapi_conn: Any, _record: Any) -> None:
+        from psycopg.pq import Trace
+
+        path = self.folder / f"{uuid.uuid4().hex}.trace"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        dbapi_conn.pgconn.trace(fd)
+        dbapi_conn.pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS | Trace.REGRESS_MODE)
+
+    def count(self) -> int:
+        """Round trips so far, on every traced connection."""
+        trips = 0
+        for path in self.folder.glob("*.trace"):
+            sent = False
+            for line in path.read_text(errors="replace").splitlines():
+                if line.startswith("F\t"):
+                    sent = True
+                elif line.startswith("B\t") and sent:
+                    trips, sent = trips + 1, False
+        return trips
+
+
+def bare_rate(url: str, n: int = 2000) -> tuple[float, float]:
+    """Transactions per second, and the p95 in ms, of a bare transaction of one insert and one
+    update on this server, through psycopg."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE TEMP TABLE c (id int PRIMARY KEY, version int)")
+        conn.execute("CREATE TEMP TABLE h (id serial PRIMARY KEY, body text)")
+        conn.execute("INSERT INTO c SELECT g, 0 FROM generate_series(0, %s) g", (n,))
+        conn.commit()
+        times = []
+        start = time.perf_counter()
+        for i in range(n):
+            t = time.perf_counter()
+            conn.execute("INSERT INTO h (body) VALUES (%s)", ("x" * 400,))
+            conn.execute("UPDATE c SET version = version + 1 WHERE id = %s", (i,))
+            conn.commit()
+            times.append(time.perf_counter() - t)
+        elapsed = time.perf_counter() - start
+    return n / elapsed, _p95(times)
+
+
+def postgres(url: str, cases: int) -> None:
+    """One process on a scratch PostgreSQL database, then four processes at once."""
+    base = url.replace("postgresql+psycopg://", "postgresql://")
+    name = f"casefiles_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    scratch = base.rsplit("/", 1)[0] + "/" + name
+    try:
+        with tempfile.TemporaryDirectory(prefix="casefiles-trace-") as tmp:
+            cf = _bureau(scratch)
+            trips = RoundTrips(cf.engine, Path(tmp))
+            before = trips.count()
+            start = time.perf_counter()
+            done = sum(lifecycle(cf, _restart(cf)) for _ in range(cases))
+            elapsed = time.perf_counter() - start
+            per_action = (trips.count() - before) / done
+            trips.stop()
+        bare, bare_p95 = bare_rate(base)
+        ours = done / elapsed
+        print(f"PostgreSQL, one process: {done} actions in {elapsed:.1f} s: {ours:,.0f} "
+              f"actions/s, p95 {_p95(LATENCIES):.2f} ms (goal: at most 5 ms); "
+              f"{per_action:.2f} round trips per action (goal: at most 3)")
+        print(f"  a bare two-statement transaction on the same server: {bare:,.0f}/s "
+              f"(p95 {bare_p95:.2f} ms); ratio {ours / bare:.2f} (goal: at least 0.4)",
+              flush=True)
+        four_processes(scratch, max(cases // 4, 5))
+    finally:
+        from casefiles.adapters.db import engine_for
+
+        engine_for(scratch).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+SHARED_TRIES = 25  # evidence each process records on the shared case
+
+
+def _client(url: str, cases: int, shared: str, pipe: Any) -> None:
+    """One client process: its own lifecycles, and evidence on the shared case sent against
+    the version it last saw; answers with what was accepted and refused."""
+    cf = Casefiles(Settings(), SimulatedClock(START), url, drill=DRILL)
+    pipe.recv()  # all start together
+    accepted = sum(lifecycle(cf, _restart(cf)) for _ in range(cases))
+    ok = stale = 0
+    for i in range(SHARED_TRIES):
+        seen = cf.view(shared)["version"]
+        outcome = cf.act("zhang", "record", shared,
+                         {"kind": "document", "title": f"笔录{os.getpid()}-{i}",
+                          "officers": ["zhang", "li"], "sha256": "5e" * 32}, seen)
+        ok += outcome.ok
+        stale += outcome.codes == ["stale_version"]
+    pipe.send((accepted, ok, stale, list(LATENCIES)))
+
+
+def four_processes(url: str, cases: int) -> None:
+    """Four client processes at once on one PostgreSQL database."""
+    cf = Casefiles(Settings(), SimulatedClock(START), url, drill=DRILL)
+    clock = _restart(cf)
+    shared = None
+    for by, action, payload, _days in STEPS[:2]:
+        shared = cf.act(by, action, shared, payload).case_id
+    assert shared is not None
+    with cf.uow() as uow:
+        entries_before = sum(len(uow.history.chain(c)) for c in uow.history.chains())
     ctx = multiprocessing.get_context("spawn")
-    pipes = []
-    for _ in range(n):
+    pipes, procs = [], []
+    for _ in range(4):
         here, there = ctx.Pipe()
-        ctx.Process(target=_worker, args=(url, there), daemon=True).start()
+        proc = ctx.Process(target=_client, args=(url, cases, shared, there))
+        proc.start()
         pipes.append(here)
+        procs.append(proc)
+    start = time.perf_counter()
     for pipe in pipes:
-        pipe.recv()  # warmed up
+        pipe.send(True)
+    answers = [pipe.recv() for pipe in pipes]
+    elapsed = time.perf_counter() - start
+    for proc in procs:
+        proc.join()
+    accepted = sum(a[0] for a in answers)
+    ok, stale = sum(a[1] for a in answers), sum(a[2] for a in answers)
+    latencies = [x for a in answers for x in a[3]]
+    with cf.uow() as uow:
+        entries = sum(len(uow.history.chain(c)) for c in uow.history.chains())
+        breaks = verify_all(uow).breaks
+    evidence = len(cf.view(shared)["evidence"])
+    sent = accepted + 4 * SHARED_TRIES
+    print(f"PostgreSQL, four client processes at once: {accepted} lifecycle actions and "
+          f"{4 * SHARED_TRIES} on one shared case in {elapsed:.1f} s "
+          f"({sent / elapsed:,.0f} actions/s, p95 {_p95(latencies):.2f} ms)")
+    print(f"  shared case: {ok} accepted, {stale} refused stale_version; evidence on it: "
+          f"{evidence}; history entries written: {entries - entries_before} of {sent} sent; "
+          f"chains broken: {len(breaks)}", flush=True)
+    lost = evidence != ok or entries - entries_before != sent or breaks or ok + stale != \
+        4 * SHARED_TRIES
+    print("  nothing lost" if not lost else "  SOMETHING WAS LOST", flush=True)
+    _ = clock
+    cf.engine.dispose()
 
-    def run(cases: int | None) -> tuple[int, int]:
-        for i, pipe in enumerate(pipes):
-            pipe.send(None if cases is None else cases // n + (i < cases % n))
-        if cases is None:
-            return 0, 0
-        answers = [pipe.recv() for pipe in pipes]
-        for answer in answers:
-            LATENCIES.extend(answer[2])
-        return sum(a[0] for a in answers), sum(a[1] for a in answers)
 
-    return run
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--postgres", metavar="URL",
+                        default=os.environ.get("CASEFILES_TEST_POSTGRES_URL"))
+    args = parser.parse_args()
+    sqlite(args.cases)
+    if args.postgres:
+        postgres(args.postgres, args.cases)
+    else:
+        print("PostgreSQL: skipped (no --postgres and no CASEFILES_TEST_POSTGRES_URL)")
 
 
 def _restart(cf: Casefiles) -> SimulatedClock:

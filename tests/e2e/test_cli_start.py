@@ -19,7 +19,7 @@ def _run(tmp_path: Path, policies: Path, *args: str) -> subprocess.CompletedProc
            "CASEFILES_POLICIES_DIR": str(policies)}
     env.pop("CASEFILES_DATABASE_URL", None)
     return subprocess.run([str(CLI), *args], env=env, capture_output=True, text=True,
-                          timeout=60)
+                          timeout=60, check=False)
 
 
 def test_a_malformed_policy_file_stops_start_up_naming_the_file_and_the_field(

@@ -1,10 +1,10 @@
-"""The queues read cases a batch at a time until a page is full (``web.queries.waiting``):
+"""The queues read cases a batch at a time until a page is full (``services.lists.waiting``):
 on SQLite and PostgreSQL, every waiting case is found once, oldest first, whatever the batch."""
 
 from __future__ import annotations
 
 from casefiles.domain.model import Case
-from casefiles.web import queries as Q
+from casefiles.services import lists as Q
 from tests.support import act, open_bureau, register
 
 

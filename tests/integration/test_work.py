@@ -110,7 +110,7 @@ def test_two_dispatchers_at_once_publish_a_decision_once(db_url: str) -> None:
 def test_the_sweep_leaves_sqlite_statistics_for_its_query_planner(sqlite_url: str) -> None:
     """Without them SQLite takes any index on an equality for a narrow one (an officer's ended
     cases read through the index of all ended cases): the daily sweep refreshes them."""
-    cf, clock, _case_id = _decided_and_published(sqlite_url)
+    cf, _clock, _case_id = _decided_and_published(sqlite_url)
     with cf.uow() as uow:
         assert not uow.conn.exec_driver_sql(
             "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()

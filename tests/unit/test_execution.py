@@ -337,7 +337,7 @@ def test_the_reminder_period_ends_after_its_10th_working_day(desk: Desk) -> None
 
     def codes(today: str) -> list[str]:
         ctx = Context(now=moment(today), actor=STAFF[7], people={}, profile=app.profile,
-                      rules=rules, periods=Periods(app.calendar), number=lambda k, y: "")
+                      rules=rules, periods=Periods(app.calendar))
         return [r.code for r in R.enforcement_rules(date(2020, 6, 22), date(2020, 12, 10), ctx)]
 
     assert codes("2020-12-24") == ["reminder_period_open"]

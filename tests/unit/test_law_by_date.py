@@ -82,7 +82,7 @@ def test_an_action_judged_by_an_unconfirmed_figure_warns_rule_unconfirmed(
     confirmed every figure, the same notice does not."""
     desk = _today(make_desk, "2026-03-02T09:00")
     case = _notified(desk, "2026-02-25", "2026-03-02T09:00", SIGNS)
-    notify = [e for e in desk.app.history(case) if e.action == "notify"][0]
+    notify = next(e for e in desk.app.history(case) if e.action == "notify")
     assert "rule_unconfirmed" in notify.warnings
 
     def confirm(text: str) -> str:

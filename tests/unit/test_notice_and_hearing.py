@@ -4,7 +4,7 @@ defence window, the hearing-request window and the hearing notice period."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -166,10 +166,10 @@ def test_a_decision_the_day_after_the_defence_window_is_accepted(desk: Desk) -> 
 def test_the_window_closes_at_midnight_in_shanghai_not_utc(desk: Desk) -> None:
     """At 16:30 UTC on 11 June 2020 it is already 12 June in Shanghai: the window is closed."""
     case = desk.notified("2020-06-08T10:00")
-    late_evening = datetime(2020, 6, 11, 15, 30, tzinfo=timezone.utc)  # 23:30 in Shanghai
+    late_evening = datetime(2020, 6, 11, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
     assert desk.act("zhao", "decide", case, {"outcome": "penalty"},
                     at=late_evening).code == "defence_window_open"
-    after_midnight = datetime(2020, 6, 11, 16, 30, tzinfo=timezone.utc)
+    after_midnight = datetime(2020, 6, 11, 16, 30, tzinfo=UTC)
     assert desk.act("zhao", "decide", case, {"outcome": "penalty"}, at=after_midnight).ok
 
 

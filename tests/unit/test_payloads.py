@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -188,6 +188,6 @@ def test_a_refused_payment_changes_nothing_but_the_history(desk: Desk) -> None:
 def test_the_clocks_day_is_the_shanghai_day(make_desk: Any) -> None:
     """At 20:00 UTC on 1 June it is already 2 June in Shanghai: a violation that day is past."""
     desk = make_desk("2020-06-01")
-    desk.clock.set(datetime(2020, 6, 1, 20, 0, tzinfo=timezone.utc))
+    desk.clock.set(datetime(2020, 6, 1, 20, 0, tzinfo=UTC))
     outcome = desk.act("zhang", "register", None, {**REGISTER, "violation_date": "2020-06-02"})
     assert outcome.ok, outcome.message

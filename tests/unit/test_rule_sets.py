@@ -20,7 +20,7 @@ def _ids(data: dict[str, str], today: date = TODAY, drill: str | None = None
 
 def test_a_violation_before_1_september_2021_is_refused_naming_the_supported_period() -> None:
     """2021-08-31 lies before every rule set: invalid_input on violation_date, saying from when."""
-    sets, refusals = rules_for(PROFILE, None, {"violation_date": "2021-08-31"}, TODAY)
+    _sets, refusals = rules_for(PROFILE, None, {"violation_date": "2021-08-31"}, TODAY)
     assert [(r.code, r.field) for r in refusals] == [("invalid_input", "violation_date")]
     assert "2021年9月1日" in refusals[0].zh and "2021-09-01" in refusals[0].en
 

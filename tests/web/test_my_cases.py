@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from casefiles.web.queries import my_cases
+from casefiles.services.lists import my_cases
 from tests.support import SMALL_FINE, act, play, until
 from tests.web.conftest import Bureau, make_bureau, sign_in
 

@@ -13,10 +13,8 @@ from casefiles.clock import SimulatedClock
 from casefiles.domain.engine import may_take
 from casefiles.domain.queues import head_step
 from casefiles.domain.timefmt import local_date
+from casefiles.services import lists as Q
 from casefiles.services.app import Casefiles
-from casefiles.web import queries as Q
-
-
 from tests.support import MAJOR_FINE, SMALL_FINE, START, act, play, register, until
 from tests.web.conftest import Bureau, sign_in
 
@@ -121,7 +119,6 @@ def _asked_and_candidates(cf: Casefiles) -> set[str]:
     zhao = next(p for p in cf.people() if p.id == "zhao")
     asked = {i for i in ids
              if head_step(cf.view(i), may_take(zhao, "decide", cf.case(i)), near)}
-    cf.catch_up()
     with cf.uow() as uow:
         candidates = {r[0] for r in uow.conn.execute(
             select(CASES.c.id).where(Q.head_candidates(near)))}

@@ -18,11 +18,21 @@ def run() -> None:
 
         engine = create_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata,
-                          render_as_batch=conn.dialect.name == "sqlite")
-        with context.begin_transaction():
-            context.run_migrations()
-        conn.commit()
+        sqlite = conn.dialect.name == "sqlite"
+        # a batch migration on SQLite copies a table and drops the old one, which the record
+        # tables' foreign keys would refuse; the pragma applies only outside a transaction
+        raw = conn.connection.dbapi_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=conn, target_metadata=target_metadata,
+                              render_as_batch=sqlite)
+            with context.begin_transaction():
+                context.run_migrations()
+            conn.commit()
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 run()

@@ -1,4 +1,4 @@
-"""Read-only lists the pages need: an officer's cases, the queues, the supervisors' filtered
+"""Read-only lists the web pages need: an officer's cases, the queues, the supervisors' filtered
 list with its overdue filter, the next deadline of each case. SQL over the repository's tables;
 every list is paged (``limit`` + 1 rows tell whether a next page exists)."""
 
@@ -98,7 +98,6 @@ def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE
              ended: bool = False) -> Page:
     """The cases an officer registered or investigates, newest first: those still being
     handled (在办), or those ended (已办结) when ``ended``."""
-    cf.catch_up()
     ids = (_ids(cf).join(CASE_OFFICERS, CASE_OFFICERS.c.case_id == CASES.c.id)
            .where(CASE_OFFICERS.c.person_id == person_id)
            .where(CASES.c.state.in_(ENDED) if ended else CASES.c.state.not_in(ENDED))
@@ -109,7 +108,6 @@ def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE
 
 def all_cases(cf: Casefiles, filters: Filters, page: int = 1, size: int = PAGE_SIZE) -> Page:
     """Every case matching ``filters``, newest first."""
-    cf.catch_up()
     return _paged(cf, _filtered(cf, filters, _ids(cf, filters.drills)), page, size)
 
 
@@ -135,7 +133,6 @@ def _filtered(cf: Casefiles, f: Filters, query: Select[Any] | None = None) -> Se
 
 def export_rows(cf: Casefiles, f: Filters, chunk: int = 1000) -> Any:
     """Every case matching ``f`` for the CSV export, in chunks (a generator of row lists)."""
-    cf.catch_up()
     offset = 0
     while True:
         with cf.uow() as uow:
@@ -176,7 +173,6 @@ def waiting(cf: Casefiles, candidates: ColumnElement[bool], step: Callable[[Case
     ``step`` must depend on nothing but the case and ``memo`` (who asks, and the day): what it
     said of a case is remembered under (database, ``memo``, case id, version), so a queue
     asked again reads only the cases that changed since."""
-    cf.catch_up()
     page = max(page, 1)
     skip, todo = (page - 1) * size, {}
     # gathered first (through the indexes the condition names), then ordered: read in date
