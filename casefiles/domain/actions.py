@@ -17,6 +17,7 @@ from casefiles.domain.context import Context
 from casefiles.domain.documents import RECORD_DOCUMENTS
 from casefiles.domain.effects import Effects, issue
 from casefiles.domain.errors import Refusal
+from casefiles.domain.history import jsonable
 from casefiles.domain.model import (
     Case,
     Defence,
@@ -29,7 +30,6 @@ from casefiles.domain.model import (
     Proposal,
     Review,
 )
-from casefiles.domain.history import jsonable
 from casefiles.domain.timefmt import local_date
 
 Check = Callable[[Case, Any, Context], list[Refusal]]
