@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.markup import escape
@@ -16,9 +17,11 @@ from casefiles.cli_common import err, out
 from casefiles.cli_common import ready as _ready
 from casefiles.cli_rules import calendar_app, calendar_gap, policy_app, start_up
 from casefiles.domain.errors import CasefilesError, ScenarioError
+from casefiles.domain.kinds import Role
 from casefiles.domain.model import Person
 from casefiles.domain.states import CaseState
 from casefiles.domain.vocabulary import SECTORS
+from casefiles.services.app import Casefiles
 
 app = typer.Typer(help="casefiles：应急管理行政执法办案 / enforcement case engine",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -66,7 +69,7 @@ def people_add(
         password_hash = hash_password(secret)
     cf = _ready()
     try:
-        created = cf.put_person(Person(id=person_id, name=name, roles=role,
+        created = cf.put_person(Person(id=person_id, name=name, roles=cast(list[Role], role),
                                        certificate=certificate,
                                        legal_qualification=legal_qualification),
                                 password_hash=password_hash)
@@ -299,14 +302,17 @@ def _background_work(name: str, prefect: bool) -> dict[str, int]:
         from flows.documents import documents_flow
         from flows.sweep import sweep_flow
 
-        flow_fn = {"sweep": sweep_flow, "dispatch": dispatch_flow,
-                   "documents": documents_flow}[name]
+        flows: dict[str, Callable[..., Any]] = {
+            "sweep": sweep_flow, "dispatch": dispatch_flow, "documents": documents_flow}
+        flow_fn = flows[name]
         return dict(asyncio.run(flow_fn(database_url=_app().url)))
     from casefiles.services import work
     from casefiles.services.documents import render_pending
 
-    service = {"sweep": work.sweep, "dispatch": work.dispatch,
-               "documents": lambda cf: render_pending(cf, batch=10_000)}[name]
+    services: dict[str, Callable[[Casefiles], Any]] = {
+        "sweep": work.sweep, "dispatch": work.dispatch,
+        "documents": lambda cf: render_pending(cf, batch=10_000)}
+    service = services[name]
     return asdict(service(_ready()))
 
 

@@ -43,14 +43,14 @@ def calendar_gap(cf: Casefiles) -> None:
 def policy_check(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """规则集及待确认数额 / the rule sets, and every figure awaiting confirmation."""
     cf = application()
-    sets = [{"id": r.id, "from": r.applies.from_.isoformat(),
+    sets: list[dict[str, Any]] = [{"id": r.id, "from": r.applies.from_.isoformat(),
              "until": r.applies.until.isoformat() if r.applies.until else None,
              "sha256": r.sha256, "provisions": len(r.provisions),
              "first_violation_entries": len(r.first_violation.entries),
              "first_violation_note": r.first_violation.note} for r in cf.profile.rule_sets]
     unconfirmed = [{"rule_set": u.rule_set, "name": u.name, "value": u.value,
                     "source": u.source} for u in cf.profile.unconfirmed()]
-    bodies = [{"from": b.from_.isoformat() if b.from_ else None,
+    bodies: list[dict[str, Any]] = [{"from": b.from_.isoformat() if b.from_ else None,
                "until": b.until.isoformat() if b.until else None, "bodies": list(b.bodies)}
               for b in cf.profile.reconsideration_bodies]
     if as_json:

@@ -185,7 +185,7 @@ def _print_dossiers(console: Console, cf: Casefiles, folder: Path) -> None:
         cases = [c for c in (uow.cases.get(i) for i in uow.cases.ids()) if c is not None]
     for case in cases:
         dossier = next((d for d in case.documents if d.kind == DOSSIER and d.path), None)
-        if dossier is not None:
+        if dossier is not None and dossier.path:
             console.print(f"  · 案卷 {escape(case.number or '')} {escape(case.party.name)}："
                           f"{folder / dossier.path}", soft_wrap=True)
 

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, bindparam, func, insert, not_, select, update
+from sqlalchemy.sql.elements import BindParameter
 
 from casefiles.adapters import tables as T
 from casefiles.adapters.aggregate import decode, encode
@@ -22,27 +23,27 @@ from casefiles.domain.workdays import add_years
 
 # collection attribute → (table, record class)
 COLLECTIONS: dict[str, tuple[Table, type]] = {
-    "evidence": (T.EvidenceRow.__table__, M.Evidence),
-    "proposals": (T.ProposalRow.__table__, M.Proposal),
-    "notices": (T.NoticeRow.__table__, M.Notice),
-    "defences": (T.DefenceRow.__table__, M.Defence),
-    "hearings": (T.HearingRow.__table__, M.Hearing),
-    "reviews": (T.ReviewRow.__table__, M.Review),
-    "discussions": (T.DiscussionRow.__table__, M.Discussion),
-    "extensions": (T.ExtensionRow.__table__, M.Extension),
-    "decisions": (T.DecisionRow.__table__, M.Decision),
-    "payments": (T.PaymentRow.__table__, M.Payment),
-    "instalments": (T.InstalmentRow.__table__, M.Instalment),
-    "reminders": (T.ReminderRow.__table__, M.Reminder),
-    "enforcements": (T.EnforcementRow.__table__, M.EnforcementApplication),
-    "deadlines": (T.DeadlineRow.__table__, M.Deadline),
-    "documents": (T.DocumentRow.__table__, M.Document),
+    "evidence": (T.table_of(T.EvidenceRow), M.Evidence),
+    "proposals": (T.table_of(T.ProposalRow), M.Proposal),
+    "notices": (T.table_of(T.NoticeRow), M.Notice),
+    "defences": (T.table_of(T.DefenceRow), M.Defence),
+    "hearings": (T.table_of(T.HearingRow), M.Hearing),
+    "reviews": (T.table_of(T.ReviewRow), M.Review),
+    "discussions": (T.table_of(T.DiscussionRow), M.Discussion),
+    "extensions": (T.table_of(T.ExtensionRow), M.Extension),
+    "decisions": (T.table_of(T.DecisionRow), M.Decision),
+    "payments": (T.table_of(T.PaymentRow), M.Payment),
+    "instalments": (T.table_of(T.InstalmentRow), M.Instalment),
+    "reminders": (T.table_of(T.ReminderRow), M.Reminder),
+    "enforcements": (T.table_of(T.EnforcementRow), M.EnforcementApplication),
+    "deadlines": (T.table_of(T.DeadlineRow), M.Deadline),
+    "documents": (T.table_of(T.DocumentRow), M.Document),
 }
-CASES: Table = T.CaseRow.__table__
-PARTIES: Table = T.PartyRow.__table__
-PENALTIES: Table = T.PenaltyRow.__table__
-PEOPLE: Table = T.PersonRow.__table__
-CASE_OFFICERS: Table = T.CaseOfficerRow.__table__
+CASES: Table = T.table_of(T.CaseRow)
+PARTIES: Table = T.table_of(T.PartyRow)
+PENALTIES: Table = T.table_of(T.PenaltyRow)
+PEOPLE: Table = T.table_of(T.PersonRow)
+CASE_OFFICERS: Table = T.table_of(T.CaseOfficerRow)
 
 _ROOT_FIELDS = [f.name for f in dataclasses.fields(M.Case)
                 if f.name not in COLLECTIONS and f.name != "party"]
@@ -52,7 +53,7 @@ _PENALTY_FIELDS = ["id", "type", "amount", "on"]
 _PARTY_FIELDS = [f.name for f in dataclasses.fields(M.Party)]
 
 
-_CID = bindparam("cid")
+_CID: BindParameter[str] = bindparam("cid")
 # Statements are built once: building SQL expressions per action cost more than running them.
 _ID_EXISTS = select(CASES.c.id).where(CASES.c.id == _CID)
 _ID_BY_NUMBER = select(CASES.c.id).where(CASES.c.number == _CID)

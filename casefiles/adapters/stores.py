@@ -25,10 +25,10 @@ from casefiles.adapters import tables as T
 from casefiles.domain.history import Entry
 from casefiles.domain.model import Person
 
-PEOPLE: Table = T.PersonRow.__table__
-COUNTERS: Table = T.CounterRow.__table__
-HISTORY: Table = T.HistoryRow.__table__
-OUTBOX: Table = T.OutboxRow.__table__
+PEOPLE: Table = T.table_of(T.PersonRow)
+COUNTERS: Table = T.table_of(T.CounterRow)
+HISTORY: Table = T.table_of(T.HistoryRow)
+OUTBOX: Table = T.table_of(T.OutboxRow)
 _PERSON = ["id", "name", "roles", "certificate", "legal_qualification", "active"]
 _ENTRY = [f for f in Entry.__dataclass_fields__]
 _HEAD = (select(HISTORY.c.seq, HISTORY.c.hash).where(HISTORY.c.chain == bindparam("chain"))
@@ -86,7 +86,7 @@ class PeopleStore:
         return True
 
 
-SESSIONS: Table = T.SessionRow.__table__
+SESSIONS: Table = T.table_of(T.SessionRow)
 
 
 class SessionStore:
@@ -229,7 +229,7 @@ class Outbox:
                           .values(attempts=OUTBOX.c.attempts + 1, last_error=error[:2000]))
 
 
-CONTENTS: Table = T.DocumentContentRow.__table__
+CONTENTS: Table = T.table_of(T.DocumentContentRow)
 
 
 class DocumentContents:

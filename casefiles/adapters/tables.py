@@ -8,10 +8,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from casefiles.adapters.types import AwareDateTime
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy Core table of a SQLModel table class (typed: SQLModel sets
+    ``__table__`` on the class at run time, which type checkers cannot see)."""
+    table = getattr(model, "__table__", None)
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a SQLModel table (table=True)")
+    return table
 
 
 def _at(nullable: bool = False, index: bool = False) -> Any:

@@ -11,6 +11,7 @@ keyword arguments.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
@@ -26,7 +27,7 @@ _S = States.from_enum(
 )
 
 
-def _stay(*states: State):  # type: ignore[no-untyped-def]
+def _stay(*states: State) -> Any:
     """An internal transition on each of ``states``: the action is allowed, the state stays."""
     first, *rest = states
     transitions = first.to.itself(internal=True)

@@ -38,6 +38,7 @@ class _Frozen(BaseModel):
 class _Confirmable(_Frozen):
     """A figure that may await the bureau's confirmation (SPEC §5)."""
 
+    source: str = Field(min_length=1)
     confirmed: bool = True
     confirmed_by: str | None = None
     confirmed_on: date | None = None

@@ -10,6 +10,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from sqlalchemy import Engine
+
 from casefiles.adapters.db import engine_for, is_current, migrate
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
@@ -93,7 +95,7 @@ class Casefiles:
         self._counted_years: set[int] = set()
 
     @cached_property
-    def engine(self):  # type: ignore[no-untyped-def]
+    def engine(self) -> Engine:
         """The database engine (created on first use)."""
         return engine_for(self.url)
 

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select
 
-from casefiles.adapters.tables import SignInFailureRow
+from casefiles.adapters.tables import SignInFailureRow, table_of
 from casefiles.services.app import Casefiles
 
-FAILURES = SignInFailureRow.__table__
+FAILURES = table_of(SignInFailureRow)
 
 
 class AttemptCounts:
@@ -24,12 +24,13 @@ class AttemptCounts:
     def over(self, limits: dict[str, int]) -> datetime | None:
         """The oldest counted event of a key at or over its limit, or None."""
         now = self.cf.clock.now()
-        query = (select(FAILURES.c.key, func.count(), func.min(FAILURES.c.at))
+        query = (select(FAILURES.c.key, func.count().label("count"),
+                        func.min(FAILURES.c.at).label("oldest"))
                  .where(FAILURES.c.key.in_(list(limits)), FAILURES.c.at > now - self.window)
                  .group_by(FAILURES.c.key))
         with self.cf.uow() as uow:
-            counted = uow.conn.execute(query).all()
-        full = [oldest for key, count, oldest in counted if count >= limits[key]]
+            counted = uow.conn.execute(query).mappings().all()
+        full: list[datetime] = [r["oldest"] for r in counted if r["count"] >= limits[r["key"]]]
         return min(full) if full else None
 
     def add(self, keys: list[str]) -> None:

@@ -55,7 +55,7 @@ def heads(uow: UnitOfWork) -> dict[str, dict[str, Any]]:
             .group_by(HISTORY.c.chain).subquery())
     rows = uow.conn.execute(select(HISTORY.c.chain, HISTORY.c.seq, HISTORY.c.hash).join(
         last, and_(HISTORY.c.chain == last.c.chain, HISTORY.c.seq == last.c.seq)))
-    return {chain: {"seq": int(seq), "hash": digest} for chain, seq, digest in rows}
+    return {r["chain"]: {"seq": int(r["seq"]), "hash": r["hash"]} for r in rows.mappings()}
 
 
 def write_checkpoint(cf: Casefiles, folder: Path) -> Written:
@@ -74,7 +74,7 @@ def write_checkpoint(cf: Casefiles, folder: Path) -> Written:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(signed, fh, ensure_ascii=False, indent=1, sort_keys=True)
-    return Written(path, len(chains), body["key"])
+    return Written(path, len(chains), str(body["key"]))
 
 
 def public_key(cf: Casefiles, given: Path | None = None) -> Ed25519PublicKey:
@@ -92,8 +92,8 @@ def compare(uow: UnitOfWork, folder: Path, key: Ed25519PublicKey) -> tuple[int, 
     """(checkpoints read, breaks): a checkpoint whose signature fails, and every entry a
     checkpoint names that is missing or has another hash now."""
     files = sorted(folder.glob("checkpoint-*.json"))
-    known = {(chain, int(seq)): digest for chain, seq, digest in uow.conn.execute(
-        select(HISTORY.c.chain, HISTORY.c.seq, HISTORY.c.hash))}
+    known = {(r["chain"], int(r["seq"])): r["hash"] for r in uow.conn.execute(
+        select(HISTORY.c.chain, HISTORY.c.seq, HISTORY.c.hash)).mappings()}
     breaks: list[Break] = []
     for path in files:
         try:

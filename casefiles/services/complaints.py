@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from casefiles.adapters.tables import ComplaintRow
+from casefiles.adapters.tables import ComplaintRow, table_of
 from casefiles.domain.errors import ComplaintNotFoundError, TooManyComplaintsError
 from casefiles.domain.model import Person, new_id
 from casefiles.domain.timefmt import local_date
 from casefiles.services.app import Casefiles, Outcome
 
-COMPLAINTS = ComplaintRow.__table__
+COMPLAINTS = table_of(ComplaintRow)
 
 
 def submit(cf: Casefiles, fields: dict[str, str | None], sender: str) -> str:

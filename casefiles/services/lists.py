@@ -182,8 +182,9 @@ def waiting(cf: Casefiles, candidates: ColumnElement[bool], step: Callable[[Case
     found = (select(CASES.c.registered_at, CASES.c.id, CASES.c.version).where(candidates)
              .cte("candidates").prefix_with("MATERIALIZED"))
     with cf.uow() as uow:
-        keys = [(cf.url, memo, i, v) for i, v in uow.conn.execute(
-            select(found.c.id, found.c.version).order_by(found.c.registered_at, found.c.id))]
+        keys: list[_Key] = [(cf.url, memo, r["id"], r["version"]) for r in uow.conn.execute(
+            select(found.c.id, found.c.version).order_by(found.c.registered_at, found.c.id))
+            .mappings()]
     for start in range(0, len(keys), batch):
         chunk = keys[start:start + batch]
         labels = _STEPS.get_many(chunk)
@@ -213,23 +214,27 @@ def waiting(cf: Casefiles, candidates: ColumnElement[bool], step: Callable[[Case
     return Page(rows=rows, page=page, has_next=len(todo) > size)
 
 
+# (database URL, the queue's memo key, case id, case version)
+_Key = tuple[str, Hashable, str, int]
+
+
 class _Remembered:
     """What queues' steps said of cases, by (database, memo, case id, version), the most
     recently used kept."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self._labels: OrderedDict[Hashable, str] = OrderedDict()
+        self._labels: OrderedDict[_Key, str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_many(self, keys: list[Hashable]) -> dict[Hashable, str]:
+    def get_many(self, keys: Sequence[_Key]) -> dict[_Key, str]:
         with self._lock:
             found = {k: self._labels[k] for k in keys if k in self._labels}
             for k in found:
                 self._labels.move_to_end(k)
         return found
 
-    def put_many(self, labels: dict[Hashable, str]) -> None:
+    def put_many(self, labels: dict[_Key, str]) -> None:
         with self._lock:
             self._labels.update(labels)
             while len(self._labels) > self.capacity:
@@ -258,10 +263,11 @@ def _attach_deadlines(cf: Casefiles, rows: list[dict[str, Any]]) -> None:
         if current is None or d["due"] < current["due"]:
             best[d["case_id"]] = dict(d)
     for r in rows:
-        d = best.get(r["id"])
-        if d is None:
+        nearest = best.get(r["id"])
+        if nearest is None:
             r["next_deadline"] = None
             continue
-        status = ("overdue" if d["missed"] or d["due"] < today
-                  else "due_soon" if d["due"] <= soon else "open")
-        r["next_deadline"] = {"kind": d["kind"], "due": d["due"].isoformat(), "status": status}
+        due = nearest["due"]
+        status = ("overdue" if nearest["missed"] or due < today
+                  else "due_soon" if due <= soon else "open")
+        r["next_deadline"] = {"kind": nearest["kind"], "due": due.isoformat(), "status": status}

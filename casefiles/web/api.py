@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from casefiles.domain.kinds import Role
 from casefiles.domain.model import Person
 from casefiles.services import lists as Q
 from casefiles.services.app import Outcome
@@ -91,7 +92,7 @@ class MeOut(BaseModel):
 
     id: str
     name: str
-    roles: list[str]
+    roles: list[Role]
 
 
 class CaseRowOut(BaseModel):

@@ -91,7 +91,7 @@ class Web:
 
 def web(request: Request) -> Web:
     """The parts of the application serving ``request``."""
-    return request.app.state.web  # type: ignore[no-any-return]
+    return request.app.state.web
 
 
 def session_person(request: Request) -> Person | None:

@@ -4,7 +4,8 @@ judged or written (FastAPI, like Python's ``json``, would read all of them)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -20,7 +21,7 @@ _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 class StrictJSONRoute(APIRoute):
     """A route whose JSON body is checked by :func:`strict_loads` before FastAPI reads it."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def strict(request: Request) -> Response:

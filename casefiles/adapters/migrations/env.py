@@ -16,7 +16,10 @@ def run() -> None:
     if engine is None:
         from sqlalchemy import create_engine
 
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("alembic: sqlalchemy.url is not set")
+        engine = create_engine(url)
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         # a batch migration on SQLite copies a table and drops the old one, which the record

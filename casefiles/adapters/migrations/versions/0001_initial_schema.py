@@ -7,7 +7,7 @@ Create Date: 2026-11-29 02:09:39.270400
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import casefiles.adapters.types

@@ -52,7 +52,7 @@ def _documents_from_tables() -> None:
               ['cases', 'parties', 'penalties', *_RECORDS.values()]}
     cases = tables['cases']
     for (case_id,) in conn.execute(sa.select(cases.c.id)).all():
-        doc = _document(conn, tables, case_id)
+        doc = _document(conn, tables, str(case_id))
         conn.execute(sa.update(cases).where(cases.c.id == case_id)
                      .values(doc=json.dumps(doc, default=_json_value, ensure_ascii=False)))
 

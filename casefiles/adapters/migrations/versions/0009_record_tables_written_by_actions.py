@@ -37,7 +37,7 @@ def upgrade() -> None:
         tables = {name: _frozen(conn, name) for name in
                   [*_RECORDS.values(), 'penalties', 'parties', 'case_officers']}
         for case_id in waiting:
-            doc = conn.execute(sa.text('SELECT doc FROM cases WHERE id = :i'),
+            doc: str | None = conn.execute(sa.text('SELECT doc FROM cases WHERE id = :i'),
                                {'i': case_id}).scalar_one()
             if doc is not None:
                 _project(conn, tables, case_id, json.loads(doc))
