@@ -11,7 +11,9 @@ from casefiles.domain.money import yuan_number
 from casefiles.domain.policy import RuleSet
 
 
-def _hearing_status(case: Case) -> str:
+def hearing_status(case: Case) -> str:
+    """The case view's ``hearing.status``: the hearing's own status once requested, else
+    ``not_available`` (no proposal, or one without the right), ``waived`` or ``available``."""
     h = case.hearing
     if h is not None:
         return h.status
@@ -77,7 +79,7 @@ def case_view(case: Case, rules: RuleSet, today: date) -> dict[str, Any]:
             "collective_discussion_required": bool(p and p.collective_discussion_required),
         },
         "review": {"status": case.review_status()},
-        "hearing": {"status": _hearing_status(case)},
+        "hearing": {"status": hearing_status(case)},
         "penalties": _penalties(case),
         "decision": None if decision is None else {
             "number": decision.number, "outcome": decision.outcome,

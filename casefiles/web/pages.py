@@ -22,7 +22,7 @@ from casefiles.domain.timefmt import local_date
 from casefiles.domain.vocabulary import DEADLINES, SECTORS
 from casefiles.services import lists as Q
 from casefiles.web.access import workplaces
-from casefiles.web.common import ForbiddenError, render, signed_in, view_of, web
+from casefiles.web.common import ForbiddenError, render, signed_in, web
 from casefiles.web.complaints import register_complaint
 from casefiles.web.forms import FORMS, payload_from, prefill
 from casefiles.web.forms_io import submitted
@@ -186,7 +186,7 @@ def cases_csv(request: Request, state: str | None = None, sector: str | None = N
                 d = r["next_deadline"] or {}
                 out.writerow([r["id"], r["number"] or "", LABELS[CaseState(r["state"])],
                               SECTORS.get(r["sector"], r["sector"]), _cell(r["party"]),
-                              r["registered_at"].isoformat(), DEADLINES.get(d.get("kind"), ""),
+                              r["registered_at"].isoformat(), DEADLINES.get(str(d.get("kind")), ""),
                               d.get("due", ""), d.get("status", "")])
             yield buf.getvalue()
             buf.seek(0)
@@ -233,9 +233,10 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Respo
     """待审批: what waits for the head, with the step each case waits for."""
     person = signed_in(request, "head")
     cf = web(request).cf
-    near = local_date(cf.clock.now()) + timedelta(days=cf.settings.due_soon_days)
+    today = local_date(cf.clock.now())
+    near = today + timedelta(days=cf.settings.due_soon_days)
     found = Q.waiting(cf, Q.head_candidates(near),
-                      lambda case: head_step(view_of(cf, case),
+                      lambda case: head_step(case, cf.profile.rule_set(case.rule_set_id), today,
                                              may_take(person, "decide", case), near),
                       ("head", person.id, tuple(person.roles), near), page)
     return _queue(request, "待负责人审批", found, "/queue/head?", "")

@@ -113,12 +113,14 @@ def test_the_head_candidates_hold_every_case_the_head_is_asked_about(
 
 def _asked_and_candidates(cf: Casefiles) -> set[str]:
     """The cases the domain says wait for the head ``zhao``; asserts the candidates hold them."""
-    near = local_date(cf.clock.now()) + timedelta(days=cf.settings.due_soon_days)
+    today = local_date(cf.clock.now())
+    near = today + timedelta(days=cf.settings.due_soon_days)
     with cf.uow() as uow:
-        ids = list(uow.cases.ids())
+        cases = [uow.cases.get(i) for i in uow.cases.ids()]
     zhao = next(p for p in cf.people() if p.id == "zhao")
-    asked = {i for i in ids
-             if head_step(cf.view(i), may_take(zhao, "decide", cf.case(i)), near)}
+    asked = {c.id for c in cases if c is not None
+             and head_step(c, cf.profile.rule_set(c.rule_set_id), today,
+                           may_take(zhao, "decide", c), near)}
     with cf.uow() as uow:
         candidates = {r[0] for r in uow.conn.execute(
             select(CASES.c.id).where(Q.head_candidates(near)))}
