@@ -164,7 +164,8 @@ class Casefiles:
 
     def act(self, by: str, action: str, case_ref: str | None, payload: Any = None,
             expected_version: int | None = None,
-            attachments: Mapping[str, Attachment | Refusal] | None = None) -> Outcome:
+            attachments: Mapping[str, Attachment | Refusal] | None = None,
+            admit: Callable[[Case], None] | None = None) -> Outcome:
         """Take ``action`` on the case ``case_ref`` (None for ``register``) as ``by``.
 
         The case is read under its lock, judged, and written back with its history entry,
@@ -173,11 +174,15 @@ class Casefiles:
 
         ``attachments`` are the files the caller holds for the action (by form field, see
         services/attachments), kept in the evidence store only if the action is accepted; a
-        payload that names a file itself is refused."""
+        payload that names a file itself is refused.
+
+        ``admit`` sees the case as read under its lock, before it is judged, so that a caller
+        need not read it first (the web's check that the person may see it); an exception it
+        raises ends the transaction with nothing written."""
         self.ensure_counters(local_date(self.clock.now()).year)
         with self.uow(write=True) as uow:
             outcome = self.act_in(uow, by, action, case_ref, payload, expected_version,
-                                  attachments)
+                                  attachments, admit)
             uow.commit()
         return outcome
 
@@ -199,7 +204,8 @@ class Casefiles:
 
     def act_in(self, uow: UnitOfWork, by: str, action: str, case_ref: str | None, payload: Any,
                expected_version: int | None = None,
-               attachments: Mapping[str, Attachment | Refusal] | None = None) -> Outcome:
+               attachments: Mapping[str, Attachment | Refusal] | None = None,
+               admit: Callable[[Case], None] | None = None) -> Outcome:
         """:meth:`act` inside the caller's unit of work (the flows claim their work in it)."""
         now = self.clock.now()
         if action not in ACTIONS:
@@ -214,6 +220,8 @@ class Casefiles:
                 case, people, last = uow.read_for_action(resolved, year)
             if case is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
+        if admit is not None and case is not None:
+            admit(case)
         numbers = Numbers(self.profile.agency.number_prefix, self.profile.document_kinds,
                           year, last)
         actor = people.get(by) or Person(id=by, name=by, roles=[], active=False)

@@ -22,11 +22,10 @@ from casefiles.services import lists as Q
 from casefiles.services.app import Outcome
 from casefiles.web.access import CASE_ACTIONS, can_see, offered
 from casefiles.web.common import (
+    Attempt,
     CsrfError,
     NotFoundError,
     NotSignedInError,
-    load_case,
-    reachable,
     session_person,
     view_of,
     visible_case,
@@ -254,9 +253,6 @@ def act(request: Request, case: str, action: ActionName,
         expected_version: Annotated[int | None, Query(ge=0, le=2**31)] = None
         ) -> JSONResponse:
     """Take an action of SCENARIOS.md on the case; the body is its payload (``with``)."""
-    w = web(request)
-    found, seen = reachable(w, person, case)
-    o = w.cf.act(person.id, action.value, found.id, payload, expected_version)
-    if not seen and not o.ok:
-        w.strangers.count(person.id)
-    return outcome_response(o, can_see(person, load_case(w.cf, found.id)))
+    attempt = Attempt(web(request), person)
+    o = attempt.act(action.value, case, payload, expected_version)
+    return outcome_response(o, attempt.visible_after(o))

@@ -14,9 +14,8 @@ from fastapi.responses import JSONResponse
 
 from casefiles.domain.canonical import NotJSONError, strict_loads
 from casefiles.services.attachments import ATTACHING, Attachment
-from casefiles.web.access import can_see
 from casefiles.web.api import ERRORS, Me, OutcomeOut, outcome_response
-from casefiles.web.common import invalid_body, load_case, reachable, web
+from casefiles.web.common import Attempt, invalid_body, web
 from casefiles.web.uploads import UploadRefusedError, spooled
 
 router = APIRouter(prefix="/api", tags=["casefiles"])
@@ -38,18 +37,16 @@ async def act_with_file(request: Request, case: str, action: Attaching, person: 
     except NotJSONError as exc:
         return JSONResponse(invalid_body("请求内容不是有效的JSON", exc.en, "payload"), 422)
     w = web(request)
-    found, seen = reachable(w, person, case)
+    attempt = Attempt(w, person)
     temp: Path | None = None
     try:
         temp, sha = await spooled(file, w.cf.settings.upload_max_bytes,
                                   Path(w.cf.settings.data_dir) / "uploads")
-        o = w.cf.act(person.id, action.value, found.id, data, expected_version,
-                     {ATTACHING[action.value]: Attachment(temp, sha)})
+        o = attempt.act(action.value, case, data, expected_version,
+                        {ATTACHING[action.value]: Attachment(temp, sha)})
     except UploadRefusedError as exc:
         return JSONResponse(invalid_body(exc.zh, exc.en, ATTACHING[action.value]), 422)
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)
-    if not seen and not o.ok:
-        w.strangers.count(person.id)
-    return outcome_response(o, can_see(person, load_case(w.cf, found.id)))
+    return outcome_response(o, attempt.visible_after(o))

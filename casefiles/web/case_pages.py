@@ -22,10 +22,9 @@ from casefiles.services.documents import (
 )
 from casefiles.web.access import CASE_ACTIONS, offered
 from casefiles.web.common import (
+    Attempt,
     ForbiddenError,
     NotFoundError,
-    load_case,
-    reachable,
     render,
     signed_in,
     view_of,
@@ -84,7 +83,7 @@ async def act(request: Request, ref: str, action: str) -> Response:
     w = web(request)
     cf = w.cf
     form = await submitted(request)  # the CSRF check first: another site's form counts nothing
-    case, seen = reachable(w, person, ref)
+    attempt = Attempt(w, person)
     payload = payload_from(action, form.values)
     version = form.one("version")
     temp: Path | None = None
@@ -96,14 +95,13 @@ async def act(request: Request, ref: str, action: str) -> Response:
             temp, sha = await spooled(upload, cf.settings.upload_max_bytes,
                                       Path(cf.settings.data_dir) / "uploads")
             files[field] = Attachment(temp, sha)
-        outcome = cf.act(person.id, action, case.id, payload, _version(version), files)
-    except UploadRefusedError as exc:
-        return _refused_page(request, cf, person, case, action, None, payload, str(exc))
+        outcome = attempt.act(action, ref, payload, _version(version), files)
+    except UploadRefusedError as exc:  # refused before any action: the case is read for the page
+        return _refused_page(request, cf, person, visible_case(cf, person, ref), action, None,
+                             payload, str(exc))
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)
-    if not seen and not outcome.ok:
-        w.strangers.count(person.id)
     if outcome.ok:
         msg = f"{_label(action)}：已办理"
         if outcome.warnings:
@@ -111,8 +109,12 @@ async def act(request: Request, ref: str, action: str) -> Response:
 
             msg += "（提示：" + "；".join(WARNINGS.get(w, w) for w in outcome.warnings) + "）"
         request.session["flash"] = msg
-        return RedirectResponse(f"/cases/{case.id}", status_code=303)
-    return _refused_page(request, cf, person, case, action, outcome, payload, outcome.message)
+        return RedirectResponse(f"/cases/{outcome.case_id}", status_code=303)
+    if not attempt.visible_after(outcome):
+        raise NotFoundError("没有该案件", "no such case")
+    assert outcome.case is not None
+    return _refused_page(request, cf, person, outcome.case, action, outcome, payload,
+                         outcome.message)
 
 
 def _label(action: str) -> str:
@@ -123,19 +125,12 @@ def _label(action: str) -> str:
 
 def _refused_page(request: Request, cf: Casefiles, person: Person, case: Case, action: str,
                   outcome: Outcome | None, payload: dict[str, Any], message: str) -> Response:
+    """The case page with the refused form (``case``: as the refused action left it, its
+    history head moved; the caller made sure the person may see it)."""
     code = outcome.code if outcome else "invalid_input"
-    status = status_of(code)
-    # the case as the refused action left it (its history head moved), read again only when
-    # no action ran (an upload refused before it)
-    fresh = outcome.case if outcome is not None and outcome.case is not None \
-        else load_case(cf, case.id)
-    from casefiles.web.access import can_see
-
-    if not can_see(person, fresh):
-        raise NotFoundError("没有该案件", "no such case")
     shown = {k: v for k, v in payload.items() if k != "file"}
-    return _page(request, cf, person, fresh, (action, outcome, prefill(shown), message),
-                 status=status)
+    return _page(request, cf, person, case, (action, outcome, prefill(shown), message),
+                 status=status_of(code))
 
 
 @router.get("/cases/{ref}/review")

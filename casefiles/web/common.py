@@ -21,7 +21,8 @@ from casefiles.domain.notices import start_up_notices
 from casefiles.domain.states import LABELS, CaseState
 from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.domain.view import case_view
-from casefiles.services.app import Casefiles
+from casefiles.services.app import Casefiles, Outcome
+from casefiles.services.attachments import Attachment
 from casefiles.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -118,10 +119,15 @@ def signed_in(request: Request, *roles: str) -> Person:
     return person
 
 
-def load_case(cf: Casefiles, ref: str) -> Case:
-    """The case with this id or number, or :class:`NotFoundError`."""
+def _check_ref(ref: str) -> None:
+    """A case reference from a URL: :class:`NotFoundError` for what no case is called."""
     if not ref or len(ref) > 200 or any(ord(c) < 32 for c in ref):
         raise NotFoundError("没有该案件", "no such case")
+
+
+def load_case(cf: Casefiles, ref: str) -> Case:
+    """The case with this id or number, or :class:`NotFoundError`."""
+    _check_ref(ref)
     try:
         return cf.case(ref)
     except CaseNotFoundError as exc:
@@ -137,20 +143,39 @@ def visible_case(cf: Casefiles, person: Person, ref: str) -> Case:
     return case
 
 
-def reachable(w: Web, person: Person, ref: str) -> tuple[Case, bool]:
-    """The case an action is tried on, and whether ``person`` may see it. Attempts on cases
-    one may not see are limited (429 once the hour's are used): a missing case is counted here
-    and answered 404; the caller counts a refused attempt on a case that is not theirs."""
-    try:
-        case = load_case(w.cf, ref)
-    except NotFoundError:
-        w.strangers.check(person.id)
-        w.strangers.count(person.id)
-        raise
-    seen = can_see(person, case)
-    if not seen:
-        w.strangers.check(person.id)
-    return case, seen
+class Attempt:
+    """One person's action request on a case, which reads the case once: inside the action's
+    own transaction, where :meth:`__call__` learns whether the person may see it before it is
+    judged. Attempts on cases one may not see are limited (429 once the hour's are used, and
+    nothing is written then); a missing case is counted too and answered 404, as is a refusal
+    on a case that is not theirs (the caller's answer tells nothing of it)."""
+
+    def __init__(self, w: Web, person: Person) -> None:
+        self.w, self.person, self.seen = w, person, True
+
+    def __call__(self, case: Case) -> None:
+        self.seen = can_see(self.person, case)
+        if not self.seen:
+            self.w.strangers.check(self.person.id)
+
+    def act(self, action: str, ref: str, payload: Any, version: int | None = None,
+            files: dict[str, Attachment] | None = None) -> Outcome:
+        """Take the action through the services; :class:`NotFoundError` for no such case."""
+        _check_ref(ref)
+        try:
+            outcome = self.w.cf.act(self.person.id, action, ref, payload, version, files,
+                                    admit=self)
+        except CaseNotFoundError as exc:
+            self.w.strangers.check(self.person.id)
+            self.w.strangers.count(self.person.id)
+            raise NotFoundError("没有该案件", "no such case") from exc
+        if not self.seen and not outcome.ok:
+            self.w.strangers.count(self.person.id)
+        return outcome
+
+    def visible_after(self, outcome: Outcome) -> bool:
+        """Whether the person may see the case as the action left it."""
+        return outcome.case is not None and can_see(self.person, outcome.case)
 
 
 def invalid_body(zh: str, en: str, where: str | None) -> dict[str, Any]:
