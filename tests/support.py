@@ -1,11 +1,12 @@
-"""What the integration and end-to-end tests share: the bureau's people, an application on a
-simulated clock, and the steps of two typical cases (SCENARIOS.md payloads)."""
+"""What the tests share: the bureau's people, an application on a simulated clock, the steps of
+two typical cases (SCENARIOS.md payloads), and the unit suite's :class:`Desk` with its office
+and payloads (its fixtures are in tests/unit/conftest.py)."""
 
 from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ from casefiles.domain.model import Person
 from casefiles.domain.policy import load_profile
 from casefiles.domain.timefmt import SHANGHAI, parse_datetime
 from casefiles.services.app import Casefiles, Outcome
-from casefiles.settings import Settings
+from casefiles.settings import PROJECT_ROOT, Settings
 
+POLICIES = PROJECT_ROOT / "policies"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CASEFILES = str(Path(sys.executable).parent / "casefiles")
 START = datetime(2020, 6, 1, 9, 0, tzinfo=SHANGHAI)
@@ -176,3 +178,111 @@ def cli_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILES_")}
     env.update(COLUMNS="400", **extra)
     return env
+
+
+# The unit suite's office (tests/unit/conftest.py's desks), beside :data:`PEOPLE` of the
+# integration worlds.
+STAFF = (
+    Person("zhang", "张伟", ["officer"], certificate="湘0401001"),
+    Person("li", "李娜", ["officer"], certificate="湘0401002"),
+    Person("qian", "钱坤", ["officer"], certificate="湘0401005"),
+    Person("newbie", "钱多", ["officer"]),
+    # An officer who is also reviewer, host and head: independence is judged per case.
+    Person("hu", "胡军", ["officer", "reviewer", "host", "head"], certificate="湘0401006",
+           legal_qualification=True),
+    Person("wang", "王芳", ["reviewer"], legal_qualification=True),
+    Person("liu", "刘洋", ["reviewer"]),
+    Person("zhao", "赵强", ["head"]),
+    Person("chen", "陈刚", ["host"]),
+    Person("xu", "徐静", ["host"]),
+)
+
+INDIVIDUAL = {"kind": "individual", "name": "孙某", "id_number": "430423198001011231",
+              "address": "衡山县城关镇"}
+
+# proposals the desk's builders use: a small fine, and a large one (hearing, review, discussion)
+SMALL_PROPOSAL = {"violations": [{"code": "WSL-97-4", "tier": "一般",
+                                  "facts": "新员工未经培训上岗"}],
+                  "penalties": [{"type": "fine", "amount": 8000}]}
+LARGE_PROPOSAL = {"violations": [{"code": "WSL-99-1-late", "tier": "一般",
+                                  "facts": "危险区域未设警示标志，逾期未改正"}],
+                  "penalties": [{"type": "fine", "amount": 60000}]}
+
+
+def moment(when: str | date | datetime) -> datetime:
+    """A date-time as the contract writes it: a date alone is 09:00 that day, Shanghai time."""
+    return parse_datetime(when)
+
+
+class Desk:
+    """The service as an office uses it: act as someone at a time, and build cases to a step."""
+
+    def __init__(self, app: Casefiles, clock: SimulatedClock) -> None:
+        self.app = app
+        self.clock = clock
+        self.violation_date = "2020-04-20"  # what the builders register, unless told
+
+    # --- acting -----------------------------------------------------------------------------
+
+    def act(self, by: str, action: str, case: str | None = None, payload: Any = None,
+            at: str | date | datetime | None = None) -> Outcome:
+        """Take an action, first moving the clock to ``at`` when given."""
+        if at is not None:
+            self.clock.set(moment(at))
+        return self.app.act(by, action, case, payload)
+
+    def ok(self, by: str, action: str, case: str | None = None, payload: Any = None,
+           at: str | date | datetime | None = None) -> Outcome:
+        """Take an action that must be accepted (fails the test with the refusal otherwise)."""
+        outcome = self.act(by, action, case, payload, at)
+        assert outcome.ok, f"{action} refused: {outcome.codes} {outcome.message}"
+        return outcome
+
+    def view(self, case: str) -> dict[str, Any]:
+        """The case view as of the clock's day."""
+        return self.app.view(case)
+
+    # --- builders ---------------------------------------------------------------------------
+
+    def registered(self, at: str, party: dict[str, Any] | None = None, **extra: Any) -> str:
+        """Register a case at ``at`` (``extra`` adds to or overrides the payload); its id."""
+        payload = {"source": "inspection", "sector": "industry_trade",
+                   "party": party or ORGANISATION, "summary": "检查发现违法行为",
+                   "violation_date": self.violation_date, **extra}
+        return self.ok("zhang", "register", None, payload, at).case_id or ""
+
+    def filed(self, at: str, investigators: tuple[str, ...] = ("zhang", "li"),
+              party: dict[str, Any] | None = None) -> str:
+        """Register and file a case at ``at``."""
+        case = self.registered(at, party=party)
+        self.ok("zhao", "file", case, {"investigators": list(investigators), "cause": "立案调查"})
+        return case
+
+    def proposed(self, at: str, proposal: dict[str, Any] | None = None,
+                 party: dict[str, Any] | None = None,
+                 investigators: tuple[str, ...] = ("zhang", "li")) -> str:
+        """Register, file and propose at ``at`` (a small fine unless told)."""
+        case = self.filed(at, investigators=investigators, party=party)
+        self.ok(investigators[0], "propose", case, proposal or SMALL_PROPOSAL)
+        return case
+
+    def notified(self, at: str, proposal: dict[str, Any] | None = None,
+                 party: dict[str, Any] | None = None,
+                 investigators: tuple[str, ...] = ("zhang", "li")) -> str:
+        """Register, file, propose and notify at ``at``."""
+        case = self.proposed(at, proposal, party=party, investigators=investigators)
+        self.ok(investigators[0], "notify", case)
+        return case
+
+    def decided(self, at: str, proposal: dict[str, Any] | None = None) -> str:
+        """A small-fine case notified, waived and decided at ``at``."""
+        case = self.notified(at, proposal)
+        self.ok("zhang", "defend", case, {"waive": True})
+        self.ok("zhao", "decide", case, {"outcome": "penalty"})
+        return case
+
+    def served(self, at: str, proposal: dict[str, Any] | None = None) -> str:
+        """A small-fine case decided and served at ``at``."""
+        case = self.decided(at, proposal)
+        self.ok("zhang", "serve", case, {"method": "in_person", "recipient": "黄志勇"})
+        return case

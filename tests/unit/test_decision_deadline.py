@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from .conftest import POLICIES, Desk
+from tests.support import POLICIES, Desk
 
 DECIDE = {"outcome": "penalty"}
 

@@ -9,8 +9,7 @@ from datetime import date
 
 from casefiles.domain import rules as R
 from casefiles.domain.context import Context, Periods
-
-from .conftest import STAFF, Desk, moment
+from tests.support import STAFF, Desk, moment
 
 SERVE = {"method": "in_person", "recipient": "黄志勇"}
 COURT = {"court": "衡山县人民法院"}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from casefiles.domain.policy import load_profile
-from tests.unit.conftest import ORGANISATION, POLICIES, Desk
+from tests.support import ORGANISATION, POLICIES, Desk
 
 SIGNS = {"violations": [{"code": "WSL-99-1", "tier": "一般", "facts": "仓库未设置安全警示标志"}],
          "penalties": [{"type": "fine", "amount": 15000}]}

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import INDIVIDUAL, LARGE_FINE, PASSING_CHECKLIST, Desk
+from tests.support import CHECKLIST_YES, INDIVIDUAL, LARGE_PROPOSAL, Desk
 
 
 def _proposal(code: str, tier: str, *amounts: float | str,
@@ -140,7 +140,7 @@ def test_a_suspension_is_hearing_eligible_whatever_the_fine(desk: Desk) -> None:
 
 def test_a_hearing_eligible_proposal_requires_review_and_discussion(desk: Desk) -> None:
     """Scenario 01: the three flags are all set for a 60,000 yuan fine on an organisation."""
-    outcome = _propose(desk, LARGE_FINE)
+    outcome = _propose(desk, LARGE_PROPOSAL)
     assert outcome.view is not None
     assert outcome.view["flags"] == {"hearing_eligible": True, "legal_review_required": True,
                                      "collective_discussion_required": True}
@@ -200,9 +200,9 @@ def test_the_defence_window_counts_working_days_across_national_day(desk: Desk) 
 def test_a_hearing_eligible_window_lasts_until_the_hearing_request_window_closes(
         desk: Desk) -> None:
     """Notified 8 June 2020 with a hearing right: open on the 5th working day, 15 June."""
-    case = desk.notified("2020-06-08T10:00", LARGE_FINE)
+    case = desk.notified("2020-06-08T10:00", LARGE_PROPOSAL)
     desk.ok("zhang", "submit_review", case)
-    desk.ok("wang", "review", case, {"verdict": "pass", "checklist": PASSING_CHECKLIST,
+    desk.ok("wang", "review", case, {"verdict": "pass", "checklist": CHECKLIST_YES,
                                      "opinion": "同意"})
     desk.ok("zhao", "discuss", case, {"attendees": ["赵强", "孙丽", "周明"], "conclusion": "同意"})
     assert desk.act("zhao", "decide", case, {"outcome": "penalty"},
@@ -232,7 +232,7 @@ def test_a_decision_heavier_than_notified_is_refused_and_a_lighter_one_accepted(
 
 def test_a_hearing_request_on_the_5th_working_day_is_accepted(desk: Desk) -> None:
     """Notified 28 September 2020, the 5th working day is 12 October (across National Day)."""
-    case = desk.notified("2020-09-28", LARGE_FINE)
+    case = desk.notified("2020-09-28", LARGE_PROPOSAL)
     outcome = desk.act("zhang", "request_hearing", case, at="2020-10-12T17:00")
     assert outcome.ok
     assert outcome.view is not None and outcome.view["hearing"]["status"] == "requested"
@@ -240,7 +240,7 @@ def test_a_hearing_request_on_the_5th_working_day_is_accepted(desk: Desk) -> Non
 
 def test_a_hearing_request_on_the_6th_working_day_is_refused(desk: Desk) -> None:
     """On 13 October 2020 the request is late."""
-    case = desk.notified("2020-09-28", LARGE_FINE)
+    case = desk.notified("2020-09-28", LARGE_PROPOSAL)
     outcome = desk.act("zhang", "request_hearing", case, at="2020-10-13")
     assert outcome.codes == ["hearing_request_late"]
     assert outcome.view is not None and outcome.view["hearing"]["status"] == "available"
@@ -248,7 +248,7 @@ def test_a_hearing_request_on_the_6th_working_day_is_refused(desk: Desk) -> None
 
 def test_a_request_made_in_time_may_be_recorded_later(desk: Desk) -> None:
     """Recorded on 13 October with requested_on 12 October, the request is in time."""
-    case = desk.notified("2020-09-28", LARGE_FINE)
+    case = desk.notified("2020-09-28", LARGE_PROPOSAL)
     outcome = desk.act("zhang", "request_hearing", case, {"requested_on": "2020-10-12"},
                        at="2020-10-13")
     assert outcome.ok
@@ -265,7 +265,7 @@ def test_a_hearing_request_without_a_hearing_right_is_refused(desk: Desk) -> Non
 
 def _requested(desk: Desk) -> str:
     """A hearing-eligible case notified on 28 September 2020, hearing requested on the 29th."""
-    case = desk.notified("2020-09-28", LARGE_FINE)
+    case = desk.notified("2020-09-28", LARGE_PROPOSAL)
     desk.ok("zhang", "request_hearing", case, at="2020-09-29")
     return case
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from casefiles.domain.notices import known_years, missing_next_year, start_up_notices
 from casefiles.domain.policy import load_calendar, load_profile
-from tests.unit.conftest import POLICIES
+from tests.support import POLICIES
 
 PROFILE = load_profile(POLICIES, "hengshan")
 

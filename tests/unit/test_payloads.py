@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from casefiles.domain.payloads import parse
-
-from .conftest import ORGANISATION, Desk
+from tests.support import ORGANISATION, Desk
 
 TODAY = date(2020, 6, 1)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .conftest import LARGE_FINE, PASSING_CHECKLIST, Desk
+from tests.support import CHECKLIST_YES, LARGE_PROPOSAL, Desk
 
 FILE = {"investigators": ["zhang", "li"], "cause": "立案调查"}
 
@@ -149,7 +149,7 @@ def test_a_reviewer_cannot_decide(desk: Desk) -> None:
 
 def test_an_unknown_actor_is_refused_unknown_person_alone(desk: Desk) -> None:
     """A decision by ghost inside the window gives unknown_person and nothing else."""
-    case = desk.notified("2020-06-01", LARGE_FINE)
+    case = desk.notified("2020-06-01", LARGE_PROPOSAL)
     outcome = desk.act("ghost", "decide", case, {"outcome": "penalty"})
     assert outcome.codes == ["unknown_person"]
     assert outcome.state == "notified"
@@ -181,7 +181,7 @@ def test_an_unknown_person_in_an_otherwise_malformed_payload_is_still_unknown_pe
 
 def test_an_unknown_hearing_host_is_refused_unknown_person_alone(desk: Desk) -> None:
     """Scheduling ghost as host is unknown_person, not forbidden_role."""
-    case = desk.notified("2020-06-01", LARGE_FINE)
+    case = desk.notified("2020-06-01", LARGE_PROPOSAL)
     desk.ok("zhang", "request_hearing", case)
     outcome = desk.act("zhao", "schedule_hearing", case,
                        {"host": "ghost", "at": "2020-06-15T09:00", "place": "听证室"})
@@ -209,7 +209,7 @@ def _in_review(desk: Desk, investigators: tuple[str, ...] = ("zhang", "hu")) -> 
     return case
 
 
-REVIEW = {"verdict": "pass", "checklist": PASSING_CHECKLIST, "opinion": "同意"}
+REVIEW = {"verdict": "pass", "checklist": CHECKLIST_YES, "opinion": "同意"}
 
 
 def test_an_investigator_cannot_review_the_case(desk: Desk) -> None:
@@ -241,7 +241,7 @@ def test_a_reviewer_who_investigates_the_case_is_independent_of_other_cases(
 
 def test_an_investigator_cannot_host_the_hearing(desk: Desk) -> None:
     """Scheduling hu, who investigates, as host is refused."""
-    case = desk.notified("2020-06-01", LARGE_FINE, investigators=("zhang", "hu"))
+    case = desk.notified("2020-06-01", LARGE_PROPOSAL, investigators=("zhang", "hu"))
     desk.ok("zhang", "request_hearing", case)
     outcome = desk.act("zhao", "schedule_hearing", case,
                        {"host": "hu", "at": "2020-06-15T09:00", "place": "听证室"})
@@ -250,7 +250,7 @@ def test_an_investigator_cannot_host_the_hearing(desk: Desk) -> None:
 
 def test_a_host_must_hold_the_host_role(desk: Desk) -> None:
     """qian is an officer, not a hearing host."""
-    case = desk.notified("2020-06-01", LARGE_FINE)
+    case = desk.notified("2020-06-01", LARGE_PROPOSAL)
     desk.ok("zhang", "request_hearing", case)
     outcome = desk.act("zhao", "schedule_hearing", case,
                        {"host": "qian", "at": "2020-06-15T09:00", "place": "听证室"})
@@ -259,7 +259,7 @@ def test_a_host_must_hold_the_host_role(desk: Desk) -> None:
 
 def test_only_the_scheduled_host_holds_the_hearing(desk: Desk) -> None:
     """xu is a host, but chen was scheduled."""
-    case = desk.notified("2020-06-01", LARGE_FINE)
+    case = desk.notified("2020-06-01", LARGE_PROPOSAL)
     desk.ok("zhang", "request_hearing", case)
     desk.ok("zhao", "schedule_hearing", case,
             {"host": "chen", "at": "2020-06-15T09:00", "place": "听证室"})
@@ -285,7 +285,7 @@ def test_a_decision_in_notified_lists_every_missing_step_in_precedence_order(
         desk: Desk) -> None:
     """A hearing-eligible case decided the day after notice: the window first, then review and
     discussion."""
-    case = desk.notified("2020-06-01", LARGE_FINE)
+    case = desk.notified("2020-06-01", LARGE_PROPOSAL)
     outcome = desk.act("zhao", "decide", case, {"outcome": "penalty"}, at="2020-06-02")
     assert outcome.code == "defence_window_open"
     assert outcome.codes == ["defence_window_open", "legal_review_required",
@@ -294,7 +294,7 @@ def test_a_decision_in_notified_lists_every_missing_step_in_precedence_order(
 
 def test_a_conflict_of_interest_comes_before_the_open_window(desk: Desk) -> None:
     """hu, an investigator, deciding inside the window: conflict_of_interest is the code."""
-    case = desk.notified("2020-06-01", LARGE_FINE, investigators=("zhang", "hu"))
+    case = desk.notified("2020-06-01", LARGE_PROPOSAL, investigators=("zhang", "hu"))
     outcome = desk.act("hu", "decide", case, {"outcome": "penalty"}, at="2020-06-02")
     assert outcome.code == "conflict_of_interest"
     assert outcome.codes[:2] == ["conflict_of_interest", "defence_window_open"]
@@ -310,7 +310,7 @@ def test_an_action_outside_its_states_by_the_wrong_role_gives_not_allowed_in_sta
 
 def test_a_refused_action_changes_nothing_but_the_history(desk: Desk) -> None:
     """The refused decision leaves state, flags and documents as they were, plus one entry."""
-    case = desk.notified("2020-06-01", LARGE_FINE)
+    case = desk.notified("2020-06-01", LARGE_PROPOSAL)
     before = desk.view(case)
     desk.act("zhao", "decide", case, {"outcome": "penalty"})
     after = desk.view(case)

@@ -15,8 +15,7 @@ from casefiles.domain.errors import CalendarError, PolicyError
 from casefiles.domain.policy import load_calendar, load_profile
 from casefiles.services.app import Casefiles
 from casefiles.settings import Settings
-
-from .conftest import POLICIES, moment
+from tests.support import POLICIES, moment
 
 SHIPPED = (POLICIES / "hengshan.yaml").read_text(encoding="utf-8")
 

@@ -11,7 +11,7 @@ import pytest
 from casefiles.domain.model import Case
 from casefiles.domain.queues import head_step
 from casefiles.domain.timefmt import local_date
-from tests.unit.conftest import LARGE_FINE, PASSING_CHECKLIST, Desk
+from tests.support import CHECKLIST_YES, LARGE_PROPOSAL, Desk
 
 TODAY = date(2020, 8, 20)
 DUE_SOON = date(2020, 8, 27)  # the last day counted as near
@@ -54,7 +54,7 @@ def test_a_near_decision_deadline_asks_for_a_decision_or_an_extension(
 
 
 def test_a_requested_hearing_waits_to_be_scheduled(desk: Desk) -> None:
-    case = desk.notified("2020-06-01", LARGE_FINE)
+    case = desk.notified("2020-06-01", LARGE_PROPOSAL)
     assert step(desk, case) == ""  # hearing-eligible and under review: nothing for the head
     desk.ok("zhang", "request_hearing", case)
     assert step(desk, case) == "安排听证"
@@ -62,20 +62,20 @@ def test_a_requested_hearing_waits_to_be_scheduled(desk: Desk) -> None:
 
 
 def test_a_passed_review_waits_for_the_collective_discussion_and_decision(desk: Desk) -> None:
-    case = desk.notified("2020-06-01", LARGE_FINE)
+    case = desk.notified("2020-06-01", LARGE_PROPOSAL)
     desk.ok("zhang", "defend", case, {"waive": True})
     desk.ok("zhang", "submit_review", case)
     assert step(desk, case) == ""  # under review
-    desk.ok("wang", "review", case, {"verdict": "pass", "checklist": PASSING_CHECKLIST,
+    desk.ok("wang", "review", case, {"verdict": "pass", "checklist": CHECKLIST_YES,
                                      "opinion": "同意"})
     assert step(desk, case) == "集体讨论 / 作出决定"  # 60,000 yuan: a major decision
     assert step(desk, case, may_decide=False) == ""
 
 
 def test_a_returned_review_does_not_wait_for_the_head(desk: Desk) -> None:
-    case = desk.notified("2020-06-01", LARGE_FINE)
+    case = desk.notified("2020-06-01", LARGE_PROPOSAL)
     desk.ok("zhang", "submit_review", case)
-    desk.ok("wang", "review", case, {"verdict": "return", "checklist": PASSING_CHECKLIST,
+    desk.ok("wang", "review", case, {"verdict": "return", "checklist": CHECKLIST_YES,
                                      "opinion": "证据不足，退回补充调查"})
     assert step(desk, case) == ""
 

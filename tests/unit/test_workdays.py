@@ -12,8 +12,7 @@ import pytest
 
 from casefiles.domain.policy import load_calendar
 from casefiles.domain.workdays import WorkCalendar, add_years, shift_months
-
-from .conftest import POLICIES
+from tests.support import POLICIES
 
 CALENDAR = WorkCalendar()
 
