@@ -1,6 +1,7 @@
 """The case file (案卷) as one PDF: cover and table of contents rendered from the template, then
 the stored PDF of every document exactly as issued, each page stamped at its top right with
-its page number in the file (卷内页号; cover and contents are not numbered, as archives do)."""
+its page number in the file (卷内页号; cover and contents are not numbered, as archives do), and
+last the 卷内备考表 (the back page of the same rendering, moved behind the documents)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,9 @@ def assemble(renderer: Renderer, facts: dict[str, Any], parts: list[Part],
                                    total_pages=total)
     front_pdf, front_pages = renderer.render_html(front)
     writer = PdfWriter()
-    writer.append(PdfReader(BytesIO(front_pdf)))
+    front_reader = PdfReader(BytesIO(front_pdf))
+    for front_page in front_reader.pages[:-1]:
+        writer.add_page(front_page)
     stamps = _stamps(renderer, total) if total else None
     number = 0
     for reader in readers:
@@ -61,6 +64,7 @@ def assemble(renderer: Renderer, facts: dict[str, Any], parts: list[Part],
             assert stamps is not None
             writer.add_page(source).merge_page(stamps.pages[number])
             number += 1
+    writer.add_page(front_reader.pages[-1])  # 卷内备考表
     writer.add_metadata({"/Title": f"案卷 {facts.get('number', '')}",
                          "/Author": str(facts.get("agency", ""))})
     out = BytesIO()

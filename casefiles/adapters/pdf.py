@@ -39,6 +39,11 @@ TEMPLATES: dict[str, str] = {
     "先行登记保存证据通知书": "preservation.html", "不予立案审批表": "decline.html",
     "终止调查审批表": "terminate.html", "延长办案期限审批表": "extend.html",
     "延期（分期）缴纳罚款批准书": "instalments.html", "撤销行政处罚决定书": "revoke.html",
+    "案件来源登记表": "source.html", "不予立案告知书": "decline_notice.html",
+    "询问通知书": "summons.html", "勘验笔录": "survey.html", "抽样取证凭证": "sample.html",
+    "鉴定委托书": "appraisal.html", "先行登记保存证据处理决定书": "handling.html",
+    "案件处理呈批表": "approval.html", "陈述申辩笔录": "statement.html",
+    "陈述申辩复核意见书": "statement_review.html", "听证会报告书": "hearing_report.html",
     DOSSIER: "dossier.html",
 }
 GETA = "〓"

@@ -83,10 +83,12 @@ def apply_end(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
     case.drop_deadlines("decision")
 
 
-def apply_decline(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
-    """不予立案, with its 不予立案审批表."""
+def apply_decline(case: Case, p: P.Decline, ctx: Context, fx: Effects) -> None:
+    """不予立案, with its 不予立案审批表, and the notice that tells a complaint's source."""
     apply_end(case, p, ctx, fx)
     issue(case, "不予立案审批表", ctx, fx)
+    if case.source == "complaint":
+        issue(case, "不予立案告知书", ctx, fx)
 
 
 def apply_terminate(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
@@ -109,9 +111,10 @@ def apply_record(case: Case, p: P.Record, ctx: Context, fx: Effects) -> None:
                                   interviewee=p.interviewee))
     if p.sha256:
         fx.files.append(p.sha256)
+    if p.kind == "inquiry" and p.summons is not None:
+        issue(case, "询问通知书", ctx, fx)
     if p.kind in RECORD_DOCUMENTS:
-        kind = RECORD_DOCUMENTS[p.kind]
-        issue(case, kind, ctx, fx)
+        issue(case, RECORD_DOCUMENTS[p.kind], ctx, fx)
 
 
 def check_preserve(case: Case, p: P.Preserve, ctx: Context) -> list[Refusal]:
@@ -157,6 +160,7 @@ def apply_handle_preservation(case: Case, p: P.HandlePreservation, ctx: Context,
     pending.done_on = ctx.today
     if ctx.today > pending.due:
         fx.warn("preservation_late")
+    issue(case, "先行登记保存证据处理决定书", ctx, fx)
 
 
 def check_propose(case: Case, p: P.Propose, ctx: Context) -> list[Refusal]:
@@ -234,6 +238,8 @@ def apply_notify(case: Case, p: P.Empty, ctx: Context, fx: Effects) -> None:
 def apply_defend(case: Case, p: P.Defend, ctx: Context, fx: Effects) -> None:
     case.defences.append(Defence(proposal_no=case.proposal_no, at=ctx.now,
                                  statement=p.statement, waived=bool(p.waive)))
+    if p.statement:
+        issue(case, "陈述申辩笔录", ctx, fx)
     h = case.hearing
     if p.waive and h is not None and h.status in ("requested", "scheduled"):
         h.status = "waived"
@@ -323,6 +329,7 @@ def apply_hold_hearing(case: Case, p: P.HoldHearing, ctx: Context, fx: Effects) 
         fx.files.append(p.record_sha256)
     if p.attended:
         issue(case, "听证笔录", ctx, fx)
+        issue(case, "听证会报告书", ctx, fx)
     refresh_flags(case, ctx)
 
 

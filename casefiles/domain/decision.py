@@ -66,6 +66,9 @@ def apply_decide(case: Case, p: P.Decide, ctx: Context, fx: Effects) -> None:
                         suspected_crime=p.suspected_crime, goods=list(p.goods or []),
                         appraisals=list(p.appraisals or []))
     case.decisions.append(decision)
+    if any(x.statement for x in case.defences if x.proposal_no == case.proposal_no):
+        issue(case, "陈述申辩复核意见书", ctx, fx)
+    issue(case, "案件处理呈批表", ctx, fx)
     d = case.deadline("decision")
     if d is not None:
         d.done_on = ctx.today

@@ -19,12 +19,14 @@ from casefiles.domain.documents import DOSSIER
 from casefiles.domain.effects import fine_balance
 from casefiles.domain.model import Case, Document, Penalty, Proposal
 from casefiles.domain.money import capitals, to_yuan
+from casefiles.domain.payloads import Serve
 from casefiles.domain.timefmt import aware, local_date
 from casefiles.domain.vocabulary import (
     CHECKLIST_ITEMS,
     EVIDENCE_KINDS,
     OUTCOMES,
     PENALTIES,
+    PRESERVATION_DECISIONS,
     SECTORS,
     SERVICE_METHODS,
     SOURCES,
@@ -265,6 +267,16 @@ def _decision(case: Case, ctx: Context) -> Facts:
     }
 
 
+def _receipt(case: Case, ctx: Context, doc: Document) -> Facts:
+    """The 文书送达回执 issued with a document served on the party (the one issued just before
+    it): how, when and to whom it is served is filled in and signed at service."""
+    served = case.documents[case.documents.index(doc) - 1]
+    return {"document": {"kind": served.kind, "number": served.number}, "blank": True,
+            "recipient": "", "method": "", "left": False, "refused_reason": "",
+            "witnesses": [], "recording": "", "served_at": "", "place": case.party.address,
+            "server": _person(ctx, ctx.actor.id)}
+
+
 def _service(case: Case, ctx: Context, p: Any = None) -> Facts:
     """文书送达回执; for 留置送达 also the refusal's reason, the witnesses and the recording
     (from the serve action's payload), and the recipient is never shown as having signed."""
@@ -272,7 +284,7 @@ def _service(case: Case, ctx: Context, p: Any = None) -> Facts:
     assert d is not None and d.served_at is not None
     served = next((doc for doc in reversed(case.documents) if doc.number == d.number), None)
     return {"document": {"kind": served.kind if served else "", "number": d.number},
-            "recipient": d.recipient, "method": SERVICE_METHODS.get(d.service_method or "", ""),
+            "blank": False, "recipient": d.recipient, "method": SERVICE_METHODS.get(d.service_method or "", ""),
             "left": d.service_method == "left_at_premises",
             "refused_reason": getattr(p, "refused_reason", None) or "",
             "witnesses": list(getattr(p, "witnesses", None) or []),
@@ -338,6 +350,9 @@ def _dossier(case: Case, ctx: Context, p: Any = None) -> Facts:
             "retention": archive.retention_major if major else archive.retention_ordinary,
             "filed_by": _person(ctx, ctx.actor.id),
             "file_number": getattr(p, "file_number", None) or "",
+            # 卷内备考表: the electronic evidence kept beside the paper file
+            "electronic": [{"title": e.title, "sha256": e.sha256} for e in case.evidence
+                           if e.sha256],
             "checked_by": getattr(p, "checked_by", None) or ""}
 
 
@@ -376,15 +391,117 @@ def _revocation(case: Case, ctx: Context) -> Facts:
             "published": d.published_at is not None}
 
 
+# --- the kinds of issue 13: registration, records, statements, hearing report, approval ----
+
+
+def _source(case: Case, ctx: Context) -> Facts:
+    """案件来源登记表: where the case came from, when, what was reported, who registered it."""
+    return {"registered_at": cn_time(case.registered_at),
+            "registered_by": _person(ctx, case.registered_by),
+            "harm": case.harm,
+            "violation_ended": cn_date(case.violation_ended)}
+
+
+def _decline_notice(case: Case, ctx: Context, p: Any) -> Facts:
+    """不予立案告知书 to the source of a complaint: what it reported and why no case is filed."""
+    return {"complainant": getattr(p, "complainant", None) or "",
+            "complained_on": cn_date(getattr(p, "complained_on", None)),
+            "reason": case.end_reason or "", "phone": ctx.profile.agency.complaint_phone}
+
+
+def _summons(case: Case, ctx: Context, p: Any) -> Facts:
+    """询问通知书: who is asked to come, when and where, what to bring, and who asks."""
+    s = p.summons
+    return {"interviewee": p.interviewee or "", "notified_on": cn_date(s.notified_on),
+            "at": cn_time(s.at), "place": s.place, "bring": list(s.bring or []),
+            "officers": [_person(ctx, pid) for pid in p.officers],
+            "phone": ctx.profile.agency.complaint_phone}
+
+
+def _evidence_record(case: Case, ctx: Context, p: Any) -> Facts:
+    """询问笔录, 现场检查记录, 勘验笔录, 抽样取证凭证 and 鉴定委托书: the record's own facts, and for
+    a commissioned appraisal the body it goes to."""
+    facts = _record(case, ctx)
+    facts["appraiser"] = getattr(p, "appraiser", None) or ""
+    return facts
+
+
+def _handling(case: Case, ctx: Context, p: Any) -> Facts:
+    """先行登记保存证据处理决定书: which preservation, what was kept, what is decided and why,
+    and the party's remedies (bodies and periods of the act's date)."""
+    notices = [d for d in case.documents if d.kind == "先行登记保存证据通知书"]
+    kept = [e for e in case.evidence if e.title.startswith("先行登记保存：")]
+    due = case.deadline("preservation")
+    return {"notice_number": notices[-1].number if notices else "",
+            "preserved_on": cn_date(local_date(notices[-1].issued_at)) if notices else "",
+            "goods": kept[-1].title.removeprefix("先行登记保存：") if kept else "",
+            "decision": PRESERVATION_DECISIONS.get(p.decision, p.decision),
+            "summary": p.summary, "late": bool(due and due.done_on and due.done_on > due.due),
+            "reconsideration_days": ctx.rules.reconsideration_days.value,
+            "reconsideration_bodies": list(ctx.profile.bodies_on(ctx.today)),
+            "lawsuit_months": ctx.rules.lawsuit_months.value,
+            "court": ctx.profile.agency.court}
+
+
+def _statement(case: Case, ctx: Context) -> Facts:
+    """陈述申辩笔录: when the party spoke, on which notice, and its words as recorded."""
+    x = case.defences[-1]
+    notice = case.notice
+    notices = [d for d in case.documents if d.kind == "行政处罚告知书"]
+    return {"at": cn_time(x.at), "statement": x.statement or "",
+            "speaker": case.party.legal_rep or case.party.name,
+            "notice_number": notices[-1].number if notices else "",
+            "notified_on": cn_date(local_date(notice.notified_at)) if notice else "",
+            "recorder": _person(ctx, ctx.actor.id)}
+
+
+def _statement_review(case: Case, ctx: Context) -> Facts:
+    """陈述申辩复核意见书: what the party said, and the bureau's answer with its reasons."""
+    d = case.decision
+    assert d is not None
+    said = [x for x in case.defences if x.proposal_no == case.proposal_no and x.statement]
+    return {"statements": [{"at": cn_time(x.at), "text": x.statement} for x in said],
+            "accepted": d.defence_accepted, "reasons": d.defence_reasons or "",
+            "proposal": _proposal(case, ctx), "penalties": _penalties(d.penalties),
+            "outcome": OUTCOMES.get(d.outcome, d.outcome)}
+
+
+def _hearing_report(case: Case, ctx: Context, p: Any) -> Facts:
+    """听证会报告书: the hearing as held, what each side said, and the host's proposal."""
+    facts = _hearing_record(case, ctx)
+    facts["recommendation"] = getattr(p, "recommendation", None) or ""
+    facts["requested_on"] = cn_date(case.hearing.requested_on) if case.hearing else ""
+    facts["evidence"] = _evidence(case)
+    return facts
+
+
+def _approval(case: Case, ctx: Context) -> Facts:
+    """案件处理呈批表: the case, the investigators' proposal, the review and discussion it went
+    through, and the head's approval of the decision as made."""
+    d = case.decision
+    assert d is not None
+    reviews = [r for r in case.reviews if r.proposal_no == case.proposal_no]
+    talks = [x for x in case.discussions if x.proposal_no == case.proposal_no]
+    p = case.proposal
+    return {"proposal": _proposal(case, ctx), "evidence": _evidence(case),
+            "proposed_by": _person(ctx, p.proposed_by if p else None),
+            "review_opinion": reviews[-1].opinion if reviews else "",
+            "reviewer": _person(ctx, reviews[-1].reviewer) if reviews else None,
+            "discussion": talks[-1].conclusion if talks else "",
+            "outcome": OUTCOMES.get(d.outcome, d.outcome), "decision_number": d.number,
+            "penalties": _penalties(d.penalties), "decided_at": cn_time(d.decided_at)}
+
+
 BODIES: dict[str, Callable[[Case, Context], Facts]] = {
-    "立案审批表": _filing, "询问笔录": _record, "现场检查记录": _record, "案件调查报告": _report,
+    "立案审批表": _filing, "案件调查报告": _report,
     "行政处罚告知书": _notice, "听证告知书": _notice, "听证会通知书": _hearing_notice,
     "听证笔录": _hearing_record, "法制审核意见书": _review, "集体讨论记录": _discussion,
     "行政处罚决定书": _decision, "不予行政处罚决定书": _decision, "涉嫌犯罪案件移送书": _decision,
     "罚款催告书": _owed,
     "结案审批表": _closing, "不予立案审批表": _ending, "终止调查审批表": _ending,
     "延长办案期限审批表": _extension, "延期（分期）缴纳罚款批准书": _instalment_approval,
-    "撤销行政处罚决定书": _revocation,
+    "撤销行政处罚决定书": _revocation, "案件来源登记表": _source, "陈述申辩笔录": _statement,
+    "陈述申辩复核意见书": _statement_review, "案件处理呈批表": _approval,
 }
 
 
@@ -402,13 +519,18 @@ def _preservation(case: Case, ctx: Context, p: Any) -> Facts:
 # kinds whose facts need the payload of the action that issued them
 PAYLOAD_BODIES: dict[str, Callable[[Case, Context, Any], Facts]] = {
     "先行登记保存证据通知书": _preservation, "文书送达回执": _service,
-    "强制执行申请书": _enforcement, DOSSIER: _dossier,
+    "强制执行申请书": _enforcement, DOSSIER: _dossier, "不予立案告知书": _decline_notice,
+    "询问通知书": _summons, "询问笔录": _evidence_record, "现场检查记录": _evidence_record,
+    "勘验笔录": _evidence_record, "抽样取证凭证": _evidence_record, "鉴定委托书": _evidence_record,
+    "先行登记保存证据处理决定书": _handling, "听证会报告书": _hearing_report,
 }
 
 
 def document_facts(case: Case, doc: Document, ctx: Context, payload: Any = None) -> Facts:
     """Everything ``doc`` prints, taken from the case just after the action that issued it
     (and from the action's payload, for the kinds that print what the case does not keep)."""
+    if doc.kind == "文书送达回执" and not isinstance(payload, Serve):
+        return {**common(case, doc, ctx), "body": _receipt(case, ctx, doc)}
     if doc.kind in PAYLOAD_BODIES:
         return {**common(case, doc, ctx), "body": PAYLOAD_BODIES[doc.kind](case, ctx, payload)}
     return {**common(case, doc, ctx), "body": BODIES[doc.kind](case, ctx)}

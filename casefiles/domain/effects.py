@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from casefiles.domain.context import Context
-from casefiles.domain.documents import SUPERSEDING_KINDS
+from casefiles.domain.documents import SERVED_KINDS, SUPERSEDING_KINDS
 from casefiles.domain.model import Case, Document
 from casefiles.domain.money import Balance, Dues, balance
 from casefiles.domain.policy import RuleSet
@@ -37,6 +37,12 @@ def issue(case: Case, kind: str, ctx: Context, effects: Effects,
                    issued_at=ctx.now, supersedes=previous.id if previous else None)
     case.documents.append(doc)
     effects.events.append(("document_issued", {"document_id": doc.id, "kind": kind}))
+    if kind in SERVED_KINDS:  # served on the party: its receipt goes with it
+        receipt = Document(kind="文书送达回执", number=ctx.number("文书送达回执", ctx.today.year),
+                           issued_at=ctx.now)
+        case.documents.append(receipt)
+        effects.events.append(("document_issued", {"document_id": receipt.id,
+                                                   "kind": receipt.kind}))
     return doc
 
 

@@ -12,7 +12,7 @@ from casefiles.domain import machine
 from casefiles.domain import rules as R
 from casefiles.domain.context import Context
 from casefiles.domain.docfacts import document_facts
-from casefiles.domain.effects import Effects
+from casefiles.domain.effects import Effects, issue
 from casefiles.domain.errors import Refusal, ordered
 from casefiles.domain.model import Case, Party, Person
 from casefiles.domain.payloads import Payload, Register, parse
@@ -216,14 +216,19 @@ def rules_for(profile: Profile, case: Case | None, data: Any, today: date,
     return RuleSets(law, procedure or law), refusals
 
 
-def new_case(case_id: str, profile: str, p: Register, ctx: Context, drill: bool = False) -> Case:
+def new_case(case_id: str, profile: str, p: Register, ctx: Context, drill: bool = False,
+             effects: Effects | None = None) -> Case:
     """The case a registration creates; it keeps the rule set of the violation's date (or of
-    its drill)."""
+    its drill). With ``effects``, its 案件来源登记表 is issued there."""
     party = Party(kind=p.party.kind, name=p.party.name, address=p.party.address,
                   credit_code=p.party.credit_code, id_number=p.party.id_number,
                   phone=p.party.phone, legal_rep=p.party.legal_rep)
-    return Case(id=case_id, profile=profile, rule_set_id=ctx.substance.id,
+    case = Case(id=case_id, profile=profile, rule_set_id=ctx.substance.id,
                 state=CaseState.REGISTERED, sector=p.sector, source=p.source, summary=p.summary,
                 party=party, registered_at=ctx.now, registered_by=ctx.actor.id,
                 violation_date=p.violation_date, violation_ended=p.violation_ended, harm=p.harm,
                 drill=drill, party_code=p.party.credit_code or p.party.id_number)
+    if effects is not None:
+        issue(case, "案件来源登记表", ctx, effects)
+        _take_facts(case, ctx, effects, p)
+    return case

@@ -144,6 +144,27 @@ class Reason(Payload):
     reason: Text
 
 
+class Decline(Reason):
+    """不予立案; a complaint's source is told why (不予立案告知书), by name when it gave one."""
+
+    complainant: Name | None = None
+    complained_on: Day | None = None
+
+    _past = field_validator("complained_on")(_not_after_clock)
+
+
+class Summons(Payload):
+    """The 询问通知书 that asked the person questioned to come: when it was given, the time
+    and place it named, and what to bring."""
+
+    notified_on: Day
+    at: Moment
+    place: Name
+    bring: list[Name] | None = None
+
+    _past = field_validator("notified_on")(_not_after_clock)
+
+
 class Record(Payload):
     kind: Literal["inquiry", "inspection", "survey", "audio_video", "document", "physical",
                   "sample", "expert_opinion"]
@@ -156,6 +177,10 @@ class Record(Payload):
     content: Text | None = None
     place: Name | None = None
     interviewee: Name | None = None
+    # an inquiry made on a written summons (询问通知书); an expert opinion's appraisal body
+    # (鉴定委托书: the record names what it is asked, ``content`` the materials and questions)
+    summons: Summons | None = None
+    appraiser: Name | None = None
 
 
 class Preserve(Payload):
@@ -260,6 +285,8 @@ class HoldHearing(Payload):
     agents: list[Name] | None = None
     investigators_statement: Text | None = None
     party_statement: Text | None = None
+    # the host's proposal for handling the case, in the 听证会报告书
+    recommendation: Text | None = None
 
 
 CHECKLIST: tuple[str, ...] = (
@@ -418,7 +445,7 @@ def check_person(data: dict[str, Any]) -> PersonIn:
 
 
 PAYLOADS: dict[str, type[Payload]] = {
-    "register": Register, "file": File, "decline": Reason, "record": Record,
+    "register": Register, "file": File, "decline": Decline, "record": Record,
     "propose": Propose, "notify": Empty, "defend": Defend, "request_hearing": RequestHearing,
     "schedule_hearing": ScheduleHearing, "hold_hearing": HoldHearing, "submit_review": Empty,
     "review": ReviewIn, "discuss": Discuss, "extend": Extend, "decide": Decide, "serve": Serve,

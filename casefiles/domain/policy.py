@@ -391,7 +391,7 @@ class Profile(_Frozen):
 CITATION_KEYS: tuple[str, ...] = (
     "procedure", "decision_period", "defence", "hearing", "no_penalty", "no_penalty_minor",
     "no_penalty_education", "correction", "transfer",
-    "preservation", "surcharge", "reminder", "enforcement",
+    "preservation", "surcharge", "reminder", "enforcement", "inquiry", "sampling",
 )
 
 

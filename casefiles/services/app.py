@@ -244,7 +244,7 @@ class Casefiles:
                      self.settings.data_dir)
         if action == "register" and j.accepted and j.payload is not None:
             case = new_case(new_id(), self.profile.profile, j.payload, ctx,  # type: ignore[arg-type]
-                            drill=sets.drill)
+                            drill=sets.drill, effects=j.effects)
             j.state_after = case.state
             created = True
         else:

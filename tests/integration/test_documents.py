@@ -236,7 +236,9 @@ def test_the_dossier_contents_give_the_page_each_document_really_starts_on(
     for r in dossiers:
         pages = pdf_pages(r.path)
         stamps = top_right_stamps(r.path)
-        contents = pdf_pages(r.path, layout=True)[1]
+        # cover, then the contents over as many pages as they take, none numbered
+        front = next(i for i, stamp in enumerate(stamps) if stamp)
+        contents = "".join(pdf_pages(r.path, layout=True)[1:front])
         entries = re.findall(r"^\s*(\d+)\s+(衡山应急\S+号)\s+(\S+)\s+(\d{4}年\d+月\d+日)\s+(\d+)",
                              contents, re.MULTILINE)
         others = [d for d in r.view["documents"] if d["kind"] != DOSSIER]
@@ -244,11 +246,12 @@ def test_the_dossier_contents_give_the_page_each_document_really_starts_on(
         ranks = [ARCHIVE_RANK[kind] for _, _, kind, _, _ in entries]
         assert ranks == sorted(ranks)
         for _, number, kind, _, first in entries:
-            page = pages[1 + int(first)]  # cover and contents are not numbered
-            assert stamps[1 + int(first)] == first, number   # the stamp at the top right
+            page = pages[front - 1 + int(first)]
+            assert stamps[front - 1 + int(first)] == first, number   # the stamp at the top right
             assert flat(kind) in flat(page) and number in flat(page), (number, first)
-        stamped = stamps[2:]
-        assert stamped == [str(n) for n in range(1, len(pages) - 1)]
+        stamped = stamps[front:-1]  # the 卷内备考表 closes the file, unnumbered
+        assert stamped == [str(n) for n in range(1, len(pages) - front)]
+        assert stamps[-1] == "" and "卷内备考表" in flat(pages[-1])
 
 
 def test_casefiles_case_dossier_gives_the_path_of_the_stored_case_file(
@@ -297,8 +300,9 @@ def test_the_preservation_notice_names_the_goods_the_place_the_approver_and_the_
     """The 先行登记保存证据通知书 prints what is sealed, where, who approved it, the legal basis
     and the day by which the bureau decides (seven working days, past National Day 2026 and its
     make-up Saturday 10 October)."""
-    notice = next(r for r in documents if r.doc["kind"] == "先行登记保存证据通知书")
-    for words in ["无标签200升塑料桶12只", "当事人仓库（加贴封条）", "批准人赵强",
+    notice = next(r for r in documents if r.doc["kind"] == "先行登记保存证据通知书"
+                  and "无标签200升塑料桶12只" in r.text)
+    for words in [ "当事人仓库（加贴封条）", "批准人赵强",
                   "《中华人民共和国行政处罚法》第五十六条", "七个工作日内（2026年10月13日前，含当日）"]:
         assert flat(words) in notice.text, words
 
@@ -490,7 +494,7 @@ def test_a_receipt_of_service_left_at_the_premises_records_the_refusal_and_witne
     """留置送达: the receipt gives the refusal's reason, the witness with a line to sign and the
     recording, and never shows the recipient as having signed."""
     left = [flat(r.text) for r in documents if r.doc["kind"] == "文书送达回执"
-            and "留置送达" in flat(r.text)]
+            and "送达方式留置送达" in flat(r.text)]
     assert left
     for text in left:
         assert "王桂兰（拒绝签收）" in text and "拒收事由经营者称对处罚决定有异议，拒绝签收" in text
