@@ -18,7 +18,7 @@ from casefiles.domain.documents import ARCHIVE_RANK, DOSSIER
 from casefiles.replay import load, run
 from casefiles.services.app import Casefiles
 from casefiles.services.audit import verify_all
-from casefiles.services.documents import dossier_path, render_pending
+from casefiles.services.documents import dossier_path, render_pending, renderer
 from casefiles.settings import Settings
 from tests.support import SHARED
 
@@ -525,8 +525,12 @@ def test_a_hearing_record_carries_its_times_attendees_and_each_sides_statements(
     assert "2026年7月27日9时00分至2026年7月27日11时10分" in text
     assert "记录人周敏" in text and re.search(r"当事人到场人员.{0,8}赵国平", text)
     assert "委托代理人湖南衡岳律师事务所律师邹平" in text
-    assert re.search(r"调查人员陈述.{0,12}7月3日检查发现", text)
-    assert re.search(r"当事人陈述申辩.{0,12}对违法事实无异议", text)
+    # a label beside its cell (the plain reading order may take a page's labels first; the
+    # layout puts a label in the middle of a cell of two lines)
+    rows = flat("".join(pdf_pages(r.path, layout=True)))
+    assert re.search(r"调查人员陈述.{0,12}7月3日检查发现|7月3日检查发现.{0,30}调查人员陈述", rows)
+    assert re.search(r"当事人陈述申辩.{0,12}对违法事实无异议|对违法事实无异议.{0,30}当事人陈述申辩",
+                     rows)
 
 
 def test_an_enforcement_application_carries_the_partys_opinion_and_the_heads_signature(
@@ -573,3 +577,83 @@ def test_the_acts_that_end_extend_defer_or_revoke_leave_their_documents(
     assert "分期缴纳" in instalments and "前（含当日）" in instalments
     revocation = by_kind["撤销行政处罚决定书"]
     assert "决定予以撤销" in revocation and "公示信息将依法撤回" in revocation
+
+
+# --- layout, read back by coordinates (pdftotext -bbox-layout) ------------------------------
+
+
+def _layout_words(path: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Per page, every word pdftotext's layout analysis finds, with its box in points."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    pages = []
+    for page in out.split("<page ")[1:]:
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                           r'yMax="([\d.]+)">([^<]*)</word>', page)
+        pages.append([(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in words])
+    return pages
+
+
+def test_the_agency_name_extracts_as_one_word_at_the_head_of_every_document(
+        documents: list[Rendered]) -> None:
+    """No letter-spacing breaks the bureau's name: pdftotext reads 衡山县应急管理局 as one word,
+    centred at the head of the first page (a search of the archive finds it)."""
+    for r in documents:
+        first = _layout_words(r.path)[0]
+        heads = [w for w in first if w[4] == "衡山县应急管理局"]
+        assert heads, (r.doc["kind"], [w[4] for w in first[:4]])
+        x0, _, x1, _, _ = min(heads, key=lambda w: w[1])
+        assert abs((x0 + x1) / 2 - 297.6) < 20 * MM, (r.doc["kind"], x0, x1)
+
+
+# the labels that share one signature line (.sign-line) in the templates
+SIGN_LINES = [("执法人员签名：", "被询问人签名："), ("执法人员签名：", "被检查单位负责人签名："),
+              ("执法人员签名：", "当事人（见证人）签名："), ("执法人员签名：", "被抽样取证人签名："),
+              ("陈述申辩人签名：", "记录人签名："), ("听证主持人：", "记录人："),
+              ("当事人或其代理人：", "案件调查人员：")]
+
+
+def test_signature_lines_do_not_wrap(documents: list[Rendered]) -> None:
+    """Each signature line stands on one line inside the text block: its second label has the
+    first's baseline, after it, and the blank after it ends before the right margin."""
+    right = (210 - 26) * MM + 1
+    seen = set()
+    for r in documents:
+        for words in _layout_words(r.path):
+            for first, second in SIGN_LINES:
+                a = [w for w in words if w[4] == first]
+                b = [w for w in words if w[4] == second]
+                if not a or not b:
+                    continue
+                seen.add((r.doc["kind"], first, second))
+                # the blank after the second label (5 characters) ends inside the block too
+                assert any(abs(x[3] - y[3]) < 1 and y[0] > x[2]
+                           and y[2] + 5 * (y[2] - y[0]) / len(second) < right
+                           for x in a for y in b), (r.doc["kind"], a, b)
+    kinds = {k for k, _, _ in seen}
+    assert {"询问笔录", "现场检查记录", "勘验笔录", "抽样取证凭证", "陈述申辩笔录",
+            "听证笔录"} <= kinds, kinds
+
+
+def test_an_evidence_row_never_splits_across_pages(bureau: Casefiles, documents: list[Rendered],
+                                                   tmp_path: Path) -> None:
+    """A 案件调查报告 re-rendered with thirty long evidence rows runs over several pages, and
+    every row's first and last words stand on the same page."""
+    report = next(r for r in documents if r.doc["kind"] == "案件调查报告")
+    with bureau.uow() as uow:
+        facts = uow.contents.get(report.doc["id"])
+    assert facts is not None
+    facts["body"]["evidence"] = [
+        {"kind": "书证", "title": f"甲{n:02d}起" + "现场照片、视频截图及其文字说明" * 5 + f"乙{n:02d}止",
+         "recorded_on": "2026年7月7日", "sha256": ""} for n in range(30)]
+    path = tmp_path / "long.pdf"
+    path.write_bytes(renderer(bureau).render("案件调查报告", facts, "2026-07-07T09:00:00+08:00").pdf)
+    pages = _layout_words(path)
+
+    def page_of(marker: str) -> int:
+        [page] = {i for i, words in enumerate(pages) for w in words if marker in w[4]}
+        return page
+
+    spread = [(page_of(f"甲{n:02d}起"), page_of(f"乙{n:02d}止")) for n in range(30)]
+    assert len({p for p, _ in spread}) > 1  # the rows do run over a page break
+    assert all(start == end for start, end in spread), spread
