@@ -378,6 +378,7 @@ def _instalment_approval(case: Case, ctx: Context) -> Facts:
     last = max(i.schedule_no for i in case.instalments)
     plan = [i for i in case.instalments if i.schedule_no == last]
     return {"decision_number": d.number, "fine": amount(d.fine),
+            "decided_on": cn_date(local_date(d.decided_at)),
             "schedule": [{"due": cn_date(i.due), "amount": amount(i.amount)} for i in plan],
             "kind": "分期" if len(plan) > 1 else "延期"}
 

@@ -14,7 +14,7 @@ import pytest
 
 from casefiles.adapters.pdf import TEMPLATES
 from casefiles.clock import SimulatedClock
-from casefiles.domain.documents import ARCHIVE_RANK, DOSSIER
+from casefiles.domain.documents import ARCHIVE_RANK, DOSSIER, SERVED_KINDS
 from casefiles.replay import load, run
 from casefiles.services.app import Casefiles
 from casefiles.services.audit import verify_all
@@ -657,3 +657,112 @@ def test_an_evidence_row_never_splits_across_pages(bureau: Casefiles, documents:
     spread = [(page_of(f"甲{n:02d}起"), page_of(f"乙{n:02d}止")) for n in range(30)]
     assert len({p for p, _ in spread}) > 1  # the rows do run over a page break
     assert all(start == end for start, end in spread), spread
+
+
+# What the MEM document models (安全生产执法文书式样) ask each kind for, as the words that
+# introduce each field on the printout (the fields' values come from the case; the other tests
+# check those). A kind's every rendered document must carry every one of its fields.
+MEM_FIELDS: dict[str, list[str]] = {
+    "案件来源登记表": ["案件来源", "登记时间", "当事人", "违法行为发生时间", "简要情况", "登记人",
+                  "受案人意见", "负责人意见", "受案人签名", "负责人签名"],
+    "立案审批表": ["案件来源", "受案日期", "案由", "当事人", "简要案情", "受案人", "承办人员",
+              "办案期限", "负责人审批意见"],
+    "不予立案审批表": ["案件来源", "受案日期", "当事人", "简要案情", "受案人", "不予立案理由",
+                "负责人审批意见", "负责人："],
+    "不予立案告知书": ["投诉举报", "登记受理", "决定不予立案，理由如下", "联系电话", "（印章）"],
+    "询问通知书": ["请你于", "接受调查询问", "携带下列材料", "如实回答询问", "执法人员", "机关地址",
+              "联系电话", "（印章）", "被询问人签收"],
+    "询问笔录": ["询问时间", "询问地点", "被询问人", "执法人员", "记录人", "案由", "询问内容",
+             "申请回避", "执法人员签名", "被询问人签名"],
+    "现场检查记录": ["检查时间", "检查场所", "被检查单位", "执法人员", "记录人", "检查情况",
+               "执法人员签名", "被检查单位负责人签名"],
+    "勘验笔录": ["勘验时间", "勘验地点", "勘验对象", "当事人", "执法人员", "记录人", "勘验情况及结果",
+             "执法人员签名", "当事人（见证人）签名"],
+    "抽样取证凭证": ["抽样时间", "抽样地点", "被抽样取证人", "抽样依据", "执法人员",
+               "抽取样品（名称、规格、数量）", "执法人员签名", "被抽样取证人签名"],
+    "鉴定委托书": ["当事人", "鉴定机构", "鉴定事项", "鉴定材料及要求", "委托日期", "经办人员",
+              "联系地址", "（印章）"],
+    "先行登记保存证据通知书": ["物品（证据）", "保存地点", "执法人员", "批准人", "作出处理决定",
+                      "当事人签收"],
+    "先行登记保存证据处理决定书": ["《先行登记保存证据通知书》", "处理决定", "处理情况", "申请行政复议",
+                        "提起行政诉讼", "（印章）", "当事人签收"],
+    "案件调查报告": ["案件来源及调查经过", "违法事实", "证据", "违法依据和处理意见", "程序事项"],
+    "行政处罚告知书": ["经查", "证据证明", "违反了", "依据", "拟对", "陈述", "申辩", "（印章）"],
+    "听证告知书": ["要求举行听证的权利", "工作日内", "视为放弃听证权利", "（印章）"],
+    "听证会通知书": ["听证时间", "听证地点", "听证主持人", "拟作出的行政处罚", "委托", "申请回避",
+               "（印章）"],
+    "陈述申辩笔录": ["案由", "当事人", "陈述申辩人", "时间", "地点", "承办人员", "记录人", "告知情况",
+               "陈述申辩内容", "陈述申辩人签名", "记录人签名"],
+    "听证笔录": ["案由", "听证时间", "听证地点", "听证方式", "听证主持人", "记录人", "案件调查人员",
+             "当事人到场人员", "委托代理人", "拟处罚内容", "听证情况", "听证主持人：",
+             "当事人或其代理人："],
+    "听证会报告书": ["案由", "当事人", "听证时间", "听证地点", "听证主持人", "记录人", "案件调查人员",
+               "当事人到场人员", "拟处罚内容", "听证会基本情况", "处理意见和建议",
+               "听证主持人签名"],
+    "法制审核意见书": ["案由", "当事人", "承办人员", "拟处理意见", "审核事项", "审核意见"],
+    "集体讨论记录": ["讨论时间", "讨论地点", "主持人", "记录人", "参加人员", "汇报人", "拟处理意见",
+               "法制审核意见", "讨论结论", "签名"],
+    "陈述申辩复核意见书": ["案由", "当事人", "拟处罚内容", "陈述申辩意见", "复核意见", "处理结果",
+                   "复核人"],
+    "案件处理呈批表": ["案由", "当事人", "立案日期", "承办人员", "违法事实", "违反条款", "处罚依据",
+                "承办人意见", "法制审核意见", "负责人审批意见", "负责人："],
+    "行政处罚决定书": ["违法事实和证据", "告知和陈述申辩", "处罚依据和处罚决定", "履行方式和期限",
+                "救济途径", "责令", "申请行政复议", "提起行政诉讼", "（印章）"],
+    "不予行政处罚决定书": ["案件事实和证据", "不予行政处罚的理由和依据", "救济途径", "（印章）"],
+    "涉嫌犯罪案件移送书": ["涉嫌构成", "移送", "抄送", "附", "（印章）"],
+    "文书送达回执": ["送达文书名称、文号", "受送达人", "送达地点", "送达方式", "送达时间", "送达人"],
+    "罚款催告书": ["送达了", "缴款期限", "加处罚款", "（印章）"],
+    "强制执行申请书": ["申请人", "被申请人", "申请事项", "事实和理由", "负责人"],
+    "延长办案期限审批表": ["案由", "当事人", "立案日期", "原办案期限", "延长期限", "延长理由",
+                  "负责人审批意见"],
+    "延期（分期）缴纳罚款批准书": ["作出的《行政处罚决定书》", "期次", "缴纳期限", "金额（元）",
+                        "（印章）"],
+    "撤销行政处罚决定书": ["作出的《行政处罚决定书》", "决定予以撤销", "（印章）", "当事人签收"],
+    "终止调查审批表": ["案由", "当事人", "立案日期", "调查情况", "终止调查理由", "负责人审批意见"],
+    "结案审批表": ["案由", "当事人", "立案日期", "处理结果", "执行情况", "结案报告", "负责人审批意见"],
+    DOSSIER: ["案件名称", "档号", "案卷编号", "当事人", "案由", "处理结果", "立案日期", "结案日期",
+            "承办人员", "归档日期", "保管期限", "立卷人", "检查人", "卷内目录", "卷内备考表",
+            "本卷情况说明", "立卷时间"],
+}
+
+
+def test_every_kind_carries_the_fields_of_its_mem_model(documents: list[Rendered]) -> None:
+    """Each kind the engine issues has its field list here, and every document of that kind
+    prints each of its fields (read back through pdftotext)."""
+    assert set(MEM_FIELDS) == set(TEMPLATES)
+    missing = []
+    for r in documents:
+        text = _readings(r)
+        missing += [(r.doc["kind"], r.doc["number"], field) for field in MEM_FIELDS[r.doc["kind"]]
+                    if flat(field) not in text]
+    assert not missing, missing[:20]
+
+
+def _readings(r: Rendered) -> str:
+    """The document's text read three ways, so that a form's label is found however pdftotext
+    orders a table: the plain reading order, each layout block (a label of two lines), and each
+    line of the page from left to right (a label spaced 案　　由 that the reading order splits)."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(r.path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">'
+                      r'([^<]*)</word>')
+    blocks = ["".join(w for _, _, w in word.findall(b)) for b in out.split("<block ")[1:]]
+    rows = []
+    for page in out.split("<page ")[1:]:
+        line: dict[float, list[tuple[float, str]]] = {}
+        for x, y, w in word.findall(page):
+            line.setdefault(round(float(y)), []).append((float(x), w))
+        rows += ["".join(w for _, w in sorted(ws)) for _, ws in sorted(line.items())]
+    return "|".join([flat(r.text), *blocks, *rows]).replace("　", "")
+
+
+def test_every_document_served_on_the_party_has_its_own_receipt(
+        documents: list[Rendered]) -> None:
+    """A notice, summons, preservation paper, reminder, deferral or revocation goes to the party
+    with a 文书送达回执 that names it, for the recipient to sign."""
+    receipts = {flat(r.text) for r in documents if r.doc["kind"] == "文书送达回执"}
+    served = [r for r in documents if r.doc["kind"] in SERVED_KINDS]
+    assert {r.doc["kind"] for r in served} == SERVED_KINDS
+    for r in served:
+        named = f"《{r.doc['kind']}》（{flat(r.doc['number'])}）"
+        assert any(named in text and "收件人签名" in text for text in receipts), named
