@@ -308,8 +308,9 @@ def test_the_preservation_notice_names_the_goods_the_place_the_approver_and_the_
 
 
 def _words(path: Path) -> list[list[tuple[float, float, float, float, str]]]:
-    """Per page, every word with its box (xMin, yMin, xMax, yMax) in points."""
-    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+    """Per page, every word pdftotext's layout analysis finds, with its box (xMin, yMin, xMax,
+    yMax) in points."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], check=True,
                          capture_output=True, text=True).stdout
     pages = []
     for page in out.split("<page ")[1:]:
@@ -582,24 +583,12 @@ def test_the_acts_that_end_extend_defer_or_revoke_leave_their_documents(
 # --- layout, read back by coordinates (pdftotext -bbox-layout) ------------------------------
 
 
-def _layout_words(path: Path) -> list[list[tuple[float, float, float, float, str]]]:
-    """Per page, every word pdftotext's layout analysis finds, with its box in points."""
-    out = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], check=True,
-                         capture_output=True, text=True).stdout
-    pages = []
-    for page in out.split("<page ")[1:]:
-        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
-                           r'yMax="([\d.]+)">([^<]*)</word>', page)
-        pages.append([(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in words])
-    return pages
-
-
 def test_the_agency_name_extracts_as_one_word_at_the_head_of_every_document(
         documents: list[Rendered]) -> None:
     """No letter-spacing breaks the bureau's name: pdftotext reads 衡山县应急管理局 as one word,
     centred at the head of the first page (a search of the archive finds it)."""
     for r in documents:
-        first = _layout_words(r.path)[0]
+        first = _words(r.path)[0]
         heads = [w for w in first if w[4] == "衡山县应急管理局"]
         assert heads, (r.doc["kind"], [w[4] for w in first[:4]])
         x0, _, x1, _, _ = min(heads, key=lambda w: w[1])
@@ -619,7 +608,7 @@ def test_signature_lines_do_not_wrap(documents: list[Rendered]) -> None:
     right = (210 - 26) * MM + 1
     seen = set()
     for r in documents:
-        for words in _layout_words(r.path):
+        for words in _words(r.path):
             for first, second in SIGN_LINES:
                 a = [w for w in words if w[4] == first]
                 b = [w for w in words if w[4] == second]
@@ -648,7 +637,7 @@ def test_an_evidence_row_never_splits_across_pages(bureau: Casefiles, documents:
          "recorded_on": "2026年7月7日", "sha256": ""} for n in range(30)]
     path = tmp_path / "long.pdf"
     path.write_bytes(renderer(bureau).render("案件调查报告", facts, "2026-07-07T09:00:00+08:00").pdf)
-    pages = _layout_words(path)
+    pages = _words(path)
 
     def page_of(marker: str) -> int:
         [page] = {i for i, words in enumerate(pages) for w in words if marker in w[4]}
