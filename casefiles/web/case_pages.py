@@ -31,7 +31,7 @@ from casefiles.web.common import (
     visible_case,
     web,
 )
-from casefiles.web.forms import CHECKLIST_LABELS, FORMS, payload_from, prefill
+from casefiles.web.forms import CHECKLIST_LABELS, FORMS, errors_by_field, payload_from, prefill
 from casefiles.web.forms_io import submitted
 from casefiles.web.statuses import status_of
 from casefiles.web.uploads import UploadRefusedError, media_of, spooled
@@ -63,7 +63,9 @@ def _page(request: Request, cf: Casefiles, person: Person, case: Case,
         "hosts": [p for p in people if p.has_role("host")],
         "heads": [p for p in people if p.has_role("head")],
         "provisions": cf.profile.rule_set(case.rule_set_id).provisions,
-        "failed": failed, "document_ready": _documents_ready(cf, case)}, status=status)
+        "failed": failed, "document_ready": _documents_ready(cf, case),
+        "field_errors": errors_by_field(failed[1].refusals) if failed and failed[1] else {}},
+        status=status)
 
 
 @router.get("/cases/{ref}")

@@ -28,7 +28,7 @@ from casefiles.settings import PROJECT_ROOT
 if TYPE_CHECKING:
     from casefiles.web.throttle import SignInGuard, StrangerGuard
 from casefiles.web.access import can_see, workplaces
-from casefiles.web.forms import EVIDENCE_KINDS
+from casefiles.web.forms import EVIDENCE_KINDS, FORMS, labels, required
 from casefiles.web.security import Tokens, csrf_token, session_account
 from casefiles.web.statuses import STATUS_BY_CODE
 
@@ -221,6 +221,9 @@ def templates() -> Jinja2Templates:
         SOURCES=V.SOURCES, ACTIONS=V.ACTIONS, REFUSALS=V.REFUSALS, WARNINGS=V.WARNINGS,
         DEADLINES=V.DEADLINES, CaseState=CaseState)
     t.env.globals["EVIDENCE"] = dict(EVIDENCE_KINDS)
+    # each form's required fields (marked *) and labels (to name a refused field)
+    t.env.globals["REQUIRED"] = {a: required(a) for a in FORMS}
+    t.env.globals["LABELS"] = {a: labels(a) for a in FORMS}
     t.env.filters.update(when=_when, yuan=_yuan, fen=_fen, payload=_payload)
     return t
 

@@ -18,13 +18,13 @@ from casefiles.domain.engine import may_take
 from casefiles.domain.model import Case
 from casefiles.domain.queues import head_step
 from casefiles.domain.states import LABELS, CaseState
-from casefiles.domain.timefmt import local_date
+from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.domain.vocabulary import DEADLINES, SECTORS
 from casefiles.services import lists as Q
 from casefiles.web.access import workplaces
 from casefiles.web.common import ForbiddenError, render, signed_in, web
 from casefiles.web.complaints import register_complaint
-from casefiles.web.forms import FORMS, payload_from, prefill
+from casefiles.web.forms import FORMS, errors_by_field, payload_from, prefill
 from casefiles.web.forms_io import submitted
 from casefiles.web.security import (
     SESSION_SECONDS,
@@ -140,39 +140,55 @@ async def register(request: Request) -> Response:
     status = status_of(outcome.code)
     return render(request, "register.html", {"fields": FORMS["register"],
                                              "values": prefill(payload), "outcome": outcome,
+                                             "field_errors": errors_by_field(outcome.refusals),
                                              "complaint": complaint}, status=status)
 
 
-def _filters(state: str | None, sector: str | None, overdue: bool, start: date | None,
-             end: date | None) -> Q.Filters:
+def _day(text: str | None) -> tuple[date | None, str]:
+    """A date box of the filters: empty is no bound; what is not a date is named, not fatal."""
+    text = (text or "").strip()
+    if not text:
+        return None, ""
+    try:
+        return parse_date(text), ""
+    except ValueError:
+        return None, text
+
+
+def _filters(state: str | None, sector: str | None, overdue: bool, start: str | None,
+             end: str | None) -> tuple[Q.Filters, list[str]]:
+    """The list's filters, and the date boxes that were not dates (left out of the filter)."""
+    (first, bad_first), (last, bad_last) = _day(start), _day(end)
     return Q.Filters(state=state if state in {s.value for s in CaseState} else None,
                      sector=sector if sector in SECTORS else None, overdue=overdue,
-                     registered_from=start, registered_until=end)
+                     registered_from=first, registered_until=last), \
+        [b for b in (bad_first, bad_last) if b]
 
 
 @router.get("/cases")
 def cases(request: Request, state: str | None = None, sector: str | None = None,
-          overdue: bool = False, start: Annotated[date | None, Query(alias="from")] = None,
-          end: Annotated[date | None, Query(alias="until")] = None,
+          overdue: bool = False, start: Annotated[str | None, Query(alias="from")] = None,
+          end: Annotated[str | None, Query(alias="until")] = None,
           page: int = Query(1, ge=1, le=100000)) -> Response:
-    """全部案件 for the head and supervisors, with filters."""
+    """全部案件 for the head and supervisors, with filters (an empty date box: no bound)."""
     signed_in(request, "head", "supervisor")
-    f = _filters(state, sector, overdue, start, end)
+    f, bad_dates = _filters(state, sector, overdue, start, end)
     found = Q.all_cases(web(request).cf, f, page)
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page"])
     return render(request, "cases.html", {"title": "全部案件", "found": found, "mine": False,
                                           "filters": f, "query": query,
+                                          "bad_dates": bad_dates,
                                           "page_base": f"/cases?{query}&" if query else "/cases?"})
 
 
 @router.get("/cases.csv")
 def cases_csv(request: Request, state: str | None = None, sector: str | None = None,
               overdue: bool = False,
-              start: Annotated[date | None, Query(alias="from")] = None,
-              end: Annotated[date | None, Query(alias="until")] = None) -> Response:
+              start: Annotated[str | None, Query(alias="from")] = None,
+              end: Annotated[str | None, Query(alias="until")] = None) -> Response:
     """The filtered list as CSV (UTF-8 with BOM, so that spreadsheet programs read Chinese)."""
     signed_in(request, "head", "supervisor")
-    f = _filters(state, sector, overdue, start, end)
+    f, _ = _filters(state, sector, overdue, start, end)
     cf = web(request).cf
 
     def lines() -> Iterator[str]:
