@@ -15,11 +15,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from casefiles.domain import vocabulary as V
+from casefiles.domain.docfacts import cn_date
 from casefiles.domain.errors import CaseNotFoundError
 from casefiles.domain.model import Case, Person
+from casefiles.domain.money import capitals
 from casefiles.domain.notices import start_up_notices
 from casefiles.domain.states import LABELS, CaseState
-from casefiles.domain.timefmt import SHANGHAI, local_date
+from casefiles.domain.timefmt import SHANGHAI, local_date, parse_date, parse_datetime
 from casefiles.domain.view import case_view
 from casefiles.services.app import Casefiles, Outcome
 from casefiles.services.attachments import Attachment
@@ -191,10 +193,29 @@ def view_of(cf: Casefiles, case: Case) -> dict[str, Any]:
 
 
 def _when(value: Any) -> str:
+    """A moment as the bureau writes it: 2026年12月4日 09:30 (Asia/Shanghai)."""
+    if isinstance(value, str) and value:
+        try:
+            value = parse_datetime(value) if "T" in value else parse_date(value)
+        except ValueError:
+            return value
     if isinstance(value, datetime):
-        return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str) and "T" in value:
-        return value.replace("T", " ")[:16]
+        moment = value.astimezone(SHANGHAI)
+        return f"{cn_date(moment.date())} {moment:%H:%M}"
+    return _day(value)
+
+
+def _day(value: Any) -> str:
+    """A day as the bureau writes it: 2026年12月4日."""
+    if isinstance(value, str) and value:
+        try:
+            value = parse_date(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.astimezone(SHANGHAI).date()
+    if isinstance(value, date):
+        return cn_date(value)
     return "" if value is None else str(value)
 
 
@@ -207,6 +228,21 @@ def _yuan(value: Any) -> str:
 
 def _fen(value: int | None) -> str:
     return "" if value is None else _yuan(Decimal(value) / 100)
+
+
+def _capitals(value: Any) -> str:
+    """An amount in yuan in Chinese capitals (陆万元整), as decisions write it."""
+    if value is None or value == "":
+        return ""
+    return capitals(int(Decimal(str(value)) * 100))
+
+
+def _case_name(case: Case) -> str:
+    """What a case is called: its filing number, or before filing, the source it came from
+    (its party and the day it was registered), never an internal id."""
+    if case.number:
+        return case.number
+    return f"案源：{case.party.name}（{_day(case.registered_at)}登记）"
 
 
 def _payload(value: Any) -> str:
@@ -224,7 +260,9 @@ def templates() -> Jinja2Templates:
     # each form's required fields (marked *) and labels (to name a refused field)
     t.env.globals["REQUIRED"] = {a: required(a) for a in FORMS}
     t.env.globals["LABELS"] = {a: labels(a) for a in FORMS}
-    t.env.filters.update(when=_when, yuan=_yuan, fen=_fen, payload=_payload)
+    t.env.filters.update(when=_when, day=_day, capitals=_capitals,
+                         fen_capitals=lambda fen: "" if fen is None else capitals(fen),
+                         case_name=_case_name, yuan=_yuan, fen=_fen, payload=_payload)
     return t
 
 

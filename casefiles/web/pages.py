@@ -66,7 +66,9 @@ async def signin(request: Request) -> Response:
     if acct is None:
         w.guard.failed(pid, address)
         return render(request, "signin.html", {"next": target, "person_id": pid,
-                                               "failed": True}, status=401)
+                                               "failed": True,
+                                               "left": w.guard.left(pid, address),
+                                               "lock_minutes": w.guard.minutes}, status=401)
     w.guard.succeeded(pid, address)
     request.session.clear()
     request.session["sid"] = open_session(w.cf, acct, "page", SESSION_SECONDS)

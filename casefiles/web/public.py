@@ -30,7 +30,10 @@ def public_decision(request: Request, decision_id: str) -> Response:
     case = published_case(web(request).cf, decision_id)
     if case is None:
         raise NotFoundError("没有该公示信息", "no such published decision")
-    return render(request, "public_decision.html", {"d": disclosure(case), "public": True})
+    rules = web(request).cf.profile.rule_set(case.rule_set_id)
+    return render(request, "public_decision.html", {
+        "d": disclosure(case), "public": True,
+        "provisions": {p.code: p for p in rules.provisions}})
 
 
 @router.get("/public/complaint")
