@@ -138,9 +138,12 @@ def export_rows(cf: Casefiles, f: Filters, chunk: int = 1000) -> Any:
         with cf.uow() as uow:
             rows = [dict(r) for r in uow.conn.execute(
                 _filtered(cf, f).limit(chunk).offset(offset)).mappings()]
+            cases = uow.cases.get_many([r["id"] for r in rows])
         if not rows:
             return
         _attach_deadlines(cf, rows)
+        for r in rows:  # the CSV's amounts and decision come from the case itself
+            r["case"] = cases.get(r["id"])
         yield rows
         offset += chunk
 

@@ -192,7 +192,7 @@ def view_of(cf: Casefiles, case: Case) -> dict[str, Any]:
     return case_view(case, cf.profile.rule_set(case.rule_set_id), local_date(cf.clock.now()))
 
 
-def _when(value: Any) -> str:
+def moment_text(value: Any) -> str:
     """A moment as the bureau writes it: 2026年12月4日 09:30 (Asia/Shanghai)."""
     if isinstance(value, str) and value:
         try:
@@ -202,10 +202,10 @@ def _when(value: Any) -> str:
     if isinstance(value, datetime):
         moment = value.astimezone(SHANGHAI)
         return f"{cn_date(moment.date())} {moment:%H:%M}"
-    return _day(value)
+    return day_text(value)
 
 
-def _day(value: Any) -> str:
+def day_text(value: Any) -> str:
     """A day as the bureau writes it: 2026年12月4日."""
     if isinstance(value, str) and value:
         try:
@@ -242,7 +242,7 @@ def _case_name(case: Case) -> str:
     (its party and the day it was registered), never an internal id."""
     if case.number:
         return case.number
-    return f"案源：{case.party.name}（{_day(case.registered_at)}登记）"
+    return f"案源：{case.party.name}（{day_text(case.registered_at)}登记）"
 
 
 def _payload(value: Any) -> str:
@@ -260,7 +260,7 @@ def templates() -> Jinja2Templates:
     # each form's required fields (marked *) and labels (to name a refused field)
     t.env.globals["REQUIRED"] = {a: required(a) for a in FORMS}
     t.env.globals["LABELS"] = {a: labels(a) for a in FORMS}
-    t.env.filters.update(when=_when, day=_day, capitals=_capitals,
+    t.env.filters.update(when=moment_text, day=day_text, capitals=_capitals,
                          fen_capitals=lambda fen: "" if fen is None else capitals(fen),
                          case_name=_case_name, yuan=_yuan, fen=_fen, payload=_payload)
     return t

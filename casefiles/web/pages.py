@@ -14,15 +14,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, StreamingResponse
 from starlette.responses import Response
 
+from casefiles.domain.effects import fine_balance
 from casefiles.domain.engine import may_take
 from casefiles.domain.model import Case
+from casefiles.domain.money import to_yuan
 from casefiles.domain.queues import head_step
 from casefiles.domain.states import LABELS, CaseState
 from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.domain.vocabulary import DEADLINES, SECTORS
 from casefiles.services import lists as Q
 from casefiles.web.access import workplaces
-from casefiles.web.common import ForbiddenError, render, signed_in, web
+from casefiles.web.common import ForbiddenError, day_text, moment_text, render, signed_in, web
 from casefiles.web.complaints import register_complaint
 from casefiles.web.forms import FORMS, errors_by_field, payload_from, prefill
 from casefiles.web.forms_io import submitted
@@ -146,7 +148,7 @@ async def register(request: Request) -> Response:
                                              "complaint": complaint}, status=status)
 
 
-def _day(text: str | None) -> tuple[date | None, str]:
+def _date_box(text: str | None) -> tuple[date | None, str]:
     """A date box of the filters: empty is no bound; what is not a date is named, not fatal."""
     text = (text or "").strip()
     if not text:
@@ -160,7 +162,7 @@ def _day(text: str | None) -> tuple[date | None, str]:
 def _filters(state: str | None, sector: str | None, overdue: bool, start: str | None,
              end: str | None) -> tuple[Q.Filters, list[str]]:
     """The list's filters, and the date boxes that were not dates (left out of the filter)."""
-    (first, bad_first), (last, bad_last) = _day(start), _day(end)
+    (first, bad_first), (last, bad_last) = _date_box(start), _date_box(end)
     return Q.Filters(state=state if state in {s.value for s in CaseState} else None,
                      sector=sector if sector in SECTORS else None, overdue=overdue,
                      registered_from=first, registered_until=last), \
@@ -193,19 +195,31 @@ def cases_csv(request: Request, state: str | None = None, sector: str | None = N
     f, _ = _filters(state, sector, overdue, start, end)
     cf = web(request).cf
 
+    names = {p.id: p.name for p in cf.people()}
+    day = local_date(cf.clock.now())
+
     def lines() -> Iterator[str]:
         yield "\ufeff"
         buf = io.StringIO()
         out = csv.writer(buf)
-        out.writerow(["案件编号", "立案号", "状态", "行业", "当事人", "登记时间", "下一期限",
-                      "到期日", "期限状态"])
+        out.writerow(["案件编号", "立案号", "状态", "行业", "当事人", "承办人员", "登记时间",
+                      "决定书文号", "罚款（元）", "已缴（元）", "未缴（元）", "下一期限", "到期日",
+                      "期限状态"])
         for chunk in Q.export_rows(cf, f):
             for r in chunk:
-                d = r["next_deadline"] or {}
-                out.writerow([r["id"], r["number"] or "", LABELS[CaseState(r["state"])],
-                              SECTORS.get(r["sector"], r["sector"]), _cell(r["party"]),
-                              r["registered_at"].isoformat(), DEADLINES.get(str(d.get("kind")), ""),
-                              d.get("due", ""), d.get("status", "")])
+                d, case = r["next_deadline"] or {}, r["case"]
+                bal = fine_balance(case, cf.profile.rule_set(case.rule_set_id), day) \
+                    if case is not None else None
+                decision = case.decision if case is not None else None
+                out.writerow([
+                    r["id"], r["number"] or "", LABELS[CaseState(r["state"])],
+                    SECTORS.get(r["sector"], r["sector"]), _cell(r["party"]),
+                    "、".join(names.get(i, i) for i in r["investigators"] or []),
+                    moment_text(r["registered_at"]), decision.number if decision else "",
+                    *([f"{to_yuan(v)}" for v in (bal.fine, bal.paid, bal.outstanding)]
+                      if bal is not None and bal.fine else ["", "", ""]),
+                    DEADLINES.get(str(d.get("kind")), ""), day_text(d.get("due")),
+                    DUE_STATUS.get(str(d.get("status")), "")])
             yield buf.getvalue()
             buf.seek(0)
             buf.truncate()
@@ -213,6 +227,10 @@ def cases_csv(request: Request, state: str | None = None, sector: str | None = N
 
     return StreamingResponse(lines(), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": "attachment; filename=cases.csv"})
+
+
+DUE_STATUS = {"open": "进行中", "due_soon": "即将到期", "overdue": "已逾期", "met": "已按期",
+              "missed": "已逾期", "not_applicable": "不适用"}
 
 
 def _cell(text: str) -> str:
