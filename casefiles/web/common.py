@@ -154,9 +154,11 @@ class Attempt:
 
     def __init__(self, w: Web, person: Person) -> None:
         self.w, self.person, self.seen = w, person, True
+        self.documents_before: set[str] = set()
 
     def __call__(self, case: Case) -> None:
         self.seen = can_see(self.person, case)
+        self.documents_before = {d.id for d in case.documents}
         if not self.seen:
             self.w.strangers.check(self.person.id)
 
@@ -174,6 +176,13 @@ class Attempt:
         if not self.seen and not outcome.ok:
             self.w.strangers.count(self.person.id)
         return outcome
+
+    def issued(self, outcome: Outcome) -> list[tuple[str, str, str]]:
+        """The documents the accepted action issued: (id, kind, number) each."""
+        if outcome.case is None:
+            return []
+        return [(d.id, d.kind, d.number) for d in outcome.case.documents
+                if d.id not in self.documents_before]
 
     def visible_after(self, outcome: Outcome) -> bool:
         """Whether the person may see the case as the action left it."""
@@ -274,6 +283,7 @@ def render(request: Request, name: str, context: dict[str, Any],
     day = local_date(w.cf.clock.now())
     base = {"person": person, "links": workplaces(person) if person else [],
             "csrf": csrf_token(request.session), "flash": request.session.pop("flash", None),
+            "flash_documents": request.session.pop("flash_documents", []),
             "today": day, "agency": w.cf.profile.agency.name,
             # the head's pages name the figures awaiting confirmation and a missing next year
             # of holidays (SPEC §5)
