@@ -36,6 +36,7 @@ from casefiles.web.common import (
 from casefiles.web.forms import CHECKLIST_LABELS, FORMS, errors_by_field, payload_from, prefill
 from casefiles.web.forms_io import submitted
 from casefiles.web.statuses import status_of
+from casefiles.web.story import story
 from casefiles.web.uploads import UploadRefusedError, media_of, spooled
 
 router = APIRouter(include_in_schema=False)
@@ -58,13 +59,16 @@ def _page(request: Request, cf: Casefiles, person: Person, case: Case,
     entries, broken = _history(cf, case)
     people = cf.people()
     names = {p.id: p.name for p in people}
+    provisions = cf.profile.rule_set(case.rule_set_id).provisions
     return render(request, "case.html", {
+        "story": story(entries, names, case,
+                       {p.code: f"{p.title}（{p.source}）" for p in provisions}),
         "case": case, "view": view_of(cf, case), "actions": offered(person, case),
         "forms": FORMS, "entries": entries, "chain_break": broken, "names": names,
         "officers": [p for p in people if p.has_role("officer") and p.certified],
         "hosts": [p for p in people if p.has_role("host")],
         "heads": [p for p in people if p.has_role("head")],
-        "provisions": cf.profile.rule_set(case.rule_set_id).provisions,
+        "provisions": provisions,
         "failed": failed, "document_ready": _documents_ready(cf, case),
         "field_errors": errors_by_field(failed[1].refusals) if failed and failed[1] else {}},
         status=status)

@@ -266,6 +266,7 @@ def templates() -> Jinja2Templates:
         SOURCES=V.SOURCES, ACTIONS=V.ACTIONS, REFUSALS=V.REFUSALS, WARNINGS=V.WARNINGS,
         DEADLINES=V.DEADLINES, CaseState=CaseState)
     t.env.globals["EVIDENCE"] = dict(EVIDENCE_KINDS)
+    t.env.globals["CHECKLIST"] = V.CHECKLIST_ITEMS
     # each form's required fields (marked *) and labels (to name a refused field)
     t.env.globals["REQUIRED"] = {a: required(a) for a in FORMS}
     t.env.globals["LABELS"] = {a: labels(a) for a in FORMS}
