@@ -20,6 +20,7 @@ from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.services.app import Casefiles
 
 DEADLINES = COLLECTIONS["deadlines"][0]
+DOCUMENTS = COLLECTIONS["documents"][0]
 PAGE_SIZE = 50
 
 
@@ -33,6 +34,7 @@ class Filters:
     registered_from: date | None = None
     registered_until: date | None = None
     drills: bool = False  # include drills (演练), which lists leave out unless asked
+    text: str = ""  # a search: see :func:`matching`
 
 
 @dataclass
@@ -50,6 +52,28 @@ def _base() -> Select[Any]:
                    CASES.c.version, PARTIES.c.name.label("party"))
             .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
             .order_by(CASES.c.registered_at.desc(), CASES.c.id.desc()))
+
+
+def matching(cf: Casefiles, text: str) -> ColumnElement[bool] | None:
+    """The cases a search box's ``text`` finds: part of the party's name, its 统一社会信用代码 or
+    身份证号, a case or document number (whole or part), or an officer (name or id) who
+    registered or investigates it. None for an empty box."""
+    text = text.strip()[:100]
+    if not text:
+        return None
+    code = text.upper()
+    parties = select(PARTIES.c.case_id).where(or_(
+        PARTIES.c.name.contains(text, autoescape=True), PARTIES.c.credit_code == code,
+        PARTIES.c.id_number == code))
+    documents = select(DOCUMENTS.c.case_id).where(
+        DOCUMENTS.c.number.contains(text, autoescape=True))
+    found = [CASES.c.id.in_(parties), CASES.c.number.contains(text, autoescape=True),
+             CASES.c.id.in_(documents)]
+    officers = [p.id for p in cf.people() if text in p.name or text == p.id]
+    if officers:
+        found.append(CASES.c.id.in_(select(CASE_OFFICERS.c.case_id).where(
+            CASE_OFFICERS.c.person_id.in_(officers))))
+    return or_(*found)
 
 
 def _overdue(today: date) -> Any:
@@ -95,15 +119,16 @@ ENDED = ("closed", "archived", "not_filed", "terminated")
 
 
 def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE,
-             ended: bool = False) -> Page:
+             ended: bool = False, text: str = "") -> Page:
     """The cases an officer registered or investigates, newest first: those still being
-    handled (在办), or those ended (已办结) when ``ended``."""
+    handled (在办), or those ended (已办结) when ``ended``; those ``text`` finds, if given."""
     ids = (_ids(cf).join(CASE_OFFICERS, CASE_OFFICERS.c.case_id == CASES.c.id)
            .where(CASE_OFFICERS.c.person_id == person_id)
            .where(CASES.c.state.in_(ENDED) if ended else CASES.c.state.not_in(ENDED))
            .order_by(None)
            .order_by(CASE_OFFICERS.c.registered_at.desc(), CASE_OFFICERS.c.case_id.desc()))
-    return _paged(cf, ids, page, size)
+    found = matching(cf, text)
+    return _paged(cf, ids if found is None else ids.where(found), page, size)
 
 
 def all_cases(cf: Casefiles, filters: Filters, page: int = 1, size: int = PAGE_SIZE) -> Page:
@@ -128,6 +153,9 @@ def _filtered(cf: Casefiles, f: Filters, query: Select[Any] | None = None) -> Se
                             + timedelta(days=1))
     if f.overdue:
         query = query.where(_overdue(local_date(cf.clock.now())))
+    found = matching(cf, f.text)
+    if found is not None:
+        query = query.where(found)
     return query
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, StreamingResponse
+from sqlalchemy import ColumnElement, and_
 from starlette.responses import Response
 
 from casefiles.domain.effects import fine_balance
@@ -23,6 +24,7 @@ from casefiles.domain.states import LABELS, CaseState
 from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.domain.vocabulary import DEADLINES, SECTORS
 from casefiles.services import lists as Q
+from casefiles.services.app import Casefiles
 from casefiles.web.access import workplaces
 from casefiles.web.common import ForbiddenError, day_text, moment_text, render, signed_in, web
 from casefiles.web.complaints import register_complaint
@@ -101,14 +103,15 @@ def home(request: Request) -> Response:
 
 @router.get("/mine")
 def mine(request: Request, page: int = Query(1, ge=1, le=100000),
-         ended: bool = False) -> Response:
+         ended: bool = False, q: str = "") -> Response:
     """我的案件: the cases an officer registered or investigates (在办, or 已办结), with the
     next deadline."""
     person = signed_in(request, "officer")
-    found = Q.my_cases(web(request).cf, person.id, page, ended=ended)
+    found = Q.my_cases(web(request).cf, person.id, page, ended=ended, text=q)
+    base = urlencode([("ended", "true")] * ended + [("q", q)] * bool(q))
     return render(request, "cases.html", {
         "title": "我的案件", "found": found, "mine": True, "ended": ended, "filters": None,
-        "query": "", "page_base": "/mine?ended=true&" if ended else "/mine?"})
+        "query": "", "q": q, "search_action": "/mine", "page_base": f"/mine?{base}&"})
 
 
 @router.get("/register")
@@ -160,12 +163,12 @@ def _date_box(text: str | None) -> tuple[date | None, str]:
 
 
 def _filters(state: str | None, sector: str | None, overdue: bool, start: str | None,
-             end: str | None) -> tuple[Q.Filters, list[str]]:
+             end: str | None, q: str = "") -> tuple[Q.Filters, list[str]]:
     """The list's filters, and the date boxes that were not dates (left out of the filter)."""
     (first, bad_first), (last, bad_last) = _date_box(start), _date_box(end)
     return Q.Filters(state=state if state in {s.value for s in CaseState} else None,
                      sector=sector if sector in SECTORS else None, overdue=overdue,
-                     registered_from=first, registered_until=last), \
+                     registered_from=first, registered_until=last, text=q), \
         [b for b in (bad_first, bad_last) if b]
 
 
@@ -173,10 +176,11 @@ def _filters(state: str | None, sector: str | None, overdue: bool, start: str | 
 def cases(request: Request, state: str | None = None, sector: str | None = None,
           overdue: bool = False, start: Annotated[str | None, Query(alias="from")] = None,
           end: Annotated[str | None, Query(alias="until")] = None,
-          page: int = Query(1, ge=1, le=100000)) -> Response:
-    """全部案件 for the head and supervisors, with filters (an empty date box: no bound)."""
+          page: int = Query(1, ge=1, le=100000), q: str = "") -> Response:
+    """全部案件 for the head and supervisors, with filters (an empty date box: no bound) and a
+    search box."""
     signed_in(request, "head", "supervisor")
-    f, bad_dates = _filters(state, sector, overdue, start, end)
+    f, bad_dates = _filters(state, sector, overdue, start, end, q)
     found = Q.all_cases(web(request).cf, f, page)
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page"])
     return render(request, "cases.html", {"title": "全部案件", "found": found, "mine": False,
@@ -189,10 +193,11 @@ def cases(request: Request, state: str | None = None, sector: str | None = None,
 def cases_csv(request: Request, state: str | None = None, sector: str | None = None,
               overdue: bool = False,
               start: Annotated[str | None, Query(alias="from")] = None,
-              end: Annotated[str | None, Query(alias="until")] = None) -> Response:
+              end: Annotated[str | None, Query(alias="until")] = None,
+              q: str = "") -> Response:
     """The filtered list as CSV (UTF-8 with BOM, so that spreadsheet programs read Chinese)."""
     signed_in(request, "head", "supervisor")
-    f, _ = _filters(state, sector, overdue, start, end)
+    f, _ = _filters(state, sector, overdue, start, end, q)
     cf = web(request).cf
 
     names = {p.id: p.name for p in cf.people()}
@@ -239,17 +244,20 @@ def _cell(text: str) -> str:
 
 
 @router.get("/queue/review")
-def review_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Response:
+def review_queue(request: Request, page: int = Query(1, ge=1, le=100000),
+                 q: str = "") -> Response:
     """待审核: cases in legal review, those the reviewer investigated left out."""
     person = signed_in(request, "reviewer")
-    found = Q.waiting(web(request).cf, Q.in_states(["legal_review"]),
+    cf = web(request).cf
+    found = Q.waiting(cf, _searched(cf, Q.in_states(["legal_review"]), q),
                       lambda case: "法制审核" if may_take(person, "review", case) else "",
                       ("review", person.id, tuple(person.roles)), page)
-    return _queue(request, "待法制审核案件", found, "/queue/review?", "review")
+    return _queue(request, "待法制审核案件", found, "/queue/review", "review", q)
 
 
 @router.get("/queue/hearings")
-def hearing_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Response:
+def hearing_queue(request: Request, page: int = Query(1, ge=1, le=100000),
+                  q: str = "") -> Response:
     """听证: the hearings the host is to hold."""
     person = signed_in(request, "host")
 
@@ -259,25 +267,34 @@ def hearing_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Re
             return ""
         return f"听证 {h.scheduled_at:%Y-%m-%d %H:%M}" if h.scheduled_at else "听证"
 
-    found = Q.waiting(web(request).cf, Q.in_states(["hearing"]), hearing,
+    cf = web(request).cf
+    found = Q.waiting(cf, _searched(cf, Q.in_states(["hearing"]), q), hearing,
                       ("host", person.id, tuple(person.roles)), page)
-    return _queue(request, "待举行听证", found, "/queue/hearings?", "")
+    return _queue(request, "待举行听证", found, "/queue/hearings", "", q)
 
 
 @router.get("/queue/head")
-def head_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Response:
+def head_queue(request: Request, page: int = Query(1, ge=1, le=100000),
+               q: str = "") -> Response:
     """待审批: what waits for the head, with the step each case waits for."""
     person = signed_in(request, "head")
     cf = web(request).cf
     today = local_date(cf.clock.now())
     near = today + timedelta(days=cf.settings.due_soon_days)
-    found = Q.waiting(cf, Q.head_candidates(near),
+    found = Q.waiting(cf, _searched(cf, Q.head_candidates(near), q),
                       lambda case: head_step(case, cf.profile.rule_set(case.rule_set_id), today,
                                              may_take(person, "decide", case), near),
                       ("head", person.id, tuple(person.roles), near), page)
-    return _queue(request, "待负责人审批", found, "/queue/head?", "")
+    return _queue(request, "待负责人审批", found, "/queue/head", "", q)
 
 
-def _queue(request: Request, title: str, found: Q.Page, base: str, link: str) -> Response:
+def _searched(cf: Casefiles, candidates: ColumnElement[bool], q: str) -> ColumnElement[bool]:
+    found = Q.matching(cf, q)
+    return candidates if found is None else and_(candidates, found)
+
+
+def _queue(request: Request, title: str, found: Q.Page, path: str, link: str,
+           q: str) -> Response:
+    base = f"{path}?{urlencode({'q': q})}&" if q else f"{path}?"
     return render(request, "queue.html", {"title": title, "found": found, "page_base": base,
-                                          "link": link})
+                                          "link": link, "q": q, "search_action": path})
