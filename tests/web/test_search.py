@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
+from casefiles.services.lists import Filters, all_cases
 from tests.support import INDIVIDUAL, MAJOR_FINE, SMALL_FINE, act, play, register, until
-from tests.web.conftest import Bureau, sign_in
+from tests.web.conftest import Bureau, make_bureau, sign_in
 
 
 @pytest.fixture
@@ -48,3 +51,16 @@ def test_the_head_queue_is_searchable(bureau: Bureau, client: TestClient,
     assert three["person"] in client.get("/queue/head").text
     assert three["person"] in client.get("/queue/head", params={"q": "孙某"}).text
     assert three["person"] not in client.get("/queue/head", params={"q": "嘉禾"}).text
+
+
+def test_the_search_finds_the_same_cases_on_both_databases(db_url: str, tmp_path: Path,
+                                                           password_hash: str) -> None:
+    """Part of a name (with LIKE's own characters escaped), a code in lower case, a document
+    number and an officer, on SQLite and PostgreSQL."""
+    bureau = make_bureau(db_url, tmp_path / "data", password_hash)
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "file"))
+    number = bureau.cf.case(case_id).documents[0].number
+    for text in ("嘉禾机械", "91430423ma4qtradxh", number, "李娜", "li"):
+        assert [r["id"] for r in all_cases(bureau.cf, Filters(text=text)).rows] == [case_id]
+    for text in ("嘉禾%", "_", "衡山应急罚"):
+        assert all_cases(bureau.cf, Filters(text=text)).rows == []
