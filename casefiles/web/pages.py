@@ -26,7 +26,16 @@ from casefiles.domain.vocabulary import DEADLINES, SECTORS
 from casefiles.services import lists as Q
 from casefiles.services.app import Casefiles
 from casefiles.web.access import workplaces
-from casefiles.web.common import ForbiddenError, day_text, moment_text, render, signed_in, web
+from casefiles.web.common import (
+    ForbiddenError,
+    day_text,
+    due_counts,
+    moment_text,
+    render,
+    signed_in,
+    web,
+    whose_deadlines,
+)
 from casefiles.web.complaints import register_complaint
 from casefiles.web.forms import FORMS, errors_by_field, payload_from, prefill
 from casefiles.web.forms_io import submitted
@@ -77,6 +86,10 @@ async def signin(request: Request) -> Response:
     request.session.clear()
     request.session["sid"] = open_session(w.cf, acct, "page", SESSION_SECONDS)
     csrf_token(request.session)
+    counts = due_counts(w.cf, acct.person)
+    if counts["overdue"] or counts["due_soon"]:  # the day's reminder, on signing in
+        request.session["flash"] = (f"期限提醒：{counts['overdue']} 项已逾期，"
+                                    f"{counts['due_soon']} 项即将到期（见“期限提醒”）")
     return RedirectResponse(target, status_code=303)
 
 
@@ -89,6 +102,16 @@ async def signout(request: Request) -> Response:
         end_session(web(request).cf, sid)
     request.session.clear()
     return RedirectResponse("/signin", status_code=303)
+
+
+@router.get("/reminders")
+def reminders(request: Request) -> Response:
+    """期限提醒: the person's deadlines past due and due soon."""
+    person = signed_in(request)
+    whose = whose_deadlines(person)
+    rows = [] if whose == "" else Q.due_for(web(request).cf, whose)
+    return render(request, "reminders.html", {"title": "期限提醒", "rows": rows,
+                                              "everyone": whose is None})
 
 
 @router.get("/")

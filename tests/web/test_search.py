@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from casefiles.services import lists
 from casefiles.services.lists import Filters, all_cases
 from tests.support import INDIVIDUAL, MAJOR_FINE, SMALL_FINE, act, play, register, until
 from tests.web.conftest import Bureau, make_bureau, sign_in
@@ -29,7 +30,7 @@ def three(bureau: Bureau) -> dict[str, str]:
 @pytest.mark.parametrize(("q", "expected"), [
     ("嘉禾", {"trade"}), ("东岭石料", {"mine"}), ("91430423ma4l0m1n86", {"mine"}),
     ("430423198001011231", {"person"}), ("衡山应急立〔2020〕2号", {"mine"}),
-    ("衡山应急罚〔2020〕1号", {"trade"}), ("刘洋", {"mine"}), ("liu", {"mine"}),
+    ("衡山应急罚〔2020〕1号", {"trade"}), ("罚[2020]1号", {"trade"}), ("刘洋", {"mine"}), ("liu", {"mine"}),
     ("张伟", {"trade", "mine", "person"}), ("没有这个", set())])
 def test_every_list_finds_a_case_by_what_people_know_of_it(
         bureau: Bureau, client: TestClient, three: dict[str, str], q: str,
@@ -53,14 +54,18 @@ def test_the_head_queue_is_searchable(bureau: Bureau, client: TestClient,
     assert three["person"] not in client.get("/queue/head", params={"q": "嘉禾"}).text
 
 
-def test_the_search_finds_the_same_cases_on_both_databases(db_url: str, tmp_path: Path,
-                                                           password_hash: str) -> None:
+@pytest.mark.parametrize("few", [300, 0], ids=["few-read-by-id", "many-walked"])
+def test_the_search_finds_the_same_cases_on_both_databases(
+        db_url: str, tmp_path: Path, password_hash: str, few: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Part of a name (with LIKE's own characters escaped), a code in lower case, a document
-    number and an officer, on SQLite and PostgreSQL."""
+    number and an officer, on SQLite and PostgreSQL, whether the matches are read by id (few)
+    or the list's index is walked (many)."""
+    monkeypatch.setattr(lists, "_FEW", few)
     bureau = make_bureau(db_url, tmp_path / "data", password_hash)
     case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "file"))
     number = bureau.cf.case(case_id).documents[0].number
     for text in ("嘉禾机械", "91430423ma4qtradxh", number, "李娜", "li"):
         assert [r["id"] for r in all_cases(bureau.cf, Filters(text=text)).rows] == [case_id]
-    for text in ("嘉禾%", "_", "衡山应急罚"):
+    for text in ("嘉禾%", "_", "衡山应急罚", "立〔2020〕"):
         assert all_cases(bureau.cf, Filters(text=text)).rows == []
