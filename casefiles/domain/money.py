@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -10,6 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 import cn2an
 
 FEN = Decimal("0.01")
+TOO_LARGE = Decimal(10) ** 12
+
+# an amount as people write it: 60000, 60,000, 6万, 16万元, 60000.00, ¥60,000 (full-width digits
+# too); "1e3", "abc" and a comma out of place ("6,00") are refused rather than guessed at
+_WRITTEN = re.compile(r"(?P<sign>-)?[¥￥]?(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,16})"
+                      r"(?P<fraction>\.[0-9]{1,16})?(?P<unit>万元|万|元)?(?:整)?")
 
 
 def to_fen(yuan: Decimal) -> int:
@@ -18,6 +26,32 @@ def to_fen(yuan: Decimal) -> int:
     if fen != fen.to_integral_value():
         raise ValueError("more than two decimals")
     return int(fen)
+
+
+def parse_amount(value: object) -> Decimal:
+    """An amount in yuan from what a person typed or a client sent: the one reading of every
+    amount field (ValueError with a Chinese/English message for what is not an amount)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("金额应为数字 / an amount is a number")  # noqa: TRY004  (pydantic)
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).replace(" ", "").replace("，", ",")
+        written = _WRITTEN.fullmatch(text)
+        if written is None:
+            raise ValueError("金额应为数字，如 60000、60,000、6万 或 60000.00 / an amount is "
+                             "written as 60000, 60,000, 6万 or 60000.00")
+        amount = Decimal((written["sign"] or "") + written["digits"].replace(",", "")
+                         + (written["fraction"] or ""))
+        if (written["unit"] or "").startswith("万"):
+            amount *= 10000
+    else:
+        amount = Decimal(str(value))
+    if not amount.is_finite() or amount < 0:
+        raise ValueError("金额不能为负 / an amount cannot be negative")
+    if amount >= TOO_LARGE:
+        raise ValueError("金额过大 / the amount is too large")
+    if amount != amount.quantize(FEN):
+        raise ValueError("金额最多精确到分 / at most two decimals (fen)")
+    return amount
 
 
 def to_yuan(fen: int) -> Decimal:

@@ -26,7 +26,7 @@ from pydantic import (
 from casefiles.domain.errors import Refusal
 from casefiles.domain.identifiers import check_credit_code, check_id_number
 from casefiles.domain.kinds import Outcome, PenaltyType, Role, Verdict
-from casefiles.domain.money import to_fen
+from casefiles.domain.money import parse_amount, to_fen
 from casefiles.domain.policy import TIERS
 from casefiles.domain.timefmt import parse_date, parse_datetime
 
@@ -50,29 +50,7 @@ Day = Annotated[date, BeforeValidator(parse_date)]
 Moment = Annotated[datetime, BeforeValidator(parse_datetime)]
 
 
-# an amount written as text: plain decimal digits ("8000", "8000.50"); "1,000", "1000元",
-# "1e3" and "abc" are refused by name rather than guessed at
-_PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
-_TOO_LARGE = Decimal(10) ** 12
-
-
-def _amount(value: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise ValueError("金额应为数字 / an amount is a number")  # noqa: TRY004  (pydantic)
-    if isinstance(value, str) and not _PLAIN_AMOUNT.fullmatch(value.strip()):
-        raise ValueError("金额应为数字，如 8000 或 8000.50 / an amount is a plain decimal "
-                         "number such as 8000.50")
-    amount = Decimal(str(value).strip())
-    if not amount.is_finite() or amount < 0:
-        raise ValueError("金额不能为负 / an amount cannot be negative")
-    if amount >= _TOO_LARGE:
-        raise ValueError("金额过大 / the amount is too large")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("金额最多两位小数 / at most two decimals")
-    return amount
-
-
-Amount = Annotated[Decimal, BeforeValidator(_amount)]
+Amount = Annotated[Decimal, BeforeValidator(parse_amount)]
 
 
 class Payload(BaseModel):
@@ -131,7 +109,7 @@ class Register(Payload):
     @model_validator(mode="after")
     def _ended_after_start(self) -> Register:
         if self.violation_ended and self.violation_ended < self.violation_date:
-            raise ValueError("violation_ended 早于 violation_date / ends before it began")
+            raise ValueError("终了日期早于发生日期 / violation_ended is before violation_date")
         return self
 
 
@@ -213,9 +191,9 @@ class PenaltyIn(Payload):
     @model_validator(mode="after")
     def _amount_where_needed(self) -> PenaltyIn:
         if self.type in ("fine", "confiscation") and self.amount is None:
-            raise ValueError(f"{self.type} 需要 amount / a {self.type} needs an amount")
+            raise ValueError(f"请填写金额 / a {self.type} needs an amount")
         if self.type not in ("fine", "confiscation") and self.amount is not None:
-            raise ValueError(f"{self.type} 不带金额 / a {self.type} has no amount")
+            raise ValueError(f"该处罚种类不填写金额 / a {self.type} has no amount")
         return self
 
     @property
@@ -232,9 +210,9 @@ class Propose(Payload):
     @model_validator(mode="after")
     def _penalties_or_outcome(self) -> Propose:
         if self.outcome in (None, "penalty") and not self.penalties:
-            raise ValueError("需要 penalties 或 outcome / give penalties or an outcome")
+            raise ValueError("请填写处罚，或选择不予处罚、移送 / give penalties or an outcome")
         if self.outcome in ("no_penalty", "transfer") and self.penalties:
-            raise ValueError(f"outcome {self.outcome} 不带 penalties / takes no penalties")
+            raise ValueError(f"不予处罚或移送时不填写处罚 / outcome {self.outcome} takes no penalties")
         return self
 
     @property
@@ -254,7 +232,7 @@ class Defend(Payload):
     @model_validator(mode="after")
     def _one(self) -> Defend:
         if bool(self.statement) == bool(self.waive):
-            raise ValueError("给 statement 或 waive: true 之一 / give a statement or waive: true")
+            raise ValueError("请填写陈述申辩内容，或勾选书面放弃 / give a statement or waive: true")
         return self
 
 
@@ -368,7 +346,7 @@ class Decide(Payload):
     @model_validator(mode="after")
     def _penalties_fit_outcome(self) -> Decide:
         if self.outcome != "penalty" and self.penalties:
-            raise ValueError(f"outcome {self.outcome} 不带 penalties / takes no penalties")
+            raise ValueError(f"不予处罚或移送时不填写处罚 / outcome {self.outcome} takes no penalties")
         if self.outcome == "penalty" and self.penalties is not None and not self.penalties:
             raise ValueError("处罚决定至少一项处罚 / a penalty decision has a penalty")
         return self
@@ -470,9 +448,30 @@ def parse(action: str, data: Any, today: date) -> tuple[Payload | None, list[Ref
         refusals = []
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"]) or "with"
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            refusals.append(Refusal("invalid_input", f"输入有误：{msg}", "invalid input", where))
+            zh, en = _reason(err["type"], str(err["msg"]).removeprefix("Value error, "))
+            refusals.append(Refusal("invalid_input", zh, en, where))
         return None, refusals
+
+
+# pydantic's own reasons in Chinese; a validator's "中文 / English" message is split in two
+_REASONS = {
+    "missing": "此项必填", "string_too_short": "此项不能为空", "string_too_long": "内容过长",
+    "too_short": "数量不足", "too_long": "数量过多", "literal_error": "请从选项中选择",
+    "enum": "请从选项中选择", "extra_forbidden": "不应填写此项",
+    "string_pattern_mismatch": "格式不正确", "string_type": "应为文字", "bool_type": "应为是或否",
+    "bool_parsing": "应为是或否", "int_type": "应为整数", "int_parsing": "应为整数",
+    "int_from_float": "应为整数", "greater_than_equal": "数值过小", "less_than_equal": "数值过大",
+    "greater_than": "数值过小", "less_than": "数值过大", "list_type": "应为多项",
+    "dict_type": "格式不正确", "model_type": "格式不正确", "model_attributes_type": "格式不正确",
+}
+
+
+def _reason(kind: str, msg: str) -> tuple[str, str]:
+    """The Chinese and English reason of one pydantic error."""
+    zh, sep, en = msg.partition(" / ")
+    if sep:
+        return zh, en
+    return _REASONS.get(kind, "填写有误"), msg
 
 
 __all__ = ["CHECKLIST", "PAYLOADS", "TIERS", "Payload", "parse"]

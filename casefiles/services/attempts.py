@@ -33,6 +33,16 @@ class AttemptCounts:
         full: list[datetime] = [r["oldest"] for r in counted if r["count"] >= limits[r["key"]]]
         return min(full) if full else None
 
+    def left(self, limits: dict[str, int]) -> int:
+        """How many more events the keys allow before the first of them reaches its limit."""
+        now = self.cf.clock.now()
+        query = (select(FAILURES.c.key, func.count().label("count"))
+                 .where(FAILURES.c.key.in_(list(limits)), FAILURES.c.at > now - self.window)
+                 .group_by(FAILURES.c.key))
+        with self.cf.uow() as uow:
+            counted = {r["key"]: r["count"] for r in uow.conn.execute(query).mappings()}
+        return max(0, min(limit - counted.get(key, 0) for key, limit in limits.items()))
+
     def add(self, keys: list[str]) -> None:
         """Count one event under each key (and forget those that left the window)."""
         now = self.cf.clock.now()

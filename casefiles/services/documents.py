@@ -173,6 +173,23 @@ def document_path(cf: Casefiles, case_ref: str, document_id: str) -> Path | None
     return (cf.settings.data_dir / doc.path).resolve()
 
 
+def rendered_now(cf: Casefiles, case_id: str, document_id: str) -> bytes | None:
+    """The PDF of an issued document the flows have not stored yet, rendered now from the facts
+    its action fixed, and not stored: the flow stores each document once, and this copy is
+    only served (None for no such document, the case file, or facts not kept)."""
+    with cf.uow() as uow:
+        case = uow.cases.get(case_id)
+        facts = uow.contents.get(document_id)
+        if facts is None:
+            facts = next((i["payload"].get("facts")
+                          for i in uow.outbox.pending(1000, kinds=[ISSUED], case_id=case_id)
+                          if i["payload"].get("document_id") == document_id), None)
+    doc = _document(case, document_id)
+    if doc is None or doc.kind == DOSSIER or facts is None:
+        return None
+    return renderer(cf).render(doc.kind, facts, aware(doc.issued_at).isoformat()).pdf
+
+
 def dossier_path(cf: Casefiles, case_ref: str) -> Path:
     """The case file of an archived case, built now if the flows have not built it yet."""
     case = cf.case(case_ref)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, union
 
 from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES
 from casefiles.domain.model import Case
@@ -20,6 +20,7 @@ from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.services.app import Casefiles
 
 DEADLINES = COLLECTIONS["deadlines"][0]
+DOCUMENTS = COLLECTIONS["documents"][0]
 PAGE_SIZE = 50
 
 
@@ -33,6 +34,7 @@ class Filters:
     registered_from: date | None = None
     registered_until: date | None = None
     drills: bool = False  # include drills (演练), which lists leave out unless asked
+    text: str = ""  # a search: see :func:`matching`
 
 
 @dataclass
@@ -50,6 +52,50 @@ def _base() -> Select[Any]:
                    CASES.c.version, PARTIES.c.name.label("party"))
             .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
             .order_by(CASES.c.registered_at.desc(), CASES.c.id.desc()))
+
+
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕",
+                          "【": "〔", "】": "〕", "［": "〔", "］": "〕"})
+
+
+def matching(cf: Casefiles, text: str) -> ColumnElement[bool] | None:
+    """The cases a search box's ``text`` finds: part of the party's name, its 统一社会信用代码 or
+    身份证号, a case or document number (whole, its prefix 衡山应急 may be left out), or an officer (name or id) who
+    registered or investigates it. None for an empty box."""
+    text = text.strip()[:100]
+    if not text:
+        return None
+    code = text.upper()
+    number = text.translate(_BRACKETS).replace(" ", "")
+    numbers = {number, cf.profile.agency.number_prefix + number}
+    officers = [p.id for p in cf.people() if text in p.name or text == p.id]
+    # each way of finding a case reads a narrow table through its index, never the cases rows
+    # (which hold the whole aggregate); a case's number is its filing document's
+    party = or_(PARTIES.c.name.contains(text, autoescape=True), PARTIES.c.credit_code == code,
+                PARTIES.c.id_number == code)
+    document = DOCUMENTS.c.number.in_(numbers)
+    officer = CASE_OFFICERS.c.person_id.in_(officers)
+    found = [select(PARTIES.c.case_id).where(party), select(DOCUMENTS.c.case_id).where(document),
+             select(CASES.c.id).where(CASES.c.number.in_(numbers))]
+    if officers:
+        found.append(select(CASE_OFFICERS.c.case_id).where(officer))
+    with cf.uow() as uow:
+        ids: list[str] = list(uow.conn.execute(union(*found).limit(_FEW + 1)).scalars())
+    if len(ids) <= _FEW:  # few: the cases are read by id
+        return CASES.c.id.in_(ids)
+    # many: the list walks its index of cases newest first, asking of each case until the page
+    # is full (read by id, thousands of cases would be read and sorted)
+    ways = [select(PARTIES.c.case_id).where(PARTIES.c.case_id == CASES.c.id, party).exists(),
+            select(DOCUMENTS.c.case_id).where(DOCUMENTS.c.case_id == CASES.c.id,
+                                              document).exists(),
+            CASES.c.id.concat("").in_(select(CASES.c.id).where(CASES.c.number.in_(numbers)))]
+    if officers:
+        ways.append(select(CASE_OFFICERS.c.case_id).where(
+            CASE_OFFICERS.c.case_id == CASES.c.id, officer).exists())
+    return or_(*ways)
+
+
+_FEW = 300
 
 
 def _overdue(today: date) -> Any:
@@ -95,15 +141,16 @@ ENDED = ("closed", "archived", "not_filed", "terminated")
 
 
 def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE,
-             ended: bool = False) -> Page:
+             ended: bool = False, text: str = "") -> Page:
     """The cases an officer registered or investigates, newest first: those still being
-    handled (在办), or those ended (已办结) when ``ended``."""
+    handled (在办), or those ended (已办结) when ``ended``; those ``text`` finds, if given."""
     ids = (_ids(cf).join(CASE_OFFICERS, CASE_OFFICERS.c.case_id == CASES.c.id)
            .where(CASE_OFFICERS.c.person_id == person_id)
            .where(CASES.c.state.in_(ENDED) if ended else CASES.c.state.not_in(ENDED))
            .order_by(None)
            .order_by(CASE_OFFICERS.c.registered_at.desc(), CASE_OFFICERS.c.case_id.desc()))
-    return _paged(cf, ids, page, size)
+    found = matching(cf, text)
+    return _paged(cf, ids if found is None else ids.where(found), page, size)
 
 
 def all_cases(cf: Casefiles, filters: Filters, page: int = 1, size: int = PAGE_SIZE) -> Page:
@@ -128,6 +175,9 @@ def _filtered(cf: Casefiles, f: Filters, query: Select[Any] | None = None) -> Se
                             + timedelta(days=1))
     if f.overdue:
         query = query.where(_overdue(local_date(cf.clock.now())))
+    found = matching(cf, f.text)
+    if found is not None:
+        query = query.where(found)
     return query
 
 
@@ -138,9 +188,12 @@ def export_rows(cf: Casefiles, f: Filters, chunk: int = 1000) -> Any:
         with cf.uow() as uow:
             rows = [dict(r) for r in uow.conn.execute(
                 _filtered(cf, f).limit(chunk).offset(offset)).mappings()]
+            cases = uow.cases.get_many([r["id"] for r in rows])
         if not rows:
             return
         _attach_deadlines(cf, rows)
+        for r in rows:  # the CSV's amounts and decision come from the case itself
+            r["case"] = cases.get(r["id"])
         yield rows
         offset += chunk
 
@@ -271,3 +324,29 @@ def _attach_deadlines(cf: Casefiles, rows: list[dict[str, Any]]) -> None:
         status = ("overdue" if nearest["missed"] or due < today
                   else "due_soon" if due <= soon else "open")
         r["next_deadline"] = {"kind": nearest["kind"], "due": due.isoformat(), "status": status}
+
+
+def due_for(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[dict[str, Any]]:
+    """The undone deadlines due within settings.due_soon_days or past due, soonest first: of
+    the cases ``person_id`` registered or investigates, or of every case (None: the head's
+    and supervisors' view). Each with its case's id, number and party and a ``status``
+    (``overdue`` or ``due_soon``)."""
+    today = local_date(cf.clock.now())
+    soon = today + timedelta(days=cf.settings.due_soon_days)
+    query = (select(DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
+                    CASES.c.number, CASES.c.state, PARTIES.c.name.label("party"))
+             .join(CASES, CASES.c.id == DEADLINES.c.case_id)
+             .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
+             .where(DEADLINES.c.done_on.is_(None), DEADLINES.c.not_applicable.is_(False),
+                    DEADLINES.c.due <= soon)
+             .order_by(DEADLINES.c.due, DEADLINES.c.case_id).limit(limit))
+    if person_id is not None:
+        query = query.where(DEADLINES.c.case_id.in_(select(CASE_OFFICERS.c.case_id).where(
+            CASE_OFFICERS.c.person_id == person_id)))
+    if not cf.settings.show_drills:
+        query = query.where(not_(CASES.c.drill))
+    with cf.uow() as uow:
+        rows = [dict(r) for r in uow.conn.execute(query).mappings()]
+    for r in rows:
+        r["status"] = "overdue" if r["missed"] or r["due"] < today else "due_soon"
+    return rows

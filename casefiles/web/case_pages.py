@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
@@ -19,6 +20,7 @@ from casefiles.services.documents import (
     NotArchivedError,
     document_path,
     dossier_path,
+    rendered_now,
 )
 from casefiles.web.access import CASE_ACTIONS, offered
 from casefiles.web.common import (
@@ -31,9 +33,10 @@ from casefiles.web.common import (
     visible_case,
     web,
 )
-from casefiles.web.forms import CHECKLIST_LABELS, FORMS, payload_from, prefill
+from casefiles.web.forms import CHECKLIST_LABELS, FORMS, errors_by_field, payload_from, prefill
 from casefiles.web.forms_io import submitted
 from casefiles.web.statuses import status_of
+from casefiles.web.story import story
 from casefiles.web.uploads import UploadRefusedError, media_of, spooled
 
 router = APIRouter(include_in_schema=False)
@@ -56,14 +59,19 @@ def _page(request: Request, cf: Casefiles, person: Person, case: Case,
     entries, broken = _history(cf, case)
     people = cf.people()
     names = {p.id: p.name for p in people}
+    provisions = cf.profile.rule_set(case.rule_set_id).provisions
     return render(request, "case.html", {
+        "story": story(entries, names, case,
+                       {p.code: f"{p.title}（{p.source}）" for p in provisions}),
         "case": case, "view": view_of(cf, case), "actions": offered(person, case),
         "forms": FORMS, "entries": entries, "chain_break": broken, "names": names,
         "officers": [p for p in people if p.has_role("officer") and p.certified],
         "hosts": [p for p in people if p.has_role("host")],
         "heads": [p for p in people if p.has_role("head")],
-        "provisions": cf.profile.rule_set(case.rule_set_id).provisions,
-        "failed": failed, "document_ready": _documents_ready(cf, case)}, status=status)
+        "provisions": provisions,
+        "failed": failed, "document_ready": _documents_ready(cf, case),
+        "field_errors": errors_by_field(failed[1].refusals) if failed and failed[1] else {}},
+        status=status)
 
 
 @router.get("/cases/{ref}")
@@ -109,6 +117,10 @@ async def act(request: Request, ref: str, action: str) -> Response:
 
             msg += "（提示：" + "；".join(WARNINGS.get(w, w) for w in outcome.warnings) + "）"
         request.session["flash"] = msg
+        # the documents it issued open at once (rendered on demand until the flow stores them)
+        request.session["flash_documents"] = [
+            [f"/cases/{outcome.case_id}/documents/{doc_id}", kind, number]
+            for doc_id, kind, number in attempt.issued(outcome)]
         return RedirectResponse(f"/cases/{outcome.case_id}", status_code=303)
     if not attempt.visible_after(outcome):
         raise NotFoundError("没有该案件", "no such case")
@@ -196,19 +208,41 @@ def dossier_file(request: Request, ref: str) -> Response:
         raise NotFoundError("案件尚未归档，没有案卷", "the case is not archived") from exc
     except DossierError as exc:
         raise NotFoundError(*str(exc).split(" / ", 1)) from exc
-    return FileResponse(path, media_type="application/pdf", filename=f"{case.id}-dossier.pdf")
+    return FileResponse(path, media_type="application/pdf",
+                        filename=download_name("案卷", case.number or case.id))
 
 
 @router.get("/cases/{ref}/documents/{document_id}")
 def document_file(request: Request, ref: str, document_id: str) -> Response:
-    """An issued document's PDF, once the flows have rendered it."""
+    """An issued document's PDF, opened in the browser and named by its kind and number
+    (行政处罚决定书_衡山应急罚〔2026〕1号.pdf): the stored one, or, while the flows have not
+    stored it yet, one rendered now from its facts (served, never stored)."""
     person = signed_in(request)
     cf = web(request).cf
     case = visible_case(cf, person, ref)
     doc = next((d for d in case.documents if d.id == document_id), None)
     if doc is None:
         raise NotFoundError("没有该文书", "no such document")
+    name = download_name(doc.kind, doc.number)
     path = document_path(cf, case.id, document_id)
-    if path is None or not path.is_file():
+    if path is not None and path.is_file():
+        return FileResponse(path, media_type="application/pdf", filename=name,
+                            content_disposition_type="inline")
+    pdf = rendered_now(cf, case.id, document_id)
+    if pdf is None:
         raise NotFoundError("文书尚未生成，请稍后再试", "the document is not rendered yet")
-    return FileResponse(path, media_type="application/pdf", filename=f"{doc.id}.pdf")
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": disposition(name),
+                             "Cache-Control": "no-store"})
+
+
+def download_name(kind: str, number: str | None) -> str:
+    """A document's file name: its kind and number (no path separators)."""
+    stem = f"{kind}_{number}" if number else kind
+    return "".join("_" if c in '/\\:*?"<>|' or ord(c) < 32 else c for c in stem) + ".pdf"
+
+
+def disposition(name: str, kind: str = "inline") -> str:
+    """Content-Disposition with the UTF-8 name (RFC 5987) and an ASCII fallback."""
+    ascii_name = name.encode("ascii", "ignore").decode() or "document.pdf"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=utf-8''{quote(name)}"

@@ -15,11 +15,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from casefiles.domain import vocabulary as V
+from casefiles.domain.docfacts import cn_date
 from casefiles.domain.errors import CaseNotFoundError
 from casefiles.domain.model import Case, Person
+from casefiles.domain.money import capitals
 from casefiles.domain.notices import start_up_notices
 from casefiles.domain.states import LABELS, CaseState
-from casefiles.domain.timefmt import SHANGHAI, local_date
+from casefiles.domain.timefmt import SHANGHAI, local_date, parse_date, parse_datetime
 from casefiles.domain.view import case_view
 from casefiles.services.app import Casefiles, Outcome
 from casefiles.services.attachments import Attachment
@@ -28,7 +30,7 @@ from casefiles.settings import PROJECT_ROOT
 if TYPE_CHECKING:
     from casefiles.web.throttle import SignInGuard, StrangerGuard
 from casefiles.web.access import can_see, workplaces
-from casefiles.web.forms import EVIDENCE_KINDS
+from casefiles.web.forms import EVIDENCE_KINDS, FORMS, labels, required
 from casefiles.web.security import Tokens, csrf_token, session_account
 from casefiles.web.statuses import STATUS_BY_CODE
 
@@ -152,9 +154,11 @@ class Attempt:
 
     def __init__(self, w: Web, person: Person) -> None:
         self.w, self.person, self.seen = w, person, True
+        self.documents_before: set[str] = set()
 
     def __call__(self, case: Case) -> None:
         self.seen = can_see(self.person, case)
+        self.documents_before = {d.id for d in case.documents}
         if not self.seen:
             self.w.strangers.check(self.person.id)
 
@@ -173,6 +177,13 @@ class Attempt:
             self.w.strangers.count(self.person.id)
         return outcome
 
+    def issued(self, outcome: Outcome) -> list[tuple[str, str, str]]:
+        """The documents the accepted action issued: (id, kind, number) each."""
+        if outcome.case is None:
+            return []
+        return [(d.id, d.kind, d.number) for d in outcome.case.documents
+                if d.id not in self.documents_before]
+
     def visible_after(self, outcome: Outcome) -> bool:
         """Whether the person may see the case as the action left it."""
         return outcome.case is not None and can_see(self.person, outcome.case)
@@ -190,11 +201,30 @@ def view_of(cf: Casefiles, case: Case) -> dict[str, Any]:
     return case_view(case, cf.profile.rule_set(case.rule_set_id), local_date(cf.clock.now()))
 
 
-def _when(value: Any) -> str:
+def moment_text(value: Any) -> str:
+    """A moment as the bureau writes it: 2026年12月4日 09:30 (Asia/Shanghai)."""
+    if isinstance(value, str) and value:
+        try:
+            value = parse_datetime(value) if "T" in value else parse_date(value)
+        except ValueError:
+            return value
     if isinstance(value, datetime):
-        return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str) and "T" in value:
-        return value.replace("T", " ")[:16]
+        moment = value.astimezone(SHANGHAI)
+        return f"{cn_date(moment.date())} {moment:%H:%M}"
+    return day_text(value)
+
+
+def day_text(value: Any) -> str:
+    """A day as the bureau writes it: 2026年12月4日."""
+    if isinstance(value, str) and value:
+        try:
+            value = parse_date(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.astimezone(SHANGHAI).date()
+    if isinstance(value, date):
+        return cn_date(value)
     return "" if value is None else str(value)
 
 
@@ -209,6 +239,21 @@ def _fen(value: int | None) -> str:
     return "" if value is None else _yuan(Decimal(value) / 100)
 
 
+def _capitals(value: Any) -> str:
+    """An amount in yuan in Chinese capitals (陆万元整), as decisions write it."""
+    if value is None or value == "":
+        return ""
+    return capitals(int(Decimal(str(value)) * 100))
+
+
+def _case_name(case: Case) -> str:
+    """What a case is called: its filing number, or before filing, the source it came from
+    (its party and the day it was registered), never an internal id."""
+    if case.number:
+        return case.number
+    return f"案源：{case.party.name}（{day_text(case.registered_at)}登记）"
+
+
 def _payload(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -221,7 +266,13 @@ def templates() -> Jinja2Templates:
         SOURCES=V.SOURCES, ACTIONS=V.ACTIONS, REFUSALS=V.REFUSALS, WARNINGS=V.WARNINGS,
         DEADLINES=V.DEADLINES, CaseState=CaseState)
     t.env.globals["EVIDENCE"] = dict(EVIDENCE_KINDS)
-    t.env.filters.update(when=_when, yuan=_yuan, fen=_fen, payload=_payload)
+    t.env.globals["CHECKLIST"] = V.CHECKLIST_ITEMS
+    # each form's required fields (marked *) and labels (to name a refused field)
+    t.env.globals["REQUIRED"] = {a: required(a) for a in FORMS}
+    t.env.globals["LABELS"] = {a: labels(a) for a in FORMS}
+    t.env.filters.update(when=moment_text, day=day_text, capitals=_capitals,
+                         fen_capitals=lambda fen: "" if fen is None else capitals(fen),
+                         case_name=_case_name, yuan=_yuan, fen=_fen, payload=_payload)
     return t
 
 
@@ -233,12 +284,35 @@ def render(request: Request, name: str, context: dict[str, Any],
     day = local_date(w.cf.clock.now())
     base = {"person": person, "links": workplaces(person) if person else [],
             "csrf": csrf_token(request.session), "flash": request.session.pop("flash", None),
+            "flash_documents": request.session.pop("flash_documents", []),
+            "due": due_counts(w.cf, person) if person is not None else None,
             "today": day, "agency": w.cf.profile.agency.name,
             # the head's pages name the figures awaiting confirmation and a missing next year
             # of holidays (SPEC §5)
             "rule_notices": start_up_notices(w.cf.profile, w.cf.calendar, day)
             if person is not None and person.has_role("head") else []}
     return w.templates.TemplateResponse(request, name, base | context, status_code=status)
+
+
+def whose_deadlines(person: Person) -> str | None:
+    """Whose cases' deadlines a person is reminded of: their own (an officer), every case
+    (None: the head and supervisors), or nobody's ("")."""
+    if person.has_role("officer"):
+        return person.id
+    if person.has_role("head") or person.has_role("supervisor"):
+        return None
+    return ""
+
+
+def due_counts(cf: Casefiles, person: Person) -> dict[str, int]:
+    """How many of the person's deadlines are past due and due soon (the badge)."""
+    whose = whose_deadlines(person)
+    if whose == "":
+        return {"overdue": 0, "due_soon": 0}
+    from casefiles.services.lists import due_for
+
+    rows = due_for(cf, whose)
+    return {k: sum(1 for r in rows if r["status"] == k) for k in ("overdue", "due_soon")}
 
 
 def today(request: Request) -> date:

@@ -191,3 +191,58 @@ def prefill(payload: dict[str, Any]) -> dict[str, str | list[str]]:
 
     walk("", payload)
     return flat
+
+
+def required(action: str) -> frozenset[str]:
+    """The fields of ``action``'s form that its payload requires (of rows, the first row's),
+    to mark them on the page."""
+    from pydantic import BaseModel
+
+    from casefiles.domain.payloads import PAYLOADS
+
+    def needed(model: type[BaseModel], path: list[str]) -> bool:
+        info = model.model_fields.get(path[0])
+        if info is None or not info.is_required():
+            return False
+        if len(path) == 1:
+            return True
+        rest = path[2:] if path[1].isdigit() else path[1:]
+        if path[1].isdigit() and path[1] != "0":
+            return False
+        inner = _model_in(info.annotation)
+        return inner is not None and bool(rest) and needed(inner, rest)
+
+    model = PAYLOADS.get(action)
+    if model is None:
+        return frozenset()
+    return frozenset(f.name for f in FORMS[action]
+                     if f.kind != "check" and needed(model, f.name.split(".")))
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model inside ``annotation`` (list[X], Annotated[list[X], ...], X | None)."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def errors_by_field(refusals: list[Any]) -> dict[str, list[Any]]:
+    """The refusals that name a field, by its name (to show each beside its input)."""
+    out: dict[str, list[Any]] = {}
+    for r in refusals:
+        if getattr(r, "field", None):
+            out.setdefault(r.field, []).append(r)
+    return out
+
+
+def labels(action: str) -> dict[str, str]:
+    """Each field's Chinese label by its name, to name the field of a refusal."""
+    return {f.name: f.label for f in FORMS.get(action, [])}

@@ -3,12 +3,14 @@ data masked and withdrawn ones gone, a page per decision, and the complaint form
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from casefiles.domain.masking import disclosure
 from casefiles.services.publication import published, published_case
-from casefiles.web.common import NotFoundError, WebError, render, web
+from casefiles.web.common import NotFoundError, WebError, render, today, web
 from casefiles.web.complaints import clean, sender_hash, submit
 from casefiles.web.forms_io import submitted
 
@@ -17,11 +19,18 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/public")
-def public_list(request: Request, page: int = Query(1, ge=1, le=10000)) -> Response:
-    """行政处罚决定公示."""
-    rows, more = published(web(request).cf, page, PAGE)
-    return render(request, "public_list.html", {"rows": rows, "page": page, "more": more,
-                                                "public": True})
+def public_list(request: Request, page: int = Query(1, ge=1, le=10000), party: str = "",
+                year: str = "") -> Response:
+    """行政处罚决定公示, searchable by party and year."""
+    cf = web(request).cf
+    chosen = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None
+    rows, more = published(cf, page, PAGE, party, chosen)
+    this_year = today(request).year
+    query = urlencode({k: v for k, v in (("party", party), ("year", year)) if v})
+    return render(request, "public_list.html", {
+        "rows": rows, "page": page, "more": more, "public": True, "party": party,
+        "year": chosen, "years": range(this_year, this_year - 10, -1),
+        "page_base": f"/public?{query}&" if query else "/public?"})
 
 
 @router.get("/public/decisions/{decision_id}")
@@ -30,7 +39,10 @@ def public_decision(request: Request, decision_id: str) -> Response:
     case = published_case(web(request).cf, decision_id)
     if case is None:
         raise NotFoundError("没有该公示信息", "no such published decision")
-    return render(request, "public_decision.html", {"d": disclosure(case), "public": True})
+    rules = web(request).cf.profile.rule_set(case.rule_set_id)
+    return render(request, "public_decision.html", {
+        "d": disclosure(case), "public": True,
+        "provisions": {p.code: p for p in rules.provisions}})
 
 
 @router.get("/public/complaint")

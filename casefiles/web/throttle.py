@@ -33,17 +33,24 @@ class SignInGuard:
     def __init__(self, cf: Casefiles, limit: int = 5,
                  window: timedelta = timedelta(minutes=15)) -> None:
         self.limit, self.counts = limit, AttemptCounts(cf, window)
+        self.minutes = int(window.total_seconds() // 60)
 
     @staticmethod
     def _keys(person_id: str, address: str) -> tuple[str, str, str]:
         return f"pair:{person_id}@{address}", f"id:{person_id}", f"ip:{address}"
 
+    def _limits(self, person_id: str, address: str) -> dict[str, int]:
+        pair, account, client = self._keys(person_id, address)
+        return {pair: self.limit, account: 20 * self.limit, client: 4 * self.limit}
+
+    def left(self, person_id: str, address: str) -> int:
+        """The failures this account may still have from this address before it is locked."""
+        return self.counts.left(self._limits(person_id, address))
+
     def check(self, person_id: str, address: str) -> None:
         """Raise :class:`TooManyAttemptsError` while the pair, the account or the address is
         locked out."""
-        pair, account, client = self._keys(person_id, address)
-        oldest = self.counts.over({pair: self.limit, account: 20 * self.limit,
-                                   client: 4 * self.limit})
+        oldest = self.counts.over(self._limits(person_id, address))
         if oldest is not None:
             wait = self.counts.minutes_left(oldest)
             raise TooManyAttemptsError(f"登录失败次数过多，请{wait}分钟后再试",

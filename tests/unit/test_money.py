@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from casefiles.domain.money import Dues, balance, capitals, to_fen, to_yuan
+from casefiles.domain.money import Dues, balance, capitals, parse_amount, to_fen, to_yuan
 
 RATE = Decimal("0.03")
 DUE = date(2020, 7, 7)
@@ -142,3 +142,19 @@ def test_payments_split_into_fine_paid_then_surcharge_paid() -> None:
                   [(date(2020, 7, 17), 800_000), (date(2020, 7, 21), 240_000)],
                   date(2020, 7, 21), Decimal("0.03"))
     assert (bal.fine_paid, bal.surcharge_paid, bal.outstanding) == (800_000, 240_000, 0)
+
+
+@pytest.mark.parametrize(("typed", "yuan"), [
+    ("60000", "60000"), ("60,000", "60000"), ("6万", "60000"), ("16万元", "160000"),
+    ("60000.00", "60000"), ("６万", "60000"), ("￥60，000元", "60000"), (" 8000.50 ", "8000.5"),
+    ("1.5万", "15000"), ("3000元整", "3000")])
+def test_an_amount_is_read_as_people_write_it(typed: str, yuan: str) -> None:
+    """Every amount field reads 60000, 60,000, 6万, 16万元 and 60000.00 alike."""
+    assert parse_amount(typed) == Decimal(yuan)
+
+
+@pytest.mark.parametrize("typed", ["6,00", "1e3", "abc", "", "六万", "-5", "1.234", "1万美元"])
+def test_what_is_not_an_amount_is_refused_in_chinese_first(typed: str) -> None:
+    """A comma out of place, exponents, words, negatives and a third decimal are refused."""
+    with pytest.raises(ValueError, match="^金额"):
+        parse_amount(typed)

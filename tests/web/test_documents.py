@@ -1,7 +1,13 @@
-"""Documents on the case page: a document is listed as waiting until the flows render it, then
-linked to its PDF, for those who may see the case only."""
+"""Documents at hand (issue 14, item 4): an issued document opens in the browser right after
+the action, rendered on demand while the flows have not stored it (served, never stored: the
+flow stores each document once), named by its kind and number, for those who may see the case
+only; a superseded document is marked."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 
@@ -10,20 +16,53 @@ from tests.support import SMALL_FINE, play, until
 from tests.web.conftest import Bureau, sign_in
 
 
-def test_a_rendered_document_is_served_as_pdf_and_an_unrendered_one_is_not(
+def _stored_pdfs(bureau: Bureau) -> list[Path]:
+    return sorted((Path(bureau.cf.settings.data_dir) / "documents").rglob("*.pdf"))
+
+
+def test_a_document_opens_right_after_the_action_without_a_flow_run(
         bureau: Bureau, client: TestClient) -> None:
-    """Before rendering the filing form shows 待生成 and its URL answers 404; after rendering
-    the link serves the PDF; an officer not on the case gets 404."""
-    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "file"))
-    document_id = bureau.cf.view(case_id)["documents"][0]["id"]
-    url = f"/cases/{case_id}/documents/{document_id}"
-    sign_in(client, "zhang")
-    assert "待生成" in client.get(f"/cases/{case_id}").text
-    assert client.get(url).status_code == 404
-    render_pending(bureau.cf, batch=10, case_id=case_id)
-    page = client.get(f"/cases/{case_id}").text
-    assert f'href="{url}"' in page
+    """处罚告知 through the form: the page that follows links the notice it issued; the link
+    serves its PDF inline, named 行政处罚告知书_<number>.pdf, and nothing is stored; the flow
+    then stores it once, and the link serves the stored copy."""
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "propose"))
+    token = sign_in(client, "zhang")
+    page = client.post(f"/cases/{case_id}/act/notify",
+                       data={"csrf": token, "version": str(bureau.cf.case(case_id).version)})
+    assert page.status_code == 200
+    notice = next(d for d in bureau.cf.case(case_id).documents if d.kind == "行政处罚告知书")
+    url = f"/cases/{case_id}/documents/{notice.id}"
+    flash = page.text.split('class="flash"', 1)[1].split("</div>", 1)[0]
+    assert f"已制作 行政处罚告知书 {notice.number}" in flash and f'href="{url}"' in flash
+
     pdf = client.get(url)
-    assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    name = f"行政处罚告知书_{notice.number}.pdf"
+    assert pdf.headers["content-disposition"].startswith("inline;")
+    assert f"filename*=utf-8''{quote(name)}" in pdf.headers["content-disposition"]
+    assert bureau.cf.case(case_id).documents[-1].sha256 is None
+    stores = [e for e in bureau.cf.history(case_id) if e.action == "store_document"]
+    assert _stored_pdfs(bureau) == [] and stores == []
+
+    render_pending(bureau.cf, batch=100, case_id=case_id)
+    render_pending(bureau.cf, batch=100, case_id=case_id)
+    stores = [e for e in bureau.cf.history(case_id) if e.action == "store_document"]
+    assert len(stores) == len(bureau.cf.case(case_id).documents)  # each document once
+    stored = client.get(url)
+    assert stored.content[:5] == b"%PDF-" and "filename*=utf-8''" in \
+        stored.headers["content-disposition"]
     sign_in(client, "liu")
     assert client.get(url).status_code == 404
+
+
+def test_the_case_page_links_every_document_with_open_download_and_print(
+        bureau: Bureau, client: TestClient) -> None:
+    """Each document has 打开 / 打印 and 下载 links before any flow run; no 待生成."""
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "file"))
+    sign_in(client, "zhang")
+    page = client.get(f"/cases/{case_id}").text
+    assert "待生成" not in page and "data-print" in page
+    for doc in bureau.cf.case(case_id).documents:
+        url = f"/cases/{case_id}/documents/{doc.id}"
+        assert re.search(rf'href="{re.escape(url)}" download', page)
+        assert client.get(url).content[:5] == b"%PDF-"

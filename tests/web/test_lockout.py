@@ -42,3 +42,25 @@ def test_a_correct_password_forgives_only_its_own_address(bureau: Bureau) -> Non
     assert _token(TestClient(app, client=("10.0.0.7", 40000)), PASSWORD) == 200
     assert _token(attacker, "wrong-guess") == 401
     assert _token(attacker, "wrong-guess") == 429
+
+
+def test_the_sign_in_page_says_in_chinese_how_many_attempts_are_left(bureau: Bureau) -> None:
+    """Each wrong password: the Chinese message first and the failures left before the lock;
+    the English only in the detail line."""
+    from tests.web.conftest import csrf_of
+
+    client = TestClient(create_app(bureau.cf))
+    token = csrf_of(client.get("/signin").text)
+    shown = []
+    for _ in range(5):
+        r = client.post("/signin", data={"csrf": token, "person_id": "zhang",
+                                         "password": "wrong-guess", "next": "/"})
+        assert r.status_code == 401
+        assert r.text.index("账号或密码错误") < r.text.index("wrong id or password")
+        shown.append(r.text)
+    assert "再输错 4 次，本账号在此设备上将被锁定 15 分钟" in shown[0]
+    assert "再输错 1 次" in shown[3]
+    assert "已被锁定 15 分钟" in shown[4]
+    r = client.post("/signin", data={"csrf": token, "person_id": "zhang",
+                                     "password": PASSWORD, "next": "/"})
+    assert r.status_code == 429 and "登录失败次数过多" in r.text

@@ -41,7 +41,8 @@ def test_due_soon_and_overdue_deadlines_stand_out(bureau: Bureau, client: TestCl
     days, and 已逾期 once passed."""
     case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "file"))
     sign_in(client, "zhang")
-    due = bureau.cf.view(case_id)["deadlines"]["decision"]["due"]
+    year, month, day = bureau.cf.view(case_id)["deadlines"]["decision"]["due"].split("-")
+    due = f"{int(year)}年{int(month)}月{int(day)}日"  # as the bureau writes dates
     row = client.get("/mine").text.split(case_id)[1].split("</tr>")[0]
     assert due in row and "即将到期" not in row and "已逾期" not in row
     bureau.clock.set(bureau.clock.now().replace(month=8, day=28))

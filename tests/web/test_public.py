@@ -163,3 +163,15 @@ def test_dismissing_a_complaint_needs_a_reason(bureau: Bureau, client: TestClien
     entry = _bureau_entry(bureau, "complaint.dismiss")
     assert entry.actor == "zhang"
     assert entry.payload == {"complaint_id": complaint_id, "reason": "经核查持证经营"}
+
+
+def test_the_public_list_is_searchable_by_party_and_year(bureau: Bureau,
+                                                        client: TestClient) -> None:
+    """公示: part of the party's name and the year of the decision find it; another name or
+    year does not, and says so."""
+    _individual_fine(bureau)
+    assert "王大明" in client.get("/public", params={"party": "大明", "year": "2020"}).text
+    for params in ({"party": "嘉禾"}, {"year": "2019"}):
+        page = client.get("/public", params=params).text
+        assert "王大明" not in page and "没有找到符合条件的公示信息" in page
+    assert client.get("/public", params={"year": "二〇二〇", "party": "%_"}).status_code == 200

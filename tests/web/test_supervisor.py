@@ -54,6 +54,22 @@ def test_the_csv_export_holds_the_filtered_list(bureau: Bureau, client: TestClie
     assert "立案调查" in {row[2] for row in rows[1:]}
 
 
+def test_the_csv_export_carries_amounts_officers_and_chinese_states(
+        bureau: Bureau, client: TestClient) -> None:
+    """A decided case's line has its decision number, the fine, what is paid and unpaid, the
+    investigators by name, and its deadline state in Chinese."""
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "serve"))
+    sign_in(client, "zhou")
+    rows = list(csv.DictReader(io.StringIO(client.get("/cases.csv").content.decode("utf-8-sig"))))
+    row = next(r for r in rows if r["案件编号"] == case_id)
+    assert row["状态"] == "已送达"
+    assert row["承办人员"] == "张伟、李娜"
+    assert row["决定书文号"].startswith("衡山应急罚〔2020〕")
+    assert (row["罚款（元）"], row["已缴（元）"], row["未缴（元）"]) == ("8000.50", "0.00", "8000.50")
+    assert row["登记时间"] == "2020年6月1日 09:30"
+    assert row["期限状态"] in {"进行中", "即将到期", "已逾期", "已按期"}
+
+
 def test_the_history_page_verifies_the_chain_and_names_a_tampered_entry(
         bureau: Bureau, client: TestClient) -> None:
     """An intact case shows its chain verified; after an entry's payload is changed in the

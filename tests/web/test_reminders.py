@@ -1,0 +1,40 @@
+"""Issue 14, item 7: each person's pages show their deadlines past due and due soon (a badge
+and a list), and signing in says so."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.support import SMALL_FINE, play, until
+from tests.web.conftest import PASSWORD, Bureau, csrf_of, sign_in
+
+
+def _sign_in_page(client: TestClient, person_id: str) -> str:
+    """The first page after signing in (where the day's reminder shows)."""
+    token = csrf_of(client.get("/signin").text)
+    return client.post("/signin", data={"csrf": token, "person_id": person_id,
+                                        "password": PASSWORD, "next": "/mine"}).text
+
+
+def test_an_officer_sees_due_soon_and_overdue_deadlines_on_every_page(
+        bureau: Bureau, client: TestClient) -> None:
+    """No badge while the decision deadline (2020年8月31日) is far; within the due-soon days
+    a badge, a list and a reminder on signing in; past it, 已逾期; an officer not on the case
+    sees none."""
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "file"))
+    sign_in(client, "zhang")
+    assert "badge" not in client.get("/mine").text
+    bureau.clock.set(bureau.clock.now().replace(month=8, day=28))
+    page = _sign_in_page(client, "zhang")
+    assert "期限提醒：0 项已逾期，1 项即将到期" in page
+    assert '<span class="badge soon" title="即将到期">1</span>' in page
+    listing = client.get("/reminders").text
+    assert case_id in listing and "办案期限" in listing and "2020年8月31日" in listing
+    bureau.clock.set(bureau.clock.now().replace(month=9, day=2))
+    assert '<span class="badge over" title="已逾期">1</span>' in client.get("/mine").text
+    assert "已逾期" in client.get("/reminders").text.split(case_id)[1]
+    sign_in(client, "liu")
+    assert case_id not in client.get("/reminders").text
+    assert "badge" not in client.get("/mine").text
+    sign_in(client, "zhou")  # a supervisor: every case
+    assert case_id in client.get("/reminders").text
