@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     # (default DATA_DIR/checkpoints; archive or print them)
     checkpoint_key: Path | None = None
     checkpoints_dir: Path | None = None
+    # the outbox (issue 17): how long a run holds the items it took before another run may
+    # take them back, the first wait after a failure (doubled with each), and the failures
+    # after which an item is parked until someone retries it (`casefiles outbox retry`)
+    outbox_lease_seconds: int = 900
+    outbox_backoff_seconds: int = 60
+    outbox_max_attempts: int = 5
 
     @property
     def url(self) -> str:
