@@ -15,6 +15,7 @@ from casefiles.cli_common import application as _app
 from casefiles.cli_common import dump as _dump
 from casefiles.cli_common import err, out
 from casefiles.cli_common import ready as _ready
+from casefiles.cli_outbox import outbox_app
 from casefiles.cli_rules import calendar_app, calendar_gap, policy_app, start_up
 from casefiles.domain.errors import CasefilesError, ScenarioError
 from casefiles.domain.kinds import Role
@@ -32,6 +33,7 @@ app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
 app.add_typer(policy_app, name="policy")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(outbox_app, name="outbox")
 
 
 @app.command()
@@ -298,6 +300,7 @@ def _background_work(name: str, prefect: bool) -> dict[str, int]:
     from dataclasses import asdict
 
     if prefect:
+        from flows.common import ItemsFailed
         from flows.dispatch import dispatch_flow
         from flows.documents import documents_flow
         from flows.sweep import sweep_flow
@@ -305,7 +308,10 @@ def _background_work(name: str, prefect: bool) -> dict[str, int]:
         flows: dict[str, Callable[..., Any]] = {
             "sweep": sweep_flow, "dispatch": dispatch_flow, "documents": documents_flow}
         flow_fn = flows[name]
-        return dict(asyncio.run(flow_fn(database_url=_app().url)))
+        try:
+            return dict(asyncio.run(flow_fn(database_url=_app().url)))
+        except ItemsFailed as exc:  # the run ended Failed; what it did is still reported
+            return dict(exc.report)
     from casefiles.services import work
     from casefiles.services.documents import render_pending
 
@@ -335,6 +341,8 @@ def dispatch(
     report = _background_work("dispatch", prefect)
     out.print(f"后续工作 / dispatch: {report['done']} done, {report['skipped']} no longer needed, "
               f"{report['failed']} failed")
+    if report["failed"]:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -104,6 +104,46 @@ def dispatch(cf: Casefiles, batch: int = 200) -> DispatchReport:
     return report
 
 
+# outbox kind → what the item does, for people
+KIND_LABELS = {"document_issued": ("生成文书PDF", "render a document"),
+               "publish_decision": ("公示处罚决定", "publish a decision"),
+               "withdraw_publication": ("撤回公示", "withdraw a publication")}
+
+
+def failing(cf: Casefiles, limit: int = 1000) -> list[dict[str, Any]]:
+    """The outbox items whose last attempt failed, the parked first: what each does, for which
+    case and document, how often it failed, its last error and when it is tried again."""
+    with cf.uow() as uow:
+        items = uow.outbox.failing(limit)
+        ids = {i["case_id"] for i in items if i["case_id"]}
+        numbers: dict[str, str | None] = dict(uow.conn.execute(select(CASES.c.id, CASES.c.number)
+                                        .where(CASES.c.id.in_(ids))).tuples().all())
+    shown = []
+    for item in items:
+        label, english = KIND_LABELS.get(item["kind"], (item["kind"], item["kind"]))
+        payload = item["payload"] or {}
+        parked = item["parked_at"] is not None
+        shown.append({
+            "id": item["id"], "kind": item["kind"], "label": label, "label_en": english,
+            "case_id": item["case_id"], "case_number": numbers.get(item["case_id"]),
+            "document": payload.get("kind"), "document_id": payload.get("document_id"),
+            "status": "parked" if parked else "retrying",
+            "status_label": "已搁置，需人工处理" if parked else "等待重试",
+            "attempts": item["attempts"], "last_error": item["last_error"],
+            "next_attempt_at": None if parked else item["next_attempt_at"],
+            "parked_at": item["parked_at"], "created_at": item["created_at"]})
+    return shown
+
+
+def retry(cf: Casefiles, item_id: int) -> bool:
+    """Put a parked or waiting item back for the next run (its cause fixed); False when no
+    such item waits."""
+    with cf.uow(write=True) as uow:
+        found = uow.outbox.retry(item_id)
+        uow.commit()
+    return found
+
+
 @dataclass
 class SweepReport:
     """What one sweep did."""

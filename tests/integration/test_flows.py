@@ -108,6 +108,71 @@ def test_documents_flow_stores_each_issued_document_once(harness: None, url: str
                for d in documents)
 
 
+def _artifact(key: str) -> str:
+    """The markdown of the latest artifact under ``key``."""
+    from prefect.artifacts import Artifact
+
+    found = Artifact.get(key)
+    assert found is not None, key
+    return str(found.data)
+
+
+def test_a_dispatch_run_says_what_it_did_in_a_markdown_artifact(harness: None, url: str) -> None:
+    """The run's artifact counts the publication it made, Chinese first; an empty run skips
+    the work and says so."""
+    _decided_case(url)
+    assert asyncio.run(dispatch_flow(database_url=url))["done"] == 1
+    assert "| 已完成 / done | 1 |" in _artifact("casefiles-dispatch")
+    assert asyncio.run(dispatch_flow(database_url=url)) == {"done": 0, "skipped": 0, "failed": 0}
+    assert "| 已完成 / done | 0 |" in _artifact("casefiles-dispatch")
+
+
+def test_a_sweep_run_publishes_what_it_marked(harness: None, url: str) -> None:
+    """The sweep's artifact names the deadlines it marked missed."""
+    _decided_case(url)
+    asyncio.run(sweep_flow(database_url=url))
+    text = _artifact("casefiles-deadline-sweep")
+    assert text.startswith("# 期限巡查") and "| 新逾期期限 / deadlines newly missed | 2 |" in text
+
+
+def test_a_documents_run_whose_documents_fail_ends_failed_and_lists_them(
+        harness: None, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents that cannot be rendered fail the run (it no longer shows Completed), wait out
+    a backoff instead of being retried at once, and `casefiles outbox failed` names them."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from casefiles.cli import app
+    from casefiles.services import documents
+
+    monkeypatch.setenv("CASEFILES_DATA_DIR", str(tmp_path))
+    cf, clock = open_bureau(url, data_dir=tmp_path)
+    case = play(cf, clock, until(SMALL_FINE, "decide"))
+    issued = len(cf.view(case)["documents"])
+
+    def broken(*_: object) -> None:
+        raise FileNotFoundError("/elsewhere/documents/ab/ab12.pdf")
+
+    monkeypatch.setattr(documents, "renderer", broken)
+    state = asyncio.run(documents_flow(database_url=url, return_state=True))
+    assert state.is_failed()
+    assert f"{issued} 项文书失败" in str(state.message)
+    again = asyncio.run(documents_flow(database_url=url))  # their backoff has not passed
+    assert again == {"rendered": 0, "skipped": 0, "failed": 0}
+    monkeypatch.setenv("CASEFILES_DATABASE_URL", url)
+    shown = CliRunner().invoke(app, ["outbox", "failed", "--json"])
+    assert shown.exit_code == 0, shown.output
+    items = json.loads(shown.stdout)
+    assert len(items) == issued
+    assert {(i["status"], i["label"], i["attempts"]) for i in items} == {
+        ("retrying", "生成文书PDF", 1)}
+    assert all("FileNotFoundError" in i["last_error"] for i in items)
+    monkeypatch.setenv("COLUMNS", "300")
+    table = CliRunner().invoke(app, ["outbox", "failed"])
+    assert "等待重试" in table.stdout and "FileNotFoundError" in table.stdout
+
+
 def test_served_deployments_carry_the_dispatch_interval_and_the_daily_sweep() -> None:
     """`casefiles serve-flows` schedules dispatch and documents every minute and the sweep at
     01:00 Shanghai."""
