@@ -359,10 +359,36 @@ def documents(
 
 @app.command("serve-flows")
 def serve_flows() -> None:
-    """在 Prefect 服务器上按计划运行流程 / serve the flows on their schedules."""
+    """单机：在已启动的 Prefect 服务器上按计划运行流程 / one machine: serve the deployments
+    of prefect.yaml on a running Prefect server (PREFECT_API_URL)."""
+    from flows.deployments import NoServer
     from flows.serve import main
 
-    main()
+    try:
+        main()
+    except NoServer as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def deploy() -> None:
+    """多机：创建工作池 casefiles 并登记 prefect.yaml 中的部署，再在各机器上运行
+    `prefect worker start --pool casefiles` / several machines: create the process work pool
+    `casefiles` and register the deployments of prefect.yaml (`prefect deploy --all`)."""
+    from flows.deployments import NoServer, register
+
+    try:
+        names = register()
+    except NoServer as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    except RuntimeError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from exc
+    out.print(f"已登记 {len(names)} 个部署到工作池 casefiles：{'、'.join(names)} / registered in "
+              "work pool casefiles. 在每台机器上 / on each machine: "
+              "`CASEFILES_HOME=<casefiles 目录> prefect worker start --pool casefiles`")
 
 
 @app.command()

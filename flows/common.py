@@ -8,8 +8,19 @@ from typing import Any
 
 from prefect.artifacts import acreate_markdown_artifact
 
+from casefiles.domain.timefmt import SHANGHAI
 from casefiles.services.app import Casefiles
 from casefiles.settings import Settings
+
+
+def run_name(label: str) -> Callable[[], str]:
+    """A flow run's Chinese display name: what it does and when it was due (Beijing time)."""
+    def name() -> str:
+        from prefect.runtime import flow_run
+
+        due = flow_run.scheduled_start_time
+        return f"{label} {due.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+    return name
 
 
 def application(database_url: str | None = None) -> Casefiles:

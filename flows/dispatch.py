@@ -12,16 +12,16 @@ from dataclasses import asdict
 from prefect import flow, get_run_logger, task
 
 from casefiles.services.work import SYSTEM_ACTIONS, any_due, dispatch, failing
-from flows.common import application, drain, finish, publish
+from flows.common import application, drain, finish, publish, run_name
 
 
-@task(retries=2, retry_delay_seconds=5)
+@task(task_run_name="一批后续工作", retries=2, retry_delay_seconds=5)
 def dispatch_batch(database_url: str | None, batch: int) -> dict[str, int]:
     """One batch of outbox items; retried when the database was briefly unreachable."""
     return asdict(dispatch(application(database_url), batch=batch))
 
 
-@flow(name="casefiles-dispatch", log_prints=False)
+@flow(name="casefiles-dispatch", flow_run_name=run_name("后续工作"), log_prints=False)
 async def dispatch_flow(database_url: str | None = None, batch: int = 200,
                         max_batches: int = 50) -> dict[str, int]:
     """Work through the due outbox items (at most ``max_batches`` batches); Failed when any

@@ -15,16 +15,16 @@ from prefect import flow, get_run_logger, task
 
 from casefiles.services.documents import ISSUED, render_pending
 from casefiles.services.work import any_due
-from flows.common import application, drain, finish, publish
+from flows.common import application, drain, finish, publish, run_name
 
 
-@task(retries=2, retry_delay_seconds=5)
+@task(task_run_name="一批文书", retries=2, retry_delay_seconds=5)
 def render_batch(database_url: str | None, batch: int) -> dict[str, int]:
     """One batch of documents; retried when the database was briefly unreachable."""
     return asdict(render_pending(application(database_url), batch=batch))
 
 
-@flow(name="casefiles-documents", log_prints=False)
+@flow(name="casefiles-documents", flow_run_name=run_name("文书生成"), log_prints=False)
 async def documents_flow(database_url: str | None = None, batch: int = 100,
                          max_batches: int = 50) -> dict[str, int]:
     """Render until no document is due (at most ``max_batches`` batches); Failed when any

@@ -7,10 +7,10 @@ from dataclasses import asdict
 from prefect import flow, get_run_logger
 
 from casefiles.services.work import calendar_gap, sweep
-from flows.common import application, publish
+from flows.common import application, publish, run_name
 
 
-@flow(name="casefiles-deadline-sweep", log_prints=False)
+@flow(name="casefiles-deadline-sweep", flow_run_name=run_name("期限巡查"), log_prints=False)
 async def sweep_flow(database_url: str | None = None, batch: int = 500) -> dict[str, int]:
     """Sweep every case with an open deadline past its due day."""
     cf = application(database_url)
