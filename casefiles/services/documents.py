@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from casefiles.adapters.dossier import Part, assemble
-from casefiles.adapters.files import FileStore
 from casefiles.adapters.fonts import prepare
 from casefiles.adapters.pdf import Rendered, Renderer
 from casefiles.domain.docfacts import cn_date
@@ -95,7 +94,7 @@ def _render_item(cf: Casefiles, item: dict[str, Any]) -> bool:
         rendered = assemble(renderer(cf), facts, _parts(cf, case, doc), created)
     else:
         rendered = renderer(cf).render(doc.kind, facts, created)
-    sha, path = FileStore(cf.settings.data_dir).put_bytes(rendered.pdf, "documents", ".pdf")
+    sha, path = cf.settings.store().put_bytes(rendered.pdf, "documents", ".pdf")
     return _record_stored(cf, item, document_id, sha, path, rendered, facts)
 
 
@@ -152,7 +151,7 @@ def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
                            f"{', '.join(unstored)}")
     order = sorted(range(len(docs)), key=lambda i: (ARCHIVE_RANK.get(docs[i].kind, 99), i))
     place = {docs[i].id: n for n, i in enumerate(order, start=1)}  # 序号 in the contents
-    store = FileStore(cf.settings.data_dir)
+    store = cf.settings.store()
     parts = []
     for i in order:
         d = docs[i]
@@ -173,9 +172,9 @@ def document_path(cf: Casefiles, case_ref: str, document_id: str) -> Path | None
     """The stored PDF of one document of the case (None until the flows have rendered it)."""
     case = cf.case(case_ref)
     doc = _document(case, document_id)
-    if doc is None or doc.path is None:
+    if doc is None or doc.path is None or doc.sha256 is None:
         return None
-    return (cf.settings.data_dir / doc.path).resolve()
+    return cf.settings.store().local(doc.path, doc.sha256)
 
 
 def dossier_path(cf: Casefiles, case_ref: str) -> Path:
@@ -195,4 +194,5 @@ def dossier_path(cf: Casefiles, case_ref: str) -> Path:
             raise DossierError(f"案卷未能生成 / the case file could not be built: "
                                f"{'; '.join(errors) or '正在生成，请稍后再试 / being built by a flow run, try again shortly'}")
         return path
-    return (cf.settings.data_dir / dossier.path).resolve()
+    assert dossier.sha256 is not None  # recorded with its path
+    return cf.settings.store().local(dossier.path, dossier.sha256)
