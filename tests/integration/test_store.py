@@ -4,7 +4,6 @@ server on loopback), where a case file built on any machine finds every stored P
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,46 +15,6 @@ from casefiles.services.app import Casefiles
 from casefiles.services.documents import dossier_path, render_pending
 from casefiles.settings import Settings
 from tests.support import DRILL, SMALL_FINE, open_bureau, play, until
-
-BUCKET = "casefiles-store"
-
-
-@pytest.fixture(scope="module")
-def s3_server() -> Iterator[str]:
-    """moto's S3 server on a free loopback port, its endpoint URL."""
-    import socket
-
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def s3(s3_server: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A fresh bucket, named to casefiles by the environment as every machine would; the
-    boto3 client on it."""
-    import uuid
-
-    import boto3
-
-    for key, value in {"AWS_ACCESS_KEY_ID": "casefiles", "AWS_SECRET_ACCESS_KEY": "casefiles",
-                       "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(key, value)
-    bucket = f"{BUCKET}-{uuid.uuid4().hex[:8]}"
-    client = boto3.client("s3", endpoint_url=s3_server)
-    client.create_bucket(Bucket=bucket)
-    monkeypatch.setenv("CASEFILES_STORE_URL", f"s3://{bucket}/hengshan")
-    monkeypatch.setenv("CASEFILES_S3_ENDPOINT_URL", s3_server)
-    client.bucket = bucket
-    return client
 
 
 def _objects(s3: Any) -> dict[str, bytes]:
