@@ -15,6 +15,7 @@ from casefiles.cli_common import application as _app
 from casefiles.cli_common import dump as _dump
 from casefiles.cli_common import err, out
 from casefiles.cli_common import ready as _ready
+from casefiles.cli_outbox import outbox_app
 from casefiles.cli_rules import calendar_app, calendar_gap, policy_app, start_up
 from casefiles.domain.errors import CasefilesError, ScenarioError
 from casefiles.domain.kinds import Role
@@ -32,6 +33,7 @@ app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
 app.add_typer(policy_app, name="policy")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(outbox_app, name="outbox")
 
 
 @app.command()
@@ -298,6 +300,7 @@ def _background_work(name: str, prefect: bool) -> dict[str, int]:
     from dataclasses import asdict
 
     if prefect:
+        from flows.common import ItemsFailed
         from flows.dispatch import dispatch_flow
         from flows.documents import documents_flow
         from flows.sweep import sweep_flow
@@ -305,7 +308,10 @@ def _background_work(name: str, prefect: bool) -> dict[str, int]:
         flows: dict[str, Callable[..., Any]] = {
             "sweep": sweep_flow, "dispatch": dispatch_flow, "documents": documents_flow}
         flow_fn = flows[name]
-        return dict(asyncio.run(flow_fn(database_url=_app().url)))
+        try:
+            return dict(asyncio.run(flow_fn(database_url=_app().url)))
+        except ItemsFailed as exc:  # the run ended Failed; what it did is still reported
+            return dict(exc.report)
     from casefiles.services import work
     from casefiles.services.documents import render_pending
 
@@ -335,6 +341,8 @@ def dispatch(
     report = _background_work("dispatch", prefect)
     out.print(f"后续工作 / dispatch: {report['done']} done, {report['skipped']} no longer needed, "
               f"{report['failed']} failed")
+    if report["failed"]:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -351,10 +359,36 @@ def documents(
 
 @app.command("serve-flows")
 def serve_flows() -> None:
-    """在 Prefect 服务器上按计划运行流程 / serve the flows on their schedules."""
+    """单机：在已启动的 Prefect 服务器上按计划运行流程 / one machine: serve the deployments
+    of prefect.yaml on a running Prefect server (PREFECT_API_URL)."""
+    from flows.deployments import NoServer
     from flows.serve import main
 
-    main()
+    try:
+        main()
+    except NoServer as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def deploy() -> None:
+    """多机：创建工作池 casefiles 并登记 prefect.yaml 中的部署，再在各机器上运行
+    `prefect worker start --pool casefiles` / several machines: create the process work pool
+    `casefiles` and register the deployments of prefect.yaml (`prefect deploy --all`)."""
+    from flows.deployments import NoServer, register
+
+    try:
+        names = register()
+    except NoServer as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    except RuntimeError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from exc
+    out.print(f"已登记 {len(names)} 个部署到工作池 casefiles：{'、'.join(names)} / registered in "
+              "work pool casefiles. 在每台机器上 / on each machine: "
+              "`CASEFILES_HOME=<casefiles 目录> prefect worker start --pool casefiles`")
 
 
 @app.command()

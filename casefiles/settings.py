@@ -4,8 +4,12 @@ Policy data (rules, numbers) is not configuration and lives in ``policies/``."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from casefiles.adapters.files import Store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +47,17 @@ class Settings(BaseSettings):
     # (default DATA_DIR/checkpoints; archive or print them)
     checkpoint_key: Path | None = None
     checkpoints_dir: Path | None = None
+    # the outbox (issue 17): how long a run holds the items it took before another run may
+    # take them back, the first wait after a failure (doubled with each), and the failures
+    # after which an item is parked until someone retries it (`casefiles outbox retry`)
+    # where evidence and rendered documents are kept (adapters/files.py): empty for the data
+    # directory; file:///path for a folder every machine mounts; s3://bucket/prefix for an
+    # S3-compatible server (at s3_endpoint_url when not AWS)
+    store_url: str = ""
+    s3_endpoint_url: str | None = None
+    outbox_lease_seconds: int = 900
+    outbox_backoff_seconds: int = 60
+    outbox_max_attempts: int = 5
 
     @property
     def url(self) -> str:
@@ -50,6 +65,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'casefiles.db').resolve()}"
+
+    def store(self) -> Store:
+        """The file store these settings name."""
+        from casefiles.adapters.files import open_store
+
+        return open_store(self.store_url, self.data_dir, self.s3_endpoint_url)
 
     @property
     def font_cache(self) -> Path:

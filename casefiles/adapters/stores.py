@@ -3,9 +3,11 @@ connection."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
@@ -14,6 +16,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     insert,
+    or_,
     select,
     text,
     update,
@@ -187,6 +190,14 @@ class HistoryStore:
                                  .order_by(HISTORY.c.seq)).mappings()
         return [Entry(**{f: r[f] for f in _ENTRY}) for r in rows]
 
+    def every_chain(self, rows_at_once: int = 5000) -> Iterator[tuple[str, list[Entry]]]:
+        """Every chain with its entries in order, streamed from one query (rows fetched
+        ``rows_at_once`` at a time; a server-side cursor on PostgreSQL)."""
+        rows = self.conn.execution_options(yield_per=rows_at_once).execute(
+            select(*(HISTORY.c[f] for f in _ENTRY)).order_by(HISTORY.c.chain, HISTORY.c.seq))
+        for chain, group in groupby(rows, key=itemgetter(0)):
+            yield chain, [Entry(*cast(tuple[Any, ...], r)) for r in group]
+
     def chains(self) -> list[str]:
         """Every chain name."""
         return [r[0] for r in self.conn.execute(select(HISTORY.c.chain).distinct()
@@ -194,7 +205,14 @@ class HistoryStore:
 
 
 class Outbox:
-    """Work for the flows, written with the action that causes it."""
+    """Work for the flows, written with the action that causes it.
+
+    Runs share it by leases: :meth:`lease` gives a run a bounded batch of items no other run
+    holds (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's writers hold the database's write
+    lock, ``BEGIN IMMEDIATE``) until its lease passes, when another run may take them back.
+    :meth:`claim` marks an item done in the transaction of its work, so even a run that
+    outlived its lease never does an item twice. A failed item waits out a growing backoff,
+    and after ``max_attempts`` failures is parked until someone retries it."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -216,17 +234,86 @@ class Outbox:
         rows = self.conn.execute(query.order_by(OUTBOX.c.id).limit(limit)).mappings()
         return [dict(r) for r in rows]
 
+    @staticmethod
+    def _due(now: datetime, kinds: Iterable[str] | None, case_id: str | None) -> Select[Any]:
+        query = select(OUTBOX.c.id).where(
+            OUTBOX.c.done_at.is_(None), OUTBOX.c.parked_at.is_(None),
+            or_(OUTBOX.c.lease_until.is_(None), OUTBOX.c.lease_until <= now),
+            or_(OUTBOX.c.next_attempt_at.is_(None), OUTBOX.c.next_attempt_at <= now))
+        if kinds is not None:
+            query = query.where(OUTBOX.c.kind.in_(list(kinds)))
+        if case_id is not None:
+            query = query.where(OUTBOX.c.case_id == case_id)
+        return query
+
+    def any_due(self, now: datetime, kinds: Iterable[str] | None = None) -> bool:
+        """Whether some item waits for a run (one indexed probe: an empty run stops here)."""
+        return self.conn.execute(self._due(now, kinds, None).limit(1)).first() is not None
+
+    def lease(self, owner: str, now: datetime, until: datetime, limit: int,
+              kinds: Iterable[str] | None = None,
+              case_id: str | None = None) -> list[dict[str, Any]]:
+        """Take up to ``limit`` of the oldest due items for ``owner`` until ``until``: items no
+        other lease holds, not done, not parked, not waiting out a backoff. Call it in a writing
+        unit of work and commit at once, so that other runs see the lease."""
+        ids = [r[0] for r in self.conn.execute(
+            self._due(now, kinds, case_id).order_by(OUTBOX.c.id).limit(limit)
+            .with_for_update(skip_locked=True))]
+        if not ids:
+            return []
+        self.conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids))
+                          .values(lease_until=until, leased_by=owner))
+        rows = self.conn.execute(select(OUTBOX).where(OUTBOX.c.id.in_(ids))
+                                 .order_by(OUTBOX.c.id)).mappings()
+        return [dict(r) for r in rows]
+
+    def release(self, item_ids: Iterable[int], owner: str) -> None:
+        """Give back leased items this run will not do after all."""
+        self.conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(list(item_ids)),
+                                               OUTBOX.c.leased_by == owner,
+                                               OUTBOX.c.done_at.is_(None))
+                          .values(lease_until=None, leased_by=None))
+
     def claim(self, item_id: int, at: datetime) -> bool:
         """Mark an item done in the caller's transaction; False when another run did it."""
         result = self.conn.execute(update(OUTBOX).where(OUTBOX.c.id == item_id,
                                                         OUTBOX.c.done_at.is_(None))
-                                   .values(done_at=at, attempts=OUTBOX.c.attempts + 1))
+                                   .values(done_at=at, attempts=OUTBOX.c.attempts + 1,
+                                           lease_until=None, parked_at=None))
         return result.rowcount == 1
 
-    def failed(self, item_id: int, error: str) -> None:
-        """Count a failed attempt and keep the error for the supervisor."""
-        self.conn.execute(update(OUTBOX).where(OUTBOX.c.id == item_id)
-                          .values(attempts=OUTBOX.c.attempts + 1, last_error=error[:2000]))
+    def failed(self, item_id: int, error: str, at: datetime, backoff_seconds: int = 60,
+               max_attempts: int = 5) -> bool:
+        """Count a failed attempt, keep the error for the supervisor and free the item: it
+        waits ``backoff_seconds`` doubled with each failure (at most a day), and after
+        ``max_attempts`` failures it is parked. True when parked now."""
+        row = self.conn.execute(select(OUTBOX.c.attempts).where(OUTBOX.c.id == item_id)
+                                .with_for_update()).first()
+        attempts = (0 if row is None else int(row[0])) + 1
+        parked = attempts >= max_attempts
+        wait = timedelta(seconds=min(backoff_seconds * 2 ** (attempts - 1), 86_400))
+        self.conn.execute(update(OUTBOX).where(OUTBOX.c.id == item_id, OUTBOX.c.done_at.is_(None))
+                          .values(attempts=attempts, last_error=error[:2000], lease_until=None,
+                                  leased_by=None, next_attempt_at=at + wait,
+                                  parked_at=at if parked else None))
+        return parked
+
+    def failing(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """Items not done whose last attempt failed: the parked first, then those waiting to
+        be retried, oldest first."""
+        rows = self.conn.execute(
+            select(OUTBOX).where(OUTBOX.c.done_at.is_(None), OUTBOX.c.last_error.is_not(None))
+            .order_by(OUTBOX.c.parked_at.is_(None), OUTBOX.c.id).limit(limit)).mappings()
+        return [dict(r) for r in rows]
+
+    def retry(self, item_id: int) -> bool:
+        """Unpark an item (a person fixed its cause): the next run takes it. False when there
+        is no such item waiting."""
+        result = self.conn.execute(update(OUTBOX).where(OUTBOX.c.id == item_id,
+                                                        OUTBOX.c.done_at.is_(None))
+                                   .values(parked_at=None, next_attempt_at=None,
+                                           lease_until=None, leased_by=None))
+        return result.rowcount == 1
 
 
 CONTENTS: Table = T.table_of(T.DocumentContentRow)

@@ -403,6 +403,12 @@ class OutboxRow(SQLModel, table=True):
     done_at: datetime | None = _at(nullable=True)
     attempts: int = 0
     last_error: str | None = None
+    # a run's claim on the item until then (another run takes it back once it has passed)
+    lease_until: datetime | None = _at(nullable=True)
+    leased_by: str | None = None
+    # after a failure: not before then (backoff); once out of attempts, parked until retried
+    next_attempt_at: datetime | None = _at(nullable=True)
+    parked_at: datetime | None = _at(nullable=True)
 
 
 class DocumentContentRow(SQLModel, table=True):

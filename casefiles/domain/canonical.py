@@ -62,8 +62,13 @@ def check(value: Any, where: str = "") -> None:
 
 def canonical_bytes(value: Any) -> bytes:
     """The canonical UTF-8 text of ``value``: keys sorted, no spaces, characters as they are;
-    :class:`NotJSONError` for what strict JSON cannot hold."""
-    check(value)
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False)
-    return text.encode("utf-8")
+    :class:`NotJSONError` for what strict JSON cannot hold. (The encoder refuses non-finite
+    numbers and UTF-8 refuses unpaired surrogates, so :func:`check` walks the value only to
+    say where, when one of them fails: a third of `audit verify`'s time otherwise.)"""
+    try:
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                          allow_nan=False)
+        return text.encode("utf-8")
+    except (ValueError, UnicodeEncodeError) as exc:  # UnicodeEncodeError is a ValueError
+        check(value)
+        raise NotJSONError(f"not JSON: {exc}") from exc

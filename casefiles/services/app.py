@@ -241,7 +241,7 @@ class Casefiles:
             j = judge(case, action, payload, ctx, preflight + uncovered)
             if j.accepted and attachments:
                 keep({k: a for k, a in attachments.items() if isinstance(a, Attachment)},
-                     self.settings.data_dir)
+                     self.settings.store())
         if action == "register" and j.accepted and j.payload is not None:
             case = new_case(new_id(), self.profile.profile, j.payload, ctx,  # type: ignore[arg-type]
                             drill=sets.drill, effects=j.effects)

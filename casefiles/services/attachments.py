@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from casefiles.adapters.files import FileStore
+from casefiles.adapters.files import FileStore, Store
 from casefiles.domain.errors import OperatorFileError, Refusal
 
 
@@ -54,10 +54,10 @@ def attached(action: str, payload: Any, attachments: Mapping[str, Attachment | R
     return {**payload, "file": FileStore.name_of(given.sha256), "sha256": given.sha256}, []
 
 
-def keep(attachments: Mapping[str, Attachment], data_dir: Path) -> None:
+def keep(attachments: Mapping[str, Attachment], store: Store) -> None:
     """Copy the attachments of an accepted action into the evidence store."""
     for given in attachments.values():
-        sha, _stored = FileStore(data_dir).put(given.path)
+        sha, _stored = store.put(given.path)
         if sha != given.sha256:
             raise OperatorFileError(f"文件{given.path}在办理过程中被改动 / {given.path} changed "
                                     "while the action was judged")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from casefiles.adapters.repository import CASES
-from casefiles.domain.history import BUREAU_CHAIN, Break, chain_breaks
+from casefiles.domain.history import BUREAU_CHAIN, Break, Entry, chain_breaks
 from casefiles.services.uow import UnitOfWork
 
 
@@ -30,12 +30,19 @@ def verify_all(uow: UnitOfWork, case_id: str | None = None) -> AuditReport:
     heads = {r.id: (r.history_head, r.history_length)
              for r in uow.conn.execute(select(CASES.c.id, CASES.c.history_head,
                                               CASES.c.history_length))}
-    chains = [case_id] if case_id else sorted(set(uow.history.chains()) | set(heads))
-    breaks: list[Break] = []
-    total = 0
-    for chain in chains:
-        entries = uow.history.chain(chain)
-        total += len(entries)
+    def checked(chain: str, entries: list[Entry]) -> list[Break]:
         head, length = heads.get(chain, (None, None)) if chain != BUREAU_CHAIN else (None, None)
-        breaks += chain_breaks(entries, head, length)
-    return AuditReport(chains=len(chains), entries=total, breaks=breaks)
+        return chain_breaks(entries, head, length)
+
+    if case_id:
+        entries = uow.history.chain(case_id)
+        return AuditReport(1, len(entries), checked(case_id, entries))
+    found: dict[str, list[Break]] = {}
+    total = 0
+    for chain, entries in uow.history.every_chain():  # one query, streamed
+        total += len(entries)
+        found[chain] = checked(chain, entries)
+    for chain in set(heads) - set(found):  # a case whose entries are all gone
+        found[chain] = checked(chain, [])
+    breaks = [b for chain in sorted(found) for b in found[chain]]
+    return AuditReport(chains=len(found), entries=total, breaks=breaks)

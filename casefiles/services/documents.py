@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from casefiles.adapters.dossier import Part, assemble
-from casefiles.adapters.files import FileStore
 from casefiles.adapters.fonts import prepare
 from casefiles.adapters.pdf import Rendered, Renderer
 from casefiles.domain.docfacts import cn_date
@@ -25,6 +24,7 @@ from casefiles.domain.model import Case, Document
 from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import aware, local_date
 from casefiles.services.app import SYSTEM_PERSON, Casefiles
+from casefiles.services.work import lease, record_failure, run_owner
 
 ISSUED = "document_issued"
 
@@ -52,21 +52,25 @@ def renderer(cf: Casefiles) -> Renderer:
 def render_pending(cf: Casefiles, batch: int = 100, case_id: str | None = None,
                    dossiers: bool = True) -> RenderReport:
     """Render and store up to ``batch`` issued documents not stored yet (of one case, when
-    given; without case files when ``dossiers`` is false). A document that fails is counted,
-    its error kept on the outbox item, and retried by the next batch."""
+    given; without case files when ``dossiers`` is false), leased to this run so that no
+    other run renders them meanwhile. A document that fails is counted, its error kept on
+    the outbox item, and retried after a backoff (parked after the settings' attempts)."""
     report = RenderReport()
-    with cf.uow() as uow:
-        items = uow.outbox.pending(batch, kinds=[ISSUED], case_id=case_id)
+    owner = run_owner()
+    items = lease(cf, owner, [ISSUED], batch, case_id=case_id)
+    later = [i["id"] for i in items if not dossiers and i["payload"].get("kind") == DOSSIER]
+    if later:  # the case file waits for the run that builds it
+        with cf.uow(write=True) as uow:
+            uow.outbox.release(later, owner)
+            uow.commit()
     for item in items:
-        if not dossiers and item["payload"].get("kind") == DOSSIER:
+        if item["id"] in later:
             continue
         try:
             stored = _render_item(cf, item)
         # any failure is kept on the item for the supervisor, and the batch goes on
         except Exception as exc:  # noqa: BLE001
-            with cf.uow(write=True) as uow:
-                uow.outbox.failed(item["id"], f"{type(exc).__name__}: {exc}")
-                uow.commit()
+            record_failure(cf, item["id"], f"{type(exc).__name__}: {exc}")
             report.failed += 1
             continue
         if stored:
@@ -90,7 +94,7 @@ def _render_item(cf: Casefiles, item: dict[str, Any]) -> bool:
         rendered = assemble(renderer(cf), facts, _parts(cf, case, doc), created)
     else:
         rendered = renderer(cf).render(doc.kind, facts, created)
-    sha, path = FileStore(cf.settings.data_dir).put_bytes(rendered.pdf, "documents", ".pdf")
+    sha, path = cf.settings.store().put_bytes(rendered.pdf, "documents", ".pdf")
     return _record_stored(cf, item, document_id, sha, path, rendered, facts)
 
 
@@ -147,7 +151,7 @@ def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
                            f"{', '.join(unstored)}")
     order = sorted(range(len(docs)), key=lambda i: (ARCHIVE_RANK.get(docs[i].kind, 99), i))
     place = {docs[i].id: n for n, i in enumerate(order, start=1)}  # 序号 in the contents
-    store = FileStore(cf.settings.data_dir)
+    store = cf.settings.store()
     parts = []
     for i in order:
         d = docs[i]
@@ -168,9 +172,9 @@ def document_path(cf: Casefiles, case_ref: str, document_id: str) -> Path | None
     """The stored PDF of one document of the case (None until the flows have rendered it)."""
     case = cf.case(case_ref)
     doc = _document(case, document_id)
-    if doc is None or doc.path is None:
+    if doc is None or doc.path is None or doc.sha256 is None:
         return None
-    return (cf.settings.data_dir / doc.path).resolve()
+    return cf.settings.store().local(doc.path, doc.sha256)
 
 
 def rendered_now(cf: Casefiles, case_id: str, document_id: str) -> bytes | None:
@@ -205,6 +209,7 @@ def dossier_path(cf: Casefiles, case_ref: str) -> Path:
                 errors = [i["last_error"] for i in uow.outbox.pending(1000, [ISSUED], case.id)
                           if i["last_error"]]
             raise DossierError(f"案卷未能生成 / the case file could not be built: "
-                               f"{'; '.join(errors) or 'unknown'}")
+                               f"{'; '.join(errors) or '正在生成，请稍后再试 / being built by a flow run, try again shortly'}")
         return path
-    return (cf.settings.data_dir / dossier.path).resolve()
+    assert dossier.sha256 is not None  # recorded with its path
+    return cf.settings.store().local(dossier.path, dossier.sha256)

@@ -4,7 +4,12 @@ rerun never does it twice and a crash loses nothing."""
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -42,12 +47,44 @@ def _needed(uow: UnitOfWork, item: dict[str, Any]) -> bool:
     return case is not None and not _STILL_DUE[item["kind"]](case)
 
 
+def run_owner() -> str:
+    """Who holds a lease: this machine, process and run (shown while an item is leased)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def lease(cf: Casefiles, owner: str, kinds: Iterable[str], batch: int,
+          case_id: str | None = None) -> list[dict[str, Any]]:
+    """Take a bounded batch of due outbox items for this run, for the settings' lease time."""
+    now = cf.clock.now()
+    until = now + timedelta(seconds=cf.settings.outbox_lease_seconds)
+    with cf.uow(write=True) as uow:
+        items = uow.outbox.lease(owner, now, until, batch, kinds=kinds, case_id=case_id)
+        uow.commit()
+    return items
+
+
+def any_due(cf: Casefiles, kinds: Iterable[str]) -> bool:
+    """Whether any outbox item of ``kinds`` waits for a run (an empty run stops at this)."""
+    with cf.uow() as uow:
+        return uow.outbox.any_due(cf.clock.now(), kinds)
+
+
+def record_failure(cf: Casefiles, item_id: int, error: str) -> bool:
+    """Keep a failed attempt on its item, which waits out its backoff or is parked; True
+    when parked."""
+    s = cf.settings
+    with cf.uow(write=True) as uow:
+        parked = uow.outbox.failed(item_id, error, cf.clock.now(), s.outbox_backoff_seconds,
+                                   s.outbox_max_attempts)
+        uow.commit()
+    return parked
+
+
 def dispatch(cf: Casefiles, batch: int = 200) -> DispatchReport:
-    """Do up to ``batch`` pending outbox items this engine knows how to do."""
+    """Do up to ``batch`` due outbox items this engine knows how to do, leased to this run."""
     report = DispatchReport()
     cf.ensure_counters(local_date(cf.clock.now()).year)
-    with cf.uow() as uow:
-        items = uow.outbox.pending(batch, kinds=SYSTEM_ACTIONS)
+    items = lease(cf, run_owner(), SYSTEM_ACTIONS, batch)
     for item in items:
         with cf.uow(write=True) as uow:
             if not uow.outbox.claim(item["id"], cf.clock.now()):
@@ -62,11 +99,49 @@ def dispatch(cf: Casefiles, batch: int = 200) -> DispatchReport:
                 uow.commit()
                 report.done += 1
                 continue
-        with cf.uow(write=True) as uow:
-            uow.outbox.failed(item["id"], outcome.message)
-            uow.commit()
+        record_failure(cf, item["id"], outcome.message)
         report.failed += 1
     return report
+
+
+# outbox kind → what the item does, for people
+KIND_LABELS = {"document_issued": ("生成文书PDF", "render a document"),
+               "publish_decision": ("公示处罚决定", "publish a decision"),
+               "withdraw_publication": ("撤回公示", "withdraw a publication")}
+
+
+def failing(cf: Casefiles, limit: int = 1000) -> list[dict[str, Any]]:
+    """The outbox items whose last attempt failed, the parked first: what each does, for which
+    case and document, how often it failed, its last error and when it is tried again."""
+    with cf.uow() as uow:
+        items = uow.outbox.failing(limit)
+        ids = {i["case_id"] for i in items if i["case_id"]}
+        numbers: dict[str, str | None] = dict(uow.conn.execute(select(CASES.c.id, CASES.c.number)
+                                        .where(CASES.c.id.in_(ids))).tuples().all())
+    shown = []
+    for item in items:
+        label, english = KIND_LABELS.get(item["kind"], (item["kind"], item["kind"]))
+        payload = item["payload"] or {}
+        parked = item["parked_at"] is not None
+        shown.append({
+            "id": item["id"], "kind": item["kind"], "label": label, "label_en": english,
+            "case_id": item["case_id"], "case_number": numbers.get(item["case_id"]),
+            "document": payload.get("kind"), "document_id": payload.get("document_id"),
+            "status": "parked" if parked else "retrying",
+            "status_label": "已搁置，需人工处理" if parked else "等待重试",
+            "attempts": item["attempts"], "last_error": item["last_error"],
+            "next_attempt_at": None if parked else item["next_attempt_at"],
+            "parked_at": item["parked_at"], "created_at": item["created_at"]})
+    return shown
+
+
+def retry(cf: Casefiles, item_id: int) -> bool:
+    """Put a parked or waiting item back for the next run (its cause fixed); False when no
+    such item waits."""
+    with cf.uow(write=True) as uow:
+        found = uow.outbox.retry(item_id)
+        uow.commit()
+    return found
 
 
 @dataclass

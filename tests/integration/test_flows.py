@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prefect.testing.utilities import prefect_test_harness
@@ -108,13 +113,176 @@ def test_documents_flow_stores_each_issued_document_once(harness: None, url: str
                for d in documents)
 
 
-def test_served_deployments_carry_the_dispatch_interval_and_the_daily_sweep() -> None:
-    """`casefiles serve-flows` schedules dispatch and documents every minute and the sweep at
-    01:00 Shanghai."""
-    from flows.serve import deployments
+def _artifact(key: str) -> str:
+    """The markdown of the latest artifact under ``key``."""
+    from prefect.artifacts import Artifact
 
-    dispatch, documents, sweep = deployments()
-    assert dispatch.schedules[0].schedule.interval.total_seconds() == 60
-    assert documents.schedules[0].schedule.interval.total_seconds() == 60
+    found = Artifact.get(key)
+    assert found is not None, key
+    return str(found.data)
+
+
+def test_a_dispatch_run_says_what_it_did_in_a_markdown_artifact(harness: None, url: str) -> None:
+    """The run's artifact counts the publication it made, Chinese first; an empty run skips
+    the work and says so."""
+    _decided_case(url)
+    assert asyncio.run(dispatch_flow(database_url=url))["done"] == 1
+    assert "| 已完成 / done | 1 |" in _artifact("casefiles-dispatch")
+    assert asyncio.run(dispatch_flow(database_url=url)) == {"done": 0, "skipped": 0, "failed": 0}
+    assert "| 已完成 / done | 0 |" in _artifact("casefiles-dispatch")
+
+
+def test_a_sweep_run_publishes_what_it_marked(harness: None, url: str) -> None:
+    """The sweep's artifact names the deadlines it marked missed."""
+    _decided_case(url)
+    asyncio.run(sweep_flow(database_url=url))
+    text = _artifact("casefiles-deadline-sweep")
+    assert text.startswith("# 期限巡查") and "| 新逾期期限 / deadlines newly missed | 2 |" in text
+
+
+def test_a_documents_run_whose_documents_fail_ends_failed_and_lists_them(
+        harness: None, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents that cannot be rendered fail the run (it no longer shows Completed), wait out
+    a backoff instead of being retried at once, and `casefiles outbox failed` names them."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from casefiles.cli import app
+    from casefiles.services import documents
+
+    monkeypatch.setenv("CASEFILES_DATA_DIR", str(tmp_path))
+    cf, clock = open_bureau(url, data_dir=tmp_path)
+    case = play(cf, clock, until(SMALL_FINE, "decide"))
+    issued = len(cf.view(case)["documents"])
+
+    def broken(*_: object) -> None:
+        raise FileNotFoundError("/elsewhere/documents/ab/ab12.pdf")
+
+    monkeypatch.setattr(documents, "renderer", broken)
+    state = asyncio.run(documents_flow(database_url=url, return_state=True))
+    assert state.is_failed()
+    assert f"{issued} 项文书失败" in str(state.message)
+    again = asyncio.run(documents_flow(database_url=url))  # their backoff has not passed
+    assert again == {"rendered": 0, "skipped": 0, "failed": 0}
+    monkeypatch.setenv("CASEFILES_DATABASE_URL", url)
+    shown = CliRunner().invoke(app, ["outbox", "failed", "--json"])
+    assert shown.exit_code == 0, shown.output
+    items = json.loads(shown.stdout)
+    assert len(items) == issued
+    assert {(i["status"], i["label"], i["attempts"]) for i in items} == {
+        ("retrying", "生成文书PDF", 1)}
+    assert all("FileNotFoundError" in i["last_error"] for i in items)
+    monkeypatch.setenv("COLUMNS", "300")
+    table = CliRunner().invoke(app, ["outbox", "failed"])
+    assert "等待重试" in table.stdout and "FileNotFoundError" in table.stdout
+
+
+def test_prefect_yaml_and_serve_flows_carry_the_same_schedules_and_limits() -> None:
+    """prefect.yaml's entrypoints are files relative to the project root naming the three
+    flows; serve-flows builds the same deployments with entrypoints by module, the same from
+    any directory: dispatch and documents every five minutes, the sweep at 01:00 Shanghai."""
+    from casefiles.settings import PROJECT_ROOT
+    from flows.deployments import definitions, served
+
+    defined = definitions()
+    for d in defined:
+        file, name = d["entrypoint"].split(":")
+        assert not Path(file).is_absolute() and (PROJECT_ROOT / file).is_file()
+        assert f"def {name}(" in (PROJECT_ROOT / file).read_text(encoding="utf-8")
+        assert d["work_pool"]["name"] == "casefiles" and "casefiles" in d["tags"]
+    dispatch, documents, sweep = served()
+    assert [d.name for d in (dispatch, documents, sweep)] == [d["name"] for d in defined]
+    assert dispatch.entrypoint == "flows.dispatch.dispatch_flow"
+    assert dispatch.schedules[0].schedule.interval.total_seconds() == 300
+    assert documents.schedules[0].schedule.interval.total_seconds() == 300
     assert sweep.schedules[0].schedule.cron == "0 1 * * *"
     assert sweep.schedules[0].schedule.timezone == "Asia/Shanghai"
+    assert (dispatch.concurrency_limit, documents.concurrency_limit) == (1, 2)
+    assert dispatch.description.startswith("后续工作")
+
+
+def _cli(*args: str, cwd: Path | None = None, **env: str) -> subprocess.Popen[str]:
+    from tests.support import CASEFILES
+
+    return subprocess.Popen([CASEFILES, *args], cwd=cwd, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=os.environ | env)
+
+
+def test_serve_flows_refuses_to_start_without_a_prefect_server(tmp_path: Path) -> None:
+    """No PREFECT_API_URL, or none that answers: exit 2 at once, saying in Chinese and English
+    how to start a server, instead of serving on a temporary server that runs nothing."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    for extra in ({}, {"PREFECT_API_URL": "http://127.0.0.1:9/api"}):
+        from tests.support import CASEFILES
+
+        done = subprocess.run([CASEFILES, "serve-flows"], capture_output=True, text=True,
+                              env=env | extra | {"COLUMNS": "300"}, timeout=60, check=False)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "prefect server start" in done.stderr and "请先启动 Prefect 服务器" in done.stderr
+        assert "PREFECT_API_URL" in done.stderr
+        assert "deployments are being served" not in done.stdout
+
+
+async def _deployments() -> dict[str, Any]:
+    from prefect import get_client
+
+    async with get_client() as client:
+        return {d.name: d for d in await client.read_deployments()}
+
+
+def test_stopping_one_serve_flows_leaves_the_deployments_scheduled(harness: None,
+                                                                   tmp_path: Path) -> None:
+    """serve-flows from another directory registers the same module entrypoints; stopped with
+    SIGTERM, it leaves every deployment active for whoever else serves or works them."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = str(PREFECT_API_URL.value())
+    serving = _cli("serve-flows", cwd=tmp_path, PREFECT_API_URL=url,
+                   CASEFILES_DATA_DIR=str(tmp_path / "data"))
+    try:
+        deadline = time.monotonic() + 90
+        found: dict[str, Any] = {}
+        while time.monotonic() < deadline and len(found) < 3:
+            time.sleep(1)
+            found = asyncio.run(_deployments())
+            assert serving.poll() is None, serving.communicate()
+        assert set(found) >= {"dispatch", "documents", "deadline-sweep"}
+        time.sleep(2)
+    finally:
+        serving.send_signal(signal.SIGTERM)
+        serving.communicate(timeout=60)
+    after = asyncio.run(_deployments())
+    for name in ("dispatch", "documents", "deadline-sweep"):
+        assert after[name].paused is False, name
+        assert after[name].entrypoint.startswith("flows.")
+
+
+def test_casefiles_deploy_registers_relative_entrypoints_in_the_process_pool(
+        harness: None, tmp_path: Path) -> None:
+    """`casefiles deploy`, from any directory, creates the process pool `casefiles` and
+    registers the three deployments with entrypoints relative to the project root, each
+    machine's folder named at run time by CASEFILES_HOME."""
+    from prefect import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    deploying = _cli("deploy", cwd=tmp_path, PREFECT_API_URL=str(PREFECT_API_URL.value()))
+    stdout, stderr = deploying.communicate(timeout=300)
+    assert deploying.returncode == 0, stdout + stderr
+    assert "已登记 3 个部署" in stdout
+
+    async def pool_type() -> str:
+        async with get_client() as client:
+            return str((await client.read_work_pool("casefiles")).type)
+
+    assert asyncio.run(pool_type()) == "process"
+    found = asyncio.run(_deployments())
+    entrypoints = {n: found[n].entrypoint for n in ("dispatch", "documents", "deadline-sweep")}
+    assert entrypoints == {"dispatch": "flows/dispatch.py:dispatch_flow",
+                           "documents": "flows/documents.py:documents_flow",
+                           "deadline-sweep": "flows/sweep.py:sweep_flow"}
+    sweep = found["deadline-sweep"]
+    assert sweep.work_pool_name == "casefiles" and sweep.paused is False
+    assert sweep.pull_steps == [{"prefect.deployments.steps.set_working_directory": {
+        "directory": "{{ $CASEFILES_HOME }}"}}]
+    assert found["documents"].global_concurrency_limit.limit == 2
