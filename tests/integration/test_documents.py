@@ -196,6 +196,18 @@ def test_an_individuals_decision_speaks_to_a_person_and_prints_the_id_number(
         assert "身份证号码" in r.text and "你单位" not in r.text
 
 
+def test_an_individuals_decision_cites_the_item_its_facts_match(
+        documents: list[Rendered]) -> None:
+    """The villager's sign case cites WSL art. 99 item 1 as the operator's own provision, and
+    its facts no longer claim a failure to correct that its small fine could not punish."""
+    decisions = [r for r in documents if r.doc["kind"] == "行政处罚决定书"
+                 and r.view["party"]["kind"] == "individual"]
+    assert decisions
+    for r in decisions:
+        assert "依据《中华人民共和国安全生产法》第九十九条第一项的规定" in r.text
+        assert "逾期未改正" not in r.text
+
+
 def test_amounts_in_figures_match_their_chinese_capitals_everywhere(
         documents: list[Rendered]) -> None:
     """Every amount printed as 人民币N元（capitals） has the capitals of N."""

@@ -110,6 +110,16 @@ def test_an_organisations_fine_a_fen_below_50000_is_not_hearing_eligible(desk: D
     assert not _eligible(_propose(desk, _proposal("WSL-99-1", "严重", "49999.99")))
 
 
+def test_an_individual_in_business_is_fined_as_the_operator_within_the_units_range(
+        desk: Desk) -> None:
+    """A natural person who runs the business is the 生产经营单位: WSL art. 99(1) fines her
+    up to its maximum of 50,000 yuan, and not a fen more (issue 13: an individual's sign case
+    is no longer forced onto the responsible-person clause of art. 99 with no item)."""
+    assert _propose(desk, _proposal("WSL-99-1", "一般", 10000), party=INDIVIDUAL).ok
+    refused = _propose(desk, _proposal("WSL-99-1", "严重", "50000.01"), party=INDIVIDUAL)
+    assert refused.codes == ["amount_out_of_range"]
+
+
 def test_an_individuals_fine_of_20000_is_hearing_eligible(desk: Desk) -> None:
     """The individual threshold of 20,000 yuan is inclusive."""
     assert _eligible(_propose(desk, _proposal("WSL-99-person", "严重", 20000),
