@@ -767,3 +767,24 @@ def test_every_document_served_on_the_party_has_its_own_receipt(
     for r in served:
         named = f"《{r.doc['kind']}》（{flat(r.doc['number'])}）"
         assert any(named in text and "收件人签名" in text for text in receipts), named
+
+
+NEW_KINDS = {"案件来源登记表", "询问通知书", "勘验笔录", "抽样取证凭证", "鉴定委托书",
+             "先行登记保存证据处理决定书", "案件处理呈批表", "陈述申辩笔录", "陈述申辩复核意见书",
+             "听证会报告书", "文书送达回执"}
+
+
+def test_the_demos_case_files_contain_the_new_kinds(documents: list[Rendered]) -> None:
+    """The demo's archived cases carry, between them, every kind issue 13 added that a case
+    which reaches the archive can have, listed in their 卷内目录 and closed by a 卷内备考表."""
+    demo = {step.with_["party"]["name"]
+            for path in (ROOT / "casefiles" / "demo_cases").glob("*.yaml")
+            for step in load(path).steps if step.do == "register"}
+    listed: set[str] = set()
+    for r in documents:
+        if r.doc["kind"] != DOSSIER or r.view["drill"] or r.party not in demo:
+            continue
+        text = flat(r.text)
+        listed |= {kind for kind in NEW_KINDS if flat(kind) in text.split("卷内备考表")[0]}
+        assert "卷内备考表" in text
+    assert listed == NEW_KINDS, NEW_KINDS - listed
