@@ -432,12 +432,11 @@ def _handling(case: Case, ctx: Context, p: Any) -> Facts:
     and the party's remedies (bodies and periods of the act's date)."""
     notices = [d for d in case.documents if d.kind == "先行登记保存证据通知书"]
     kept = [e for e in case.evidence if e.title.startswith("先行登记保存：")]
-    due = case.deadline("preservation")
     return {"notice_number": notices[-1].number if notices else "",
             "preserved_on": cn_date(local_date(notices[-1].issued_at)) if notices else "",
             "goods": kept[-1].title.removeprefix("先行登记保存：") if kept else "",
             "decision": PRESERVATION_DECISIONS.get(p.decision, p.decision),
-            "summary": p.summary, "late": bool(due and due.done_on and due.done_on > due.due),
+            "summary": p.summary,
             "reconsideration_days": ctx.rules.reconsideration_days.value,
             "reconsideration_bodies": list(ctx.profile.bodies_on(ctx.today)),
             "lawsuit_months": ctx.rules.lawsuit_months.value,
@@ -472,7 +471,6 @@ def _hearing_report(case: Case, ctx: Context, p: Any) -> Facts:
     facts = _hearing_record(case, ctx)
     facts["recommendation"] = getattr(p, "recommendation", None) or ""
     facts["requested_on"] = cn_date(case.hearing.requested_on) if case.hearing else ""
-    facts["evidence"] = _evidence(case)
     return facts
 
 
@@ -484,7 +482,7 @@ def _approval(case: Case, ctx: Context) -> Facts:
     reviews = [r for r in case.reviews if r.proposal_no == case.proposal_no]
     talks = [x for x in case.discussions if x.proposal_no == case.proposal_no]
     p = case.proposal
-    return {"proposal": _proposal(case, ctx), "evidence": _evidence(case),
+    return {"proposal": _proposal(case, ctx),
             "proposed_by": _person(ctx, p.proposed_by if p else None),
             "review_opinion": reviews[-1].opinion if reviews else "",
             "reviewer": _person(ctx, reviews[-1].reviewer) if reviews else None,
