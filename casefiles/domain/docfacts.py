@@ -76,16 +76,22 @@ def _penalties(penalties: list[Penalty]) -> list[dict[str, Any]]:
 
 def _violations(case: Case, ctx: Context, proposal: Proposal | None) -> list[dict[str, str]]:
     out = []
-    for v in proposal.violations if proposal else []:
-        provision, _ = ctx.provision(v["code"])
+    violations = proposal.violations if proposal else []
+    provisions = [ctx.provision(v["code"])[0] for v in violations]
+    for v, provision in zip(violations, provisions, strict=True):
         tiers = provision.tiers if provision else None
+        # a responsible person's fine (第99条, no item) rests on the unit's act: the item and
+        # the duty breached are those of the unit's violation under the same article
+        unit = next((u for u in provisions if provision and u and provision.target == "person"
+                     and "项" not in provision.source and u.target == "unit"
+                     and u.source.startswith(f"{provision.source}第")), None)
         out.append({
             "code": v["code"], "facts": v.get("facts") or "",
             # a tier is printed only where the provision has discretion tiers
             "tier": v.get("tier") or "" if tiers and v.get("tier") in tiers else "",
             "title": provision.title if provision else v["code"],
-            "breached": provision.breached if provision else "",
-            "applied": provision.source if provision else "",
+            "breached": (unit or provision).breached if provision else "",
+            "applied": (unit or provision).source if provision else "",
         })
     return out
 
