@@ -76,16 +76,22 @@ def _penalties(penalties: list[Penalty]) -> list[dict[str, Any]]:
 
 def _violations(case: Case, ctx: Context, proposal: Proposal | None) -> list[dict[str, str]]:
     out = []
-    for v in proposal.violations if proposal else []:
-        provision, _ = ctx.provision(v["code"])
+    violations = proposal.violations if proposal else []
+    provisions = [ctx.provision(v["code"])[0] for v in violations]
+    for v, provision in zip(violations, provisions, strict=True):
         tiers = provision.tiers if provision else None
+        # a responsible person's fine (第99条, no item) rests on the unit's act: the item and
+        # the duty breached are those of the unit's violation under the same article
+        unit = next((u for u in provisions if provision and u and provision.target == "person"
+                     and "项" not in provision.source and u.target == "unit"
+                     and u.source.startswith(f"{provision.source}第")), None)
         out.append({
             "code": v["code"], "facts": v.get("facts") or "",
             # a tier is printed only where the provision has discretion tiers
             "tier": v.get("tier") or "" if tiers and v.get("tier") in tiers else "",
             "title": provision.title if provision else v["code"],
-            "breached": provision.breached if provision else "",
-            "applied": provision.source if provision else "",
+            "breached": (unit or provision).breached if provision else "",
+            "applied": (unit or provision).source if provision else "",
         })
     return out
 
@@ -432,12 +438,11 @@ def _handling(case: Case, ctx: Context, p: Any) -> Facts:
     and the party's remedies (bodies and periods of the act's date)."""
     notices = [d for d in case.documents if d.kind == "先行登记保存证据通知书"]
     kept = [e for e in case.evidence if e.title.startswith("先行登记保存：")]
-    due = case.deadline("preservation")
     return {"notice_number": notices[-1].number if notices else "",
             "preserved_on": cn_date(local_date(notices[-1].issued_at)) if notices else "",
             "goods": kept[-1].title.removeprefix("先行登记保存：") if kept else "",
             "decision": PRESERVATION_DECISIONS.get(p.decision, p.decision),
-            "summary": p.summary, "late": bool(due and due.done_on and due.done_on > due.due),
+            "summary": p.summary,
             "reconsideration_days": ctx.rules.reconsideration_days.value,
             "reconsideration_bodies": list(ctx.profile.bodies_on(ctx.today)),
             "lawsuit_months": ctx.rules.lawsuit_months.value,
@@ -472,7 +477,6 @@ def _hearing_report(case: Case, ctx: Context, p: Any) -> Facts:
     facts = _hearing_record(case, ctx)
     facts["recommendation"] = getattr(p, "recommendation", None) or ""
     facts["requested_on"] = cn_date(case.hearing.requested_on) if case.hearing else ""
-    facts["evidence"] = _evidence(case)
     return facts
 
 
@@ -484,7 +488,7 @@ def _approval(case: Case, ctx: Context) -> Facts:
     reviews = [r for r in case.reviews if r.proposal_no == case.proposal_no]
     talks = [x for x in case.discussions if x.proposal_no == case.proposal_no]
     p = case.proposal
-    return {"proposal": _proposal(case, ctx), "evidence": _evidence(case),
+    return {"proposal": _proposal(case, ctx),
             "proposed_by": _person(ctx, p.proposed_by if p else None),
             "review_opinion": reviews[-1].opinion if reviews else "",
             "reviewer": _person(ctx, reviews[-1].reviewer) if reviews else None,

@@ -78,11 +78,15 @@ def limitation(case: Case, rules: RuleSet) -> list[Refusal]:
 def _fine_groups(case: Case, violations: Sequence[dict[str, Any]], penalties: Sequence[Penalty],
                  provisions: Sequence[Provision | None]
                  ) -> list[tuple[list[Provision], list[str], int]]:
-    """Fines grouped by whom they fall on (the unit, or a person), with their provisions."""
+    """Fines grouped by whom they fall on (the unit, or a person), with their provisions. An
+    individual party is itself the 生产经营单位 (a natural person in business): the provisions
+    on the unit fine it as the operator, beside those on a responsible person."""
     provs = [(p, v["tier"]) for p, v in zip(provisions, violations, strict=True)]
     groups: list[tuple[list[Provision], list[str], int]] = []
+    operator = case.party.kind == "individual"
     for target in ("unit", "person"):
-        chosen = [(p, t) for p, t in provs if p is not None and p.target == target]
+        chosen = [(p, t) for p, t in provs if p is not None and (
+            p.target == target or (operator and target == "person" and p.target == "unit"))]
         fines = [x for x in penalties if x.type == "fine" and _target(case, x) == target]
         if fines:
             groups.append(([p for p, _ in chosen], [t for _, t in chosen],

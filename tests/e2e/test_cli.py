@@ -150,7 +150,7 @@ def test_case_show_gives_the_case_view_by_id_or_number(desk: Desk) -> None:
     assert view["party"] == {"kind": "organisation", "name": "衡山县红火烟花经营部"}
     assert view["history_length"] == 4
     assert view["number"].startswith("衡山应急立〔") and view["number"].endswith("〕1号")
-    assert [d["kind"] for d in view["documents"]] == ["立案审批表"]
+    assert [d["kind"] for d in view["documents"]] == ["案件来源登记表", "立案审批表"]
     assert view["deadlines"]["decision"]["status"] == "open"
     assert run_json(desk.env, "case", "show", view["number"]) == view
     text = run(desk.env, "case", "show", desk.case)

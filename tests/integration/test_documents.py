@@ -196,6 +196,18 @@ def test_an_individuals_decision_speaks_to_a_person_and_prints_the_id_number(
         assert "身份证号码" in r.text and "你单位" not in r.text
 
 
+def test_an_individuals_decision_cites_the_item_its_facts_match(
+        documents: list[Rendered]) -> None:
+    """The villager's sign case cites WSL art. 99 item 1 as the operator's own provision, and
+    its facts no longer claim a failure to correct that its small fine could not punish."""
+    decisions = [r for r in documents if r.doc["kind"] == "行政处罚决定书"
+                 and r.view["party"]["kind"] == "individual"]
+    assert decisions
+    for r in decisions:
+        assert "依据《中华人民共和国安全生产法》第九十九条第一项的规定" in r.text
+        assert "逾期未改正" not in r.text
+
+
 def test_amounts_in_figures_match_their_chinese_capitals_everywhere(
         documents: list[Rendered]) -> None:
     """Every amount printed as 人民币N元（capitals） has the capitals of N."""
@@ -669,8 +681,8 @@ MEM_FIELDS: dict[str, list[str]] = {
              "执法人员签名", "当事人（见证人）签名"],
     "抽样取证凭证": ["抽样时间", "抽样地点", "被抽样取证人", "抽样依据", "执法人员",
                "抽取样品（名称、规格、数量）", "执法人员签名", "被抽样取证人签名"],
-    "鉴定委托书": ["当事人", "鉴定机构", "鉴定事项", "鉴定材料及要求", "委托日期", "经办人员",
-              "联系地址", "（印章）"],
+    "鉴定委托书": ["当事人", "鉴定机构", "鉴定事项", "鉴定材料及要求", "经办人员", "联系地址",
+              "（印章）"],
     "先行登记保存证据通知书": ["物品（证据）", "保存地点", "执法人员", "批准人", "作出处理决定",
                       "当事人签收"],
     "先行登记保存证据处理决定书": ["《先行登记保存证据通知书》", "处理决定", "处理情况", "申请行政复议",
@@ -755,3 +767,24 @@ def test_every_document_served_on_the_party_has_its_own_receipt(
     for r in served:
         named = f"《{r.doc['kind']}》（{flat(r.doc['number'])}）"
         assert any(named in text and "收件人签名" in text for text in receipts), named
+
+
+NEW_KINDS = {"案件来源登记表", "询问通知书", "勘验笔录", "抽样取证凭证", "鉴定委托书",
+             "先行登记保存证据处理决定书", "案件处理呈批表", "陈述申辩笔录", "陈述申辩复核意见书",
+             "听证会报告书", "文书送达回执"}
+
+
+def test_the_demos_case_files_contain_the_new_kinds(documents: list[Rendered]) -> None:
+    """The demo's archived cases carry, between them, every kind issue 13 added that a case
+    which reaches the archive can have, listed in their 卷内目录 and closed by a 卷内备考表."""
+    demo = {step.with_["party"]["name"]
+            for path in (ROOT / "casefiles" / "demo_cases").glob("*.yaml")
+            for step in load(path).steps if step.do == "register"}
+    listed: set[str] = set()
+    for r in documents:
+        if r.doc["kind"] != DOSSIER or r.view["drill"] or r.party not in demo:
+            continue
+        text = flat(r.text)
+        listed |= {kind for kind in NEW_KINDS if flat(kind) in text.split("卷内备考表")[0]}
+        assert "卷内备考表" in text
+    assert listed == NEW_KINDS, NEW_KINDS - listed

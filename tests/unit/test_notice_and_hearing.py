@@ -110,6 +110,16 @@ def test_an_organisations_fine_a_fen_below_50000_is_not_hearing_eligible(desk: D
     assert not _eligible(_propose(desk, _proposal("WSL-99-1", "严重", "49999.99")))
 
 
+def test_an_individual_in_business_is_fined_as_the_operator_within_the_units_range(
+        desk: Desk) -> None:
+    """A natural person who runs the business is the 生产经营单位: WSL art. 99(1) fines her
+    up to its maximum of 50,000 yuan, and not a fen more (issue 13: an individual's sign case
+    is no longer forced onto the responsible-person clause of art. 99 with no item)."""
+    assert _propose(desk, _proposal("WSL-99-1", "一般", 10000), party=INDIVIDUAL).ok
+    refused = _propose(desk, _proposal("WSL-99-1", "严重", "50000.01"), party=INDIVIDUAL)
+    assert refused.codes == ["amount_out_of_range"]
+
+
 def test_an_individuals_fine_of_20000_is_hearing_eligible(desk: Desk) -> None:
     """The individual threshold of 20,000 yuan is inclusive."""
     assert _eligible(_propose(desk, _proposal("WSL-99-person", "严重", 20000),
@@ -316,3 +326,20 @@ def test_holding_an_attended_hearing_needs_its_recording(desk: Desk) -> None:
     outcome = desk.act("chen", "hold_hearing", case, {"attended": True, "summary": "无异议"},
                        at="2020-10-15T11:00")
     assert outcome.codes == ["evidence_missing"]
+
+
+def test_a_responsible_persons_fine_cites_the_item_of_the_units_violation(desk: Desk) -> None:
+    """WSL art. 99 fines the responsible person for the unit's act: beside the unit's sign
+    violation (item 1), the person's fine cites 第99条第1项 and the duty of art. 35, not art. 99
+    with no item (issue 13, item 5)."""
+    case = desk.filed("2020-06-01")
+    proposal = {"violations": [{"code": "WSL-99-1-late", "tier": "一般", "facts": "逾期未改正"},
+                               {"code": "WSL-99-person", "tier": "一般", "facts": "直接责任"}],
+                "penalties": [{"type": "fine", "amount": 60000},
+                              {"type": "fine", "amount": 15000, "on": "刘建国"}]}
+    assert desk.act("zhang", "propose", case, proposal).ok
+    with desk.app.uow() as uow:
+        items = uow.outbox.pending(100, kinds=["document_issued"], case_id=case)
+    [report] = [i["payload"]["facts"] for i in items if i["payload"]["kind"] == "案件调查报告"]
+    person = report["body"]["proposal"]["violations"][1]
+    assert (person["applied"], person["breached"]) == ("安全生产法第99条第1项", "安全生产法第35条")

@@ -190,3 +190,26 @@ def test_the_clocks_day_is_the_shanghai_day(make_desk: Any) -> None:
     desk.clock.set(datetime(2020, 6, 1, 20, 0, tzinfo=UTC))
     outcome = desk.act("zhang", "register", None, {**REGISTER, "violation_date": "2020-06-02"})
     assert outcome.ok, outcome.message
+
+
+RECORD = {"kind": "inquiry", "title": "询问笔录（黄志勇）", "officers": ["zhang", "li"]}
+
+
+def test_a_summons_dated_after_the_clock_or_with_an_unknown_field_is_refused_by_name() -> None:
+    """The 询问通知书 an inquiry rests on was given on a past day, at a time and place; a
+    summons from tomorrow or with a field the form does not have names the field."""
+    summons = {"notified_on": "2020-05-30", "at": "2020-06-01T10:00", "place": "本局询问室"}
+    assert _fields("record", {**RECORD, "summons": summons}) == []
+    assert _fields("record", {**RECORD, "summons": {**summons, "notified_on": "2020-06-02"}}) == [
+        "summons.notified_on"]
+    assert _fields("record", {**RECORD, "summons": {**summons, "room": "3"}}) == ["summons.room"]
+
+
+def test_a_decline_names_its_complainant_optionally_and_never_a_future_complaint() -> None:
+    """decline keeps its one required field; the complainant and the day of the complaint are
+    optional, and a complaint dated after the clock is refused by name."""
+    assert _fields("decline", {"reason": "不属本局管辖"}) == []
+    assert _fields("decline", {"reason": "不属本局管辖", "complainant": "刘建军",
+                               "complained_on": "2020-05-28"}) == []
+    assert _fields("decline", {"reason": "不属本局管辖", "complained_on": "2020-06-05"}) == [
+        "complained_on"]
