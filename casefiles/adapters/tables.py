@@ -430,6 +430,7 @@ class ComplaintRow(SQLModel, table=True):
     subject: str
     location: str | None = None
     content: str
+    sector: str | None = None  # 行业领域 as the complainant chose it (vocabulary.SECTORS)
     sender_hash: str = Field(index=True)
     status: str = Field(default="waiting", index=True)
     handled_by: str | None = None

@@ -333,16 +333,19 @@ def due_for(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[dict
     (``overdue`` or ``due_soon``)."""
     today = local_date(cf.clock.now())
     soon = today + timedelta(days=cf.settings.due_soon_days)
-    query = (select(DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
-                    CASES.c.number, CASES.c.state, PARTIES.c.name.label("party"))
-             .join(CASES, CASES.c.id == DEADLINES.c.case_id)
+    columns = (DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
+               CASES.c.number, CASES.c.state, PARTIES.c.name.label("party"))
+    if person_id is None:  # every case: the open deadlines' index, by due date
+        query = select(*columns).select_from(DEADLINES)
+    else:  # the person's cases first (an index lookup), then their deadlines
+        query = (select(*columns).select_from(CASE_OFFICERS)
+                 .join(DEADLINES, DEADLINES.c.case_id == CASE_OFFICERS.c.case_id)
+                 .where(CASE_OFFICERS.c.person_id == person_id))
+    query = (query.join(CASES, CASES.c.id == DEADLINES.c.case_id)
              .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
              .where(DEADLINES.c.done_on.is_(None), DEADLINES.c.not_applicable.is_(False),
                     DEADLINES.c.due <= soon)
              .order_by(DEADLINES.c.due, DEADLINES.c.case_id).limit(limit))
-    if person_id is not None:
-        query = query.where(DEADLINES.c.case_id.in_(select(CASE_OFFICERS.c.case_id).where(
-            CASE_OFFICERS.c.person_id == person_id)))
     if not cf.settings.show_drills:
         query = query.where(not_(CASES.c.drill))
     with cf.uow() as uow:

@@ -148,6 +148,8 @@ def register_page(request: Request, complaint: str | None = None) -> Response:
         c = get_complaint(web(request).cf, complaint)
         values = {"source": "complaint", "summary": c["content"], "party.name": c["subject"],
                   "party.address": c["location"] or ""}
+        if c.get("sector"):  # the case keeps the sector the complaint named
+            values["sector"] = c["sector"]
     return render(request, "register.html", {"fields": FORMS["register"], "values": values,
                                              "complaint": complaint or ""})
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from casefiles.domain.masking import disclosure
 from casefiles.services.publication import published, published_case
 from casefiles.web.common import NotFoundError, WebError, render, today, web
-from casefiles.web.complaints import clean, sender_hash, submit
+from casefiles.web.complaints import clean, progress, receipt, sender_hash, submit
 from casefiles.web.forms_io import submitted
 
 PAGE = 30
@@ -57,7 +57,7 @@ async def complaint_submit(request: Request) -> Response:
     form = await submitted(request)
     w = web(request)
     values = {k: form.one(k) if k != "content" else (form.values.get(k) or [""])[-1]
-              for k in ("reporter", "contact", "subject", "location", "content")}
+              for k in ("reporter", "contact", "subject", "location", "content", "sector")}
     try:
         fields = clean(values)
         host = request.client.host if request.client else "unknown"
@@ -66,4 +66,22 @@ async def complaint_submit(request: Request) -> Response:
         return render(request, "public_complaint.html", {"values": values, "error": exc,
                                                          "public": True}, status=exc.status)
     return render(request, "public_complaint.html", {"values": {}, "public": True,
-                                                     "received": complaint_id[:8].upper()})
+                                                     "received": receipt(complaint_id)})
+
+
+@router.get("/public/complaint/progress")
+def complaint_progress_form(request: Request) -> Response:
+    """查询投诉举报办理进度: the form."""
+    return render(request, "public_progress.html", {"public": True, "code": ""})
+
+
+@router.post("/public/complaint/progress")
+async def complaint_progress(request: Request) -> Response:
+    """The progress of a complaint, by its 受理编号 and the phone number left with it; the same
+    answer whether the number is unknown or the phone does not match."""
+    form = await submitted(request)
+    code, phone = form.one("code"), form.one("phone")
+    found = progress(web(request).cf, code, phone)
+    return render(request, "public_progress.html", {"public": True, "code": code,
+                                                    "answer": found, "asked": True},
+                  status=200 if found else 404)
