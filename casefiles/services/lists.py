@@ -153,6 +153,16 @@ def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE
     return _paged(cf, ids if found is None else ids.where(found), page, size)
 
 
+def reviewed_by(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE,
+                text: str = "") -> Page:
+    """The cases a reviewer has reviewed (passed or returned), newest first."""
+    reviews = COLLECTIONS["reviews"][0]
+    ids = _ids(cf).where(CASES.c.id.in_(select(reviews.c.case_id).where(
+        reviews.c.reviewer == person_id)))
+    found = matching(cf, text)
+    return _paged(cf, ids if found is None else ids.where(found), page, size)
+
+
 def all_cases(cf: Casefiles, filters: Filters, page: int = 1, size: int = PAGE_SIZE) -> Page:
     """Every case matching ``filters``, newest first."""
     return _paged(cf, _filtered(cf, filters, _ids(cf, filters.drills)), page, size)

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from casefiles.domain.history import verify_chain
 from casefiles.domain.model import Case, Person
+from casefiles.domain.money import to_yuan
 from casefiles.services.app import Casefiles, Outcome
 from casefiles.services.attachments import ATTACHING, Attachment
 from casefiles.services.documents import (
@@ -53,6 +54,25 @@ def _history(cf: Casefiles, case: Case) -> tuple[list[Any], Any]:
     return entries, verify_chain(entries, case.history_head, case.history_length)
 
 
+def _defaults(case: Case) -> dict[str, dict[str, Any]]:
+    """What a form starts with: evidence and preservation name the case's investigators, and
+    a new proposal starts from the last one."""
+    out: dict[str, dict[str, Any]] = {
+        "record": {"officers": list(case.investigators)},
+        "preserve": {"officers": list(case.investigators)}}
+    p = case.proposal
+    if p is not None:
+        last: dict[str, Any] = {"violations": [
+            {k: v.get(k) for k in ("code", "tier", "facts") if v.get(k)} for v in p.violations]}
+        if p.penalties:
+            last["penalties"] = [{"type": x.type, "amount": None if x.amount is None
+                                  else str(to_yuan(x.amount)), "on": x.on} for x in p.penalties]
+        if p.outcome != "penalty":
+            last["outcome"] = p.outcome
+        out["propose"] = prefill(last)
+    return {k: v if k == "propose" else prefill(v) for k, v in out.items()}
+
+
 def _page(request: Request, cf: Casefiles, person: Person, case: Case,
           failed: tuple[str, Outcome | None, dict[str, Any], str] | None = None,
           status: int = 200) -> Response:
@@ -70,6 +90,7 @@ def _page(request: Request, cf: Casefiles, person: Person, case: Case,
         "heads": [p for p in people if p.has_role("head")],
         "provisions": provisions,
         "failed": failed, "document_ready": _documents_ready(cf, case),
+        "defaults": _defaults(case),
         "field_errors": errors_by_field(failed[1].refusals) if failed and failed[1] else {}},
         status=status)
 
@@ -125,6 +146,10 @@ async def act(request: Request, ref: str, action: str) -> Response:
     if not attempt.visible_after(outcome):
         raise NotFoundError("没有该案件", "no such case")
     assert outcome.case is not None
+    if action == "review" and person.has_role("reviewer") \
+            and person.id not in outcome.case.investigators:  # back to the review page
+        return _review(request, cf, person, outcome.case, outcome, prefill(payload),
+                       status_of(outcome.code))
     return _refused_page(request, cf, person, outcome.case, action, outcome, payload,
                          outcome.message)
 
@@ -147,10 +172,17 @@ def _refused_page(request: Request, cf: Casefiles, person: Person, case: Case, a
 
 @router.get("/cases/{ref}/review")
 def review_page(request: Request, ref: str) -> Response:
-    """The review page: the proposal beside the discretion benchmark, the nine items."""
+    """The review page: the proposal beside the discretion benchmark, the nine items, the
+    case's evidence and documents."""
     person = signed_in(request, "reviewer")
     cf = web(request).cf
-    case = visible_case(cf, person, ref)
+    return _review(request, cf, person, visible_case(cf, person, ref))
+
+
+def _review(request: Request, cf: Casefiles, person: Person, case: Case,
+            outcome: Outcome | None = None, values: dict[str, Any] | None = None,
+            status: int = 200) -> Response:
+    """The review page, with a refused review's form as it was sent when there is one."""
     if person.id in case.investigators:
         raise ForbiddenError("调查人员不得审核本案", "an investigator may not review the case")
     rules = cf.profile.rule_set(case.rule_set_id)
@@ -161,7 +193,11 @@ def review_page(request: Request, ref: str) -> Response:
                      "tier": (prov.tiers or {}).get(v.get("tier", "")) if prov else None})
     return render(request, "review.html", {
         "case": case, "view": view_of(cf, case), "rows": rows, "checklist": CHECKLIST_LABELS,
-        "can_review": "review" in offered(person, case), "fields": FORMS["review"]})
+        "can_review": "review" in offered(person, case), "fields": FORMS["review"],
+        "outcome": outcome, "values": values or {},
+        "field_errors": errors_by_field(outcome.refusals) if outcome else {},
+        "names": {p.id: p.name for p in cf.people()},
+        "document_ready": _documents_ready(cf, case)}, status=status)
 
 
 @router.get("/cases/{ref}/history")

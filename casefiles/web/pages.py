@@ -280,6 +280,15 @@ def review_queue(request: Request, page: int = Query(1, ge=1, le=100000),
     return _queue(request, "待法制审核案件", found, "/queue/review", "review", q)
 
 
+@router.get("/queue/reviewed")
+def reviewed_list(request: Request, page: int = Query(1, ge=1, le=100000),
+                  q: str = "") -> Response:
+    """我审核过的案件: the cases this reviewer reviewed."""
+    person = signed_in(request, "reviewer")
+    found = Q.reviewed_by(web(request).cf, person.id, page, text=q)
+    return _queue(request, "我审核过的案件", found, "/queue/reviewed", "", q)
+
+
 @router.get("/queue/hearings")
 def hearing_queue(request: Request, page: int = Query(1, ge=1, le=100000),
                   q: str = "") -> Response:
