@@ -24,7 +24,7 @@ from casefiles.domain.errors import DossierError, NotArchivedError
 from casefiles.domain.model import Case, Document
 from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import aware, local_date
-from casefiles.services.app import SYSTEM_PERSON, Casefiles
+from casefiles.services.app import SYSTEM_PERSON, Casefiles, Outcome
 
 ISSUED = "document_issued"
 
@@ -188,6 +188,40 @@ def rendered_now(cf: Casefiles, case_id: str, document_id: str) -> bytes | None:
     if doc is None or doc.kind == DOSSIER or facts is None:
         return None
     return renderer(cf).render(doc.kind, facts, aware(doc.issued_at).isoformat()).pdf
+
+
+@dataclass
+class Preview:
+    """What an action would issue, rendered, and the outcome it would have."""
+
+    outcome: Outcome
+    kind: str = ""
+    number: str = ""
+    pdf: bytes | None = None
+
+
+def preview(cf: Casefiles, by: str, action: str, case_ref: str, payload: Any,
+            version: int | None = None) -> Preview:
+    """The first document ``action`` would issue, rendered from the facts it would fix: the
+    action is judged and taken inside a transaction that is rolled back, so nothing of it
+    (history, numbers, documents) is kept. A refused action previews nothing."""
+    now = cf.clock.now()
+    cf.ensure_counters(local_date(now).year)
+    with cf.uow(write=True) as uow:
+        before = uow.cases.get(uow.cases.resolve(case_ref) or case_ref)
+        known = {d.id for d in before.documents} if before is not None else set()
+        outcome = cf.act_in(uow, by, action, case_ref, payload, version)
+        if not outcome.ok or outcome.case is None:
+            return Preview(outcome)
+        doc = next((d for d in outcome.case.documents if d.id not in known), None)
+        items = uow.outbox.pending(1000, kinds=[ISSUED], case_id=outcome.case.id)
+        facts = next((i["payload"].get("facts") for i in items
+                      if doc is not None and i["payload"].get("document_id") == doc.id), None)
+        # leaving without commit rolls the action back
+    if doc is None or facts is None or doc.kind == DOSSIER:
+        return Preview(outcome)
+    rendered = renderer(cf).render(doc.kind, facts, aware(doc.issued_at).isoformat())
+    return Preview(outcome, doc.kind, doc.number, rendered.pdf)
 
 
 def dossier_path(cf: Casefiles, case_ref: str) -> Path:

@@ -21,6 +21,7 @@ from casefiles.services.documents import (
     NotArchivedError,
     document_path,
     dossier_path,
+    preview,
     rendered_now,
 )
 from casefiles.web.access import CASE_ACTIONS, offered
@@ -152,6 +153,32 @@ async def act(request: Request, ref: str, action: str) -> Response:
                        status_of(outcome.code))
     return _refused_page(request, cf, person, outcome.case, action, outcome, payload,
                          outcome.message)
+
+
+PREVIEWED = ("notify", "decide", "serve", "revoke", "close")
+
+
+@router.post("/cases/{ref}/preview/{action}")
+async def preview_document(request: Request, ref: str, action: str) -> Response:
+    """The document ``action`` would issue, as a PDF to read before confirming: the action is
+    tried and rolled back, nothing kept (预览, not issued)."""
+    person = signed_in(request)
+    if action not in PREVIEWED:
+        raise NotFoundError("该事项没有文书预览", f"no preview for {action}")
+    cf = web(request).cf
+    form = await submitted(request)
+    case = visible_case(cf, person, ref)
+    shown = preview(cf, person.id, action, case.id, payload_from(action, form.values),
+                    _version(form.one("version")))
+    if not shown.outcome.ok:
+        return _refused_page(request, cf, person, case, action, shown.outcome,
+                             payload_from(action, form.values), shown.outcome.message)
+    if shown.pdf is None:
+        raise NotFoundError("该事项不制作文书", f"{action} issues no document here")
+    name = "预览（未生效）_" + download_name(shown.kind, shown.number)
+    return Response(shown.pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": disposition(name),
+                             "Cache-Control": "no-store"})
 
 
 def _label(action: str) -> str:

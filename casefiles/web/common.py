@@ -267,6 +267,12 @@ def templates() -> Jinja2Templates:
         DEADLINES=V.DEADLINES, CaseState=CaseState)
     t.env.globals["EVIDENCE"] = dict(EVIDENCE_KINDS)
     t.env.globals["CHECKLIST"] = V.CHECKLIST_ITEMS
+    # the actions that issue a document to the party or undo one: confirmed, after a preview
+    t.env.globals["CONFIRMED"] = {
+        "notify": "处罚告知将编号制作行政处罚告知书并开始计算陈述申辩期限。",
+        "serve": "送达将记录送达并开始计算履行期限。",
+        "revoke": "撤销将制作撤销行政处罚决定书，原决定不再执行。",
+        "close": "结案后案件不能再办理调查、决定等事项。"}
     # each form's required fields (marked *) and labels (to name a refused field)
     t.env.globals["REQUIRED"] = {a: required(a) for a in FORMS}
     t.env.globals["LABELS"] = {a: labels(a) for a in FORMS}

@@ -66,3 +66,26 @@ def test_the_case_page_links_every_document_with_open_download_and_print(
         url = f"/cases/{case_id}/documents/{doc.id}"
         assert re.search(rf'href="{re.escape(url)}" download', page)
         assert client.get(url).content[:5] == b"%PDF-"
+
+
+def test_notify_previews_its_notice_without_issuing_it(bureau: Bureau,
+                                                       client: TestClient) -> None:
+    """预览文书: the notice the action would issue, as a PDF named 预览（未生效）; the case,
+    its history and the numbers stay as they were, and the notice issued afterwards takes
+    the number the preview showed."""
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "propose"))
+    token = sign_in(client, "zhang")
+    before = bureau.cf.case(case_id)
+    page = client.get(f"/cases/{case_id}").text
+    assert f'formaction="/cases/{case_id}/preview/notify"' in page and "data-confirm" in page
+    data = {"csrf": token, "version": str(before.version)}
+    shown = client.post(f"/cases/{case_id}/preview/notify", data=data)
+    assert shown.status_code == 200 and shown.content[:5] == b"%PDF-"
+    assert quote("预览（未生效）_行政处罚告知书_") in shown.headers["content-disposition"]
+    after = bureau.cf.case(case_id)
+    assert after.version == before.version and len(after.documents) == len(before.documents)
+    assert len(bureau.cf.history(case_id)) == before.history_length
+    client.post(f"/cases/{case_id}/act/notify", data=data)
+    notice = next(d for d in bureau.cf.case(case_id).documents if d.kind == "行政处罚告知书")
+    assert quote(notice.number) in shown.headers["content-disposition"]
+    assert client.post(f"/cases/{case_id}/preview/record", data=data).status_code == 404

@@ -52,6 +52,7 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
             page = browser.new_context(locale="zh-CN", viewport={"width": width,
                                                                  "height": height}).new_page()
             page.set_default_timeout(15_000)
+            page.on("dialog", lambda dialog: dialog.accept())  # 确认处罚告知 etc.
             page.goto(f"{base}/signin")
             if wrong_first:
                 page.fill('[name="person_id"]', pid)
