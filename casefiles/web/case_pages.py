@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.responses import Response
 
+from casefiles.domain.errors import Refusal
 from casefiles.domain.history import verify_chain
 from casefiles.domain.model import Case, Person
 from casefiles.domain.money import to_yuan
@@ -117,6 +118,15 @@ async def act(request: Request, ref: str, action: str) -> Response:
     payload = payload_from(action, form.values)
     version = form.one("version")
     temp: Path | None = None
+    if action == "record" and "file" not in form.files and "sha256" not in payload:
+        # evidence is a file or its hash: refused beside the file box, nothing taken
+        case = visible_case(cf, person, ref)
+        missing = Refusal("invalid_input", "请上传证据文件，或填写文件的 SHA-256",
+                          "evidence needs a file or its SHA-256", "file")
+        refused = Outcome(action=action, result="refused", case_id=case.id,
+                          codes=["invalid_input"], message=missing.message, refusals=[missing])
+        return _refused_page(request, cf, person, case, action, refused, payload,
+                             missing.message)
     try:
         field = ATTACHING.get(action, "")
         upload = form.files.get(field)
