@@ -1,4 +1,5 @@
-"""Issue 14 in headless Chromium: an officer's and the head's working day, at a desk (1366×768)
+"""Issue 14 in headless Chromium: the working day of an officer, the head, a reviewer and a
+supervisor, at a desk (1366×768)
 and on a phone (390×844). What each page shows is asserted: the sign-in message and attempts
 left, required fields, an amount refused beside its box with the input kept and then accepted
 as 6万, the document opened right after the action with no flow run, the case's story, the
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 from casefiles.settings import PROJECT_ROOT
-from tests.support import ORGANISATION, SHA_A
+from tests.support import MAJOR_FINE, ORGANISATION, SHA_A, play, until
 from tests.web.browser import CHROMIUM, chromium_missing, served
 from tests.web.conftest import PASSWORD, Bureau
 
@@ -155,4 +156,32 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
             assert cell.bounding_box()["width"] > 200
         _no_sideways_scroll(head)
         _shot(head, f"{tag}-05-head-search")
+
+        # the reviewer: a case waiting for legal review, returned with reasons
+        major = play(bureau.cf, bureau.clock, until(MAJOR_FINE, "submit_review"))
+        reviewer = person("wang")
+        reviewer.goto(f"{base}/queue/review")
+        reviewer.click("a:has-text('衡山应急立〔2020〕2号')")
+        assert reviewer.url.endswith(f"/cases/{major}/review")
+        assert "询问笔录" in reviewer.inner_text("main")  # the evidence, on the review page
+        reviewer.select_option('[name="verdict"]', "return")
+        reviewer.click("form.form button.primary")
+        assert reviewer.locator('[name="opinion"][aria-invalid="true"]').count() == 1
+        assert "法制审核" in reviewer.inner_text("h1")  # still the review page
+        reviewer.fill('[name="opinion"]', "询问笔录缺少当事人签字，请补充")
+        reviewer.click("form.form button.primary")
+        _no_sideways_scroll(reviewer)
+        _shot(reviewer, f"{tag}-06-reviewer-returned")
+        officer.goto(f"{base}/cases/{major}")
+        assert "退回理由：询问笔录缺少当事人签字，请补充" in officer.inner_text("main")
+
+        # the supervisor: every case, its deadlines, the export
+        supervisor = person("zhou")
+        supervisor.goto(f"{base}/cases")
+        assert supervisor.locator("td.party").count() == 2
+        assert supervisor.locator("a.button", has_text="导出 CSV").count() == 1
+        supervisor.goto(f"{base}/reminders")
+        assert "期限提醒" in supervisor.inner_text("h1")
+        _no_sideways_scroll(supervisor)
+        _shot(supervisor, f"{tag}-07-supervisor")
         browser.close()
