@@ -462,6 +462,18 @@ class SignInFailureRow(SQLModel, table=True):
     at: datetime = _at(index=True)
 
 
+class SupervisionRow(SQLModel, table=True):
+    """A case marked for supervision (督办) by a supervisor or the head, with the note the
+    officers read on the case; each mark is also an entry of the bureau's history chain."""
+
+    __tablename__ = "supervisions"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    by: str
+    note: str = Field(sa_type=Text)
+    at: datetime = _at()
+
+
 class SessionRow(SQLModel, table=True):
     """A page session or an API token, kept server-side (issue 11): the cookie or the token
     carries a random secret, and only its SHA-256 is kept here, so that whoever reads the

@@ -25,6 +25,7 @@ from casefiles.services.documents import (
     preview,
     rendered_now,
 )
+from casefiles.services.supervision import marks, supervise
 from casefiles.web.access import CASE_ACTIONS, offered
 from casefiles.web.common import (
     Attempt,
@@ -93,6 +94,8 @@ def _page(request: Request, cf: Casefiles, person: Person, case: Case,
         "provisions": provisions,
         "failed": failed, "document_ready": _documents_ready(cf, case),
         "defaults": _defaults(case),
+        "supervision": marks(cf, case.id),
+        "may_supervise": person.has_role("supervisor") or person.has_role("head"),
         "field_errors": errors_by_field(failed[1].refusals) if failed and failed[1] else {}},
         status=status)
 
@@ -163,6 +166,26 @@ async def act(request: Request, ref: str, action: str) -> Response:
                        status_of(outcome.code))
     return _refused_page(request, cf, person, outcome.case, action, outcome, payload,
                          outcome.message)
+
+
+@router.post("/cases/{ref}/supervise")
+async def supervise_case(request: Request, ref: str) -> Response:
+    """督办: a supervisor or the head marks the case with a note its officers read."""
+    person = signed_in(request, "supervisor", "head")
+    form = await submitted(request)
+    cf = web(request).cf
+    case = visible_case(cf, person, ref)
+    note = (form.values.get("note") or [""])[-1].strip()
+    if not note or len(note) > 2000 or any(ord(c) < 32 and c not in "\n\t" for c in note):
+        missing = Refusal("invalid_input", "请填写督办意见（2000字以内）",
+                          "a supervision note is required", "note")
+        refused = Outcome(action="supervise", result="refused", case_id=case.id,
+                          codes=["invalid_input"], message=missing.message, refusals=[missing])
+        return _refused_page(request, cf, person, case, "supervise", refused, {"note": note},
+                             missing.message)
+    supervise(cf, person, case.id, note)
+    request.session["flash"] = "督办：已办理"
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
 PREVIEWED = ("notify", "decide", "serve", "revoke", "close")

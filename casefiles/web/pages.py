@@ -25,6 +25,7 @@ from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.domain.vocabulary import DEADLINES, SECTORS
 from casefiles.services import lists as Q
 from casefiles.services.app import Casefiles
+from casefiles.services.supervision import supervised_of
 from casefiles.web.access import workplaces
 from casefiles.web.common import (
     ForbiddenError,
@@ -109,9 +110,11 @@ def reminders(request: Request) -> Response:
     """期限提醒: the person's deadlines past due and due soon."""
     person = signed_in(request)
     whose = whose_deadlines(person)
-    rows = [] if whose == "" else Q.due_for(web(request).cf, whose)
-    return render(request, "reminders.html", {"title": "期限提醒", "rows": rows,
-                                              "everyone": whose is None})
+    cf = web(request).cf
+    rows = [] if whose == "" else Q.due_for(cf, whose)
+    return render(request, "reminders.html", {
+        "title": "期限提醒", "rows": rows, "everyone": whose is None,
+        "supervised": [] if whose == "" else supervised_of(cf, whose)})
 
 
 @router.get("/")

@@ -38,3 +38,27 @@ def test_an_officer_sees_due_soon_and_overdue_deadlines_on_every_page(
     assert "badge" not in client.get("/mine").text
     sign_in(client, "zhou")  # a supervisor: every case
     assert case_id in client.get("/reminders").text
+
+
+def test_a_supervisor_marks_a_case_for_supervision_that_the_officer_sees(
+        bureau: Bureau, client: TestClient) -> None:
+    """督办 with a note: on the case page and in the officer's 期限提醒; an empty note is
+    refused beside the box; an officer may not mark; the mark is in the bureau's chain."""
+    from casefiles.domain.history import BUREAU_CHAIN
+
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "file"))
+    token = sign_in(client, "zhou")
+    empty = client.post(f"/cases/{case_id}/supervise", data={"csrf": token, "note": " "})
+    assert empty.status_code == 422 and "请填写督办意见" in empty.text
+    r = client.post(f"/cases/{case_id}/supervise",
+                    data={"csrf": token, "note": "群众反映强烈，请于本月底前作出决定"})
+    assert r.status_code == 200 and "督办：已办理" in r.text
+    token = sign_in(client, "zhang")
+    page = client.get(f"/cases/{case_id}").text
+    assert "周敏" in page.split("<h2>督办</h2>")[1] and "请于本月底前作出决定" in page
+    assert "请于本月底前作出决定" in client.get("/reminders").text
+    assert client.post(f"/cases/{case_id}/supervise",
+                       data={"csrf": token, "note": "x"}).status_code == 403
+    with bureau.cf.uow() as uow:
+        marks = [e for e in uow.history.chain(BUREAU_CHAIN) if e.action == "case.supervise"]
+    assert [m.payload["case_id"] for m in marks] == [case_id]
