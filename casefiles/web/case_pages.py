@@ -11,10 +11,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.responses import Response
 
+from casefiles.domain.context import Periods
+from casefiles.domain.deadlines import enforcement_window_end
+from casefiles.domain.effects import fine_balance
+from casefiles.domain.engine import rules_for
 from casefiles.domain.errors import Refusal
 from casefiles.domain.history import verify_chain
 from casefiles.domain.model import Case, Person
 from casefiles.domain.money import to_yuan
+from casefiles.domain.timefmt import local_date
 from casefiles.services.app import Casefiles, Outcome
 from casefiles.services.attachments import ATTACHING, Attachment
 from casefiles.services.documents import (
@@ -57,6 +62,21 @@ def _history(cf: Casefiles, case: Case) -> tuple[list[Any], Any]:
     return entries, verify_chain(entries, case.history_head, case.history_length)
 
 
+def _enforcement_window(cf: Casefiles, case: Case) -> dict[str, Any] | None:
+    """For a served decision whose fine is not fully paid and no court application made: the
+    last day to apply to the court (行政强制法 art. 53, from the rule set that would judge the
+    application today) and whether it has passed."""
+    d = case.decision
+    if d is None or d.served_at is None or d.revoked_at is not None or case.enforcements:
+        return None
+    today = local_date(cf.clock.now())
+    sets, uncovered = rules_for(cf.profile, case, None, today, cf.drill)
+    if uncovered or fine_balance(case, sets.law, today).outstanding <= 0:
+        return None
+    last = enforcement_window_end(local_date(d.served_at), sets.procedure, Periods(cf.calendar))
+    return {"last": last, "closed": today > last}
+
+
 def _defaults(case: Case) -> dict[str, dict[str, Any]]:
     """What a form starts with: evidence and preservation name the case's investigators, and
     a new proposal starts from the last one."""
@@ -94,6 +114,7 @@ def _page(request: Request, cf: Casefiles, person: Person, case: Case,
         "provisions": provisions,
         "failed": failed, "document_ready": _documents_ready(cf, case),
         "defaults": _defaults(case),
+        "enforcement": _enforcement_window(cf, case),
         "supervision": marks(cf, case.id),
         "may_supervise": person.has_role("supervisor") or person.has_role("head"),
         "field_errors": errors_by_field(failed[1].refusals) if failed and failed[1] else {}},

@@ -62,3 +62,16 @@ def test_a_supervisor_marks_a_case_for_supervision_that_the_officer_sees(
     with bureau.cf.uow() as uow:
         marks = [e for e in uow.history.chain(BUREAU_CHAIN) if e.action == "case.supervise"]
     assert [m.payload["case_id"] for m in marks] == [case_id]
+
+
+def test_an_unpaid_fine_past_the_court_application_window_is_flagged(
+        bureau: Bureau, client: TestClient) -> None:
+    """Served and unpaid: the case page names the last day to apply to the court; once it has
+    passed, the page flags it."""
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "serve"))
+    sign_in(client, "zhao")
+    page = client.get(f"/cases/{case_id}").text
+    assert "申请人民法院强制执行的期限至" in page and "⚠ 罚款未缴清" not in page
+    bureau.clock.set(bureau.clock.now().replace(year=2021, month=6))
+    page = client.get(f"/cases/{case_id}").text
+    assert "⚠ 罚款未缴清，申请人民法院强制执行的期限已于" in page
