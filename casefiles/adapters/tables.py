@@ -474,6 +474,20 @@ class SupervisionRow(SQLModel, table=True):
     at: datetime = _at()
 
 
+class PersonReminderRow(SQLModel, table=True):
+    """The daily sweep's reminder to one person: how many of their deadlines were past due and
+    due soon that day (shown when they sign in)."""
+
+    __tablename__ = "person_reminders"
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+    id: str = Field(primary_key=True)
+    person_id: str
+    day: date
+    overdue: int
+    due_soon: int
+    written_at: datetime = _at()
+
+
 class SessionRow(SQLModel, table=True):
     """A page session or an API token, kept server-side (issue 11): the cookie or the token
     carries a random secret, and only its SHA-256 is kept here, so that whoever reads the

@@ -25,18 +25,10 @@ from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.domain.vocabulary import DEADLINES, SECTORS
 from casefiles.services import lists as Q
 from casefiles.services.app import Casefiles
+from casefiles.services.reminders import due_counts, reminder_of, whose_deadlines
 from casefiles.services.supervision import supervised_of
 from casefiles.web.access import workplaces
-from casefiles.web.common import (
-    ForbiddenError,
-    day_text,
-    due_counts,
-    moment_text,
-    render,
-    signed_in,
-    web,
-    whose_deadlines,
-)
+from casefiles.web.common import ForbiddenError, day_text, moment_text, render, signed_in, web
 from casefiles.web.complaints import register_complaint
 from casefiles.web.forms import FORMS, errors_by_field, payload_from, prefill
 from casefiles.web.forms_io import submitted
@@ -87,8 +79,10 @@ async def signin(request: Request) -> Response:
     request.session.clear()
     request.session["sid"] = open_session(w.cf, acct, "page", SESSION_SECONDS)
     csrf_token(request.session)
-    counts = due_counts(w.cf, acct.person)
-    if counts["overdue"] or counts["due_soon"]:  # the day's reminder, on signing in
+    # the day's reminder, as the sweep wrote it (counted now when no sweep has run today)
+    counts = reminder_of(w.cf, acct.person.id, local_date(w.cf.clock.now())) \
+        or due_counts(w.cf, acct.person)
+    if counts["overdue"] or counts["due_soon"]:
         request.session["flash"] = (f"期限提醒：{counts['overdue']} 项已逾期，"
                                     f"{counts['due_soon']} 项即将到期（见“期限提醒”）")
     return RedirectResponse(target, status_code=303)

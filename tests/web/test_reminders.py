@@ -75,3 +75,21 @@ def test_an_unpaid_fine_past_the_court_application_window_is_flagged(
     bureau.clock.set(bureau.clock.now().replace(year=2021, month=6))
     page = client.get(f"/cases/{case_id}").text
     assert "⚠ 罚款未缴清，申请人民法院强制执行的期限已于" in page
+
+
+def test_the_daily_sweep_writes_a_reminder_that_greets_the_person_on_sign_in(
+        bureau: Bureau, client: TestClient) -> None:
+    """The sweep writes one reminder per person with deadlines due (once a day); signing in
+    shows it, even when what is due has changed since."""
+    from casefiles.services.reminders import reminder_of
+    from casefiles.services.work import sweep
+
+    play(bureau.cf, bureau.clock, until(SMALL_FINE, "file"))
+    bureau.clock.set(bureau.clock.now().replace(month=9, day=2))
+    report = sweep(bureau.cf)
+    assert report.reminders >= 2  # zhang and li (investigators), the head and the supervisor
+    assert sweep(bureau.cf).reminders == 0  # once a day
+    day = bureau.clock.now().date()
+    assert reminder_of(bureau.cf, "zhang", day)["overdue"] == 1
+    assert reminder_of(bureau.cf, "liu", day) is None
+    assert "期限提醒：1 项已逾期，0 项即将到期" in _sign_in_page(client, "li")
