@@ -26,9 +26,13 @@ def public_list(request: Request, page: int = Query(1, ge=1, le=10000), party: s
     chosen = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None
     rows, more = published(cf, page, PAGE, party, chosen)
     this_year = today(request).year
+    # the article the disclosure rests on, from the rule set in force today (never written
+    # into the template); the newest when today is past every rule set
+    rules = cf.profile.rule_set_for(today(request)) or cf.profile.rule_sets[-1]
     query = urlencode({k: v for k, v in (("party", party), ("year", year)) if v})
     return render(request, "public_list.html", {
         "rows": rows, "page": page, "more": more, "public": True, "party": party,
+        "basis": rules.publication_working_days.source,
         "year": chosen, "years": range(this_year, this_year - 10, -1),
         "page_base": f"/public?{query}&" if query else "/public?"})
 
