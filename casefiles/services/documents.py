@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from casefiles.domain.errors import DossierError, NotArchivedError
 from casefiles.domain.model import Case, Document
 from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import aware, local_date
+from casefiles.domain.vocabulary import EVIDENCE_KINDS
 from casefiles.services.app import SYSTEM_PERSON, Casefiles, Outcome
 
 ISSUED = "document_issued"
@@ -158,7 +160,58 @@ def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
         parts.append(Part(kind=d.kind, number=d.number,
                           issued_on=cn_date(local_date(d.issued_at)), remark=remark,
                           pdf=store.read_verified(str(d.path), str(d.sha256))))
+    return parts + _evidence_parts(cf, case, store)
+
+
+def _evidence_parts(cf: Casefiles, case: Case, store: FileStore) -> list[Part]:
+    """The uploaded evidence after the documents: a PDF as it is, an image on a page of its
+    own; what cannot be embedded (no file kept, another format, a file that does not open) is
+    listed on one page with its SHA-256, so the file can be matched to the record."""
+    parts: list[Part] = []
+    listed: list[tuple[str, str, str]] = []
+    for e in case.evidence:
+        kind = EVIDENCE_KINDS.get(e.kind, e.kind)
+        sha = e.sha256 or ""
+        pdf = _as_pdf(store.read_verified(e.stored_path, sha)) if e.stored_path and sha else None
+        if pdf is None:
+            listed.append((e.title, kind, sha or "（未登记）"))
+            continue
+        parts.append(Part(kind=f"证据：{e.title}", number="",
+                          issued_on=cn_date(local_date(e.recorded_at)),
+                          remark=f"{kind}；SHA-256 {sha[:16]}…", pdf=pdf))
+    if listed:
+        rows = "".join(f"<tr><td>{escape(t)}</td><td>{escape(k)}</td><td class=h>{escape(h)}</td>"
+                       "</tr>" for t, k, h in listed)
+        page = ("<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><style>"
+                "table{border-collapse:collapse;width:100%}td,th{border:1px solid #000;"
+                "padding:4pt;font-size:10.5pt}.h{font-family:monospace;word-break:break-all}"
+                "</style></head><body><h2>未编入本卷的证据</h2><table><tr><th>证据名称</th>"
+                f"<th>种类</th><th>SHA-256</th></tr>{rows}</table></body></html>")
+        pdf, _ = renderer(cf).render_html(page)
+        parts.append(Part(kind="证据清单（未编入的证据）", number="", issued_on="",
+                          remark=f"{len(listed)}项", pdf=pdf))
     return parts
+
+
+def _as_pdf(data: bytes) -> bytes | None:
+    """The evidence file as PDF pages: a PDF that opens, or an image (PNG, JPEG) on an A4
+    page; None for anything else."""
+    from io import BytesIO
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    try:
+        if data[:5] == b"%PDF-":
+            PdfReader(BytesIO(data)).pages[0]
+            return data
+        if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff":
+            out = BytesIO()
+            Image.open(BytesIO(data)).convert("RGB").save(out, format="PDF", resolution=150)
+            return out.getvalue()
+    except Exception:  # noqa: BLE001  (a file that does not open is listed, not embedded)
+        return None
+    return None
 
 
 # --- reading ----------------------------------------------------------------------------------
