@@ -106,6 +106,12 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
         officer.check('#act-record [name="officers"][value="li"]')
         officer.fill('#act-record [name="sha256"]', SHA_A)
         _no_sideways_scroll(officer)
+        if phone:  # the evidence form too
+            heights = officer.eval_on_selector_all(
+                "#act-record input:not([type=hidden]):not([type=checkbox]), #act-record select, "
+                "#act-record textarea, #act-record button, #act-record summary",
+                "els => els.map(e => e.offsetHeight)")
+            assert min(heights) >= 44, heights
         officer.click("#act-record button.primary")
 
         # an amount written wrong: refused beside the box, what was typed kept
