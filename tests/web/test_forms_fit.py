@@ -22,7 +22,7 @@ def test_evidence_defaults_to_the_investigators_and_a_re_proposal_to_the_last(
                {"verdict": "return", "checklist": CHECKLIST_YES, "opinion": "补充证据"}).ok
     page = client.get(f"/cases/{case_id}").text
     propose = page.split('id="act-propose"')[1].split("</details>")[0]
-    assert '<option value="WSL-99-1-late" selected>' in propose
+    assert '<option value="WSL-99-1-late" selected' in propose
     assert 'name="penalties.0.amount" value="60000.00"' in propose
     assert "逾期未设置警示标志" in propose
 
