@@ -274,7 +274,30 @@ def preview(cf: Casefiles, by: str, action: str, case_ref: str, payload: Any,
     if doc is None or facts is None or doc.kind == DOSSIER:
         return Preview(outcome)
     rendered = renderer(cf).render(doc.kind, facts, aware(doc.issued_at).isoformat())
-    return Preview(outcome, doc.kind, doc.number, rendered.pdf)
+    return Preview(outcome, doc.kind, doc.number, _marked_preview(cf, rendered.pdf))
+
+
+_PREVIEW_MARK = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+@page { size: A4; margin: 0; @bottom-center { content: none; } }
+p { position: absolute; top: 120mm; left: 0; width: 210mm; text-align: center; margin: 0;
+    font-size: 54pt; color: rgba(200, 0, 0, 0.28); transform: rotate(-30deg); }
+</style></head><body><p>预览 · 未生效</p></body></html>"""
+
+
+def _marked_preview(cf: Casefiles, pdf: bytes) -> bytes:
+    """Every page of a preview stamped 预览 · 未生效, so that it cannot pass for the issued
+    document it shows."""
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    mark = PdfReader(BytesIO(renderer(cf).render_html(_PREVIEW_MARK)[0])).pages[0]
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
+    for page in writer.pages:
+        page.merge_page(mark)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def dossier_path(cf: Casefiles, case_ref: str) -> Path:

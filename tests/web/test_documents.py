@@ -5,6 +5,7 @@ only; a superseded document is marked."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -82,6 +83,10 @@ def test_notify_previews_its_notice_without_issuing_it(bureau: Bureau,
     shown = client.post(f"/cases/{case_id}/preview/notify", data=data)
     assert shown.status_code == 200 and shown.content[:5] == b"%PDF-"
     assert quote("预览（未生效）_行政处罚告知书_") in shown.headers["content-disposition"]
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(shown.content)).pages
+    assert all("预览·未生效" in (p.extract_text() or "").replace(" ", "") for p in pages)
     after = bureau.cf.case(case_id)
     assert after.version == before.version and len(after.documents) == len(before.documents)
     assert len(bureau.cf.history(case_id)) == before.history_length
