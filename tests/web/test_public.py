@@ -112,6 +112,16 @@ def test_a_complaint_without_content_is_refused_with_the_input_kept(client: Test
     assert r.status_code == 422 and "某烟花店" in r.text
 
 
+def _register_mine(officer: TestClient, token: str, complaint_id: str) -> Any:
+    """Register the quarry's case from the complaint through the form."""
+    return officer.post("/register", data={
+        "csrf": token, "complaint": complaint_id, "source": "complaint",
+        "sector": "non_coal_mine", "party.kind": "organisation",
+        "party.name": "衡山县东岭石料有限公司", "party.credit_code": "91430423MA4L0M1N86",
+        "party.address": "衡山县东湖镇东岭村", "summary": "采场无警示标志",
+        "violation_date": "2020-05-20"})
+
+
 def test_an_officer_registers_a_complaint_as_a_case(bureau: Bureau, client: TestClient) -> None:
     """Registering from a complaint makes a case with source complaint and marks the complaint
     registered with the case, in one step."""
@@ -121,12 +131,7 @@ def test_an_officer_registers_a_complaint_as_a_case(bureau: Bureau, client: Test
     complaint_id = officer.get("/complaints").text.split("/complaints/")[1].split('"')[0]
     form = officer.get(f"/register?complaint={complaint_id}").text
     assert "采场无警示标志" in form
-    r = officer.post("/register", data={
-        "csrf": token, "complaint": complaint_id, "source": "complaint",
-        "sector": "non_coal_mine", "party.kind": "organisation",
-        "party.name": "衡山县东岭石料有限公司", "party.credit_code": "91430423MA4L0M1N86",
-        "party.address": "衡山县东湖镇东岭村", "summary": "采场无警示标志",
-        "violation_date": "2020-05-20"})
+    r = _register_mine(officer, token, complaint_id)
     assert r.status_code == 200
     case_id = str(r.url).rsplit("/", 1)[1]
     assert bureau.cf.view(case_id)["source"] == "complaint"
@@ -201,11 +206,6 @@ def test_a_complainant_follows_progress_and_the_case_keeps_the_complaints_sector
     complaint_id = officer.get("/complaints").text.split("/complaints/")[1].split('"')[0]
     form = officer.get(f"/register?complaint={complaint_id}").text
     assert '<option value="non_coal_mine" selected>' in form
-    r = officer.post("/register", data={
-        "csrf": token, "complaint": complaint_id, "source": "complaint",
-        "sector": "non_coal_mine", "party.kind": "organisation",
-        "party.name": "衡山县东岭石料有限公司", "party.credit_code": "91430423MA4L0M1N86",
-        "party.address": "衡山县东湖镇东岭村", "summary": "采场无警示标志",
-        "violation_date": "2020-05-20"})
+    r = _register_mine(officer, token, complaint_id)
     assert bureau.cf.view(str(r.url).rsplit("/", 1)[1])["sector"] == "non_coal_mine"
     assert "已登记为案件办理，当前阶段：案源登记" in ask(code, "13812345678").text
