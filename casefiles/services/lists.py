@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, union_all
 
 from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES
 from casefiles.domain.model import Case
@@ -75,14 +75,19 @@ def matching(cf: Casefiles, text: str) -> ColumnElement[bool] | None:
                 PARTIES.c.id_number == code)
     document = DOCUMENTS.c.number.in_(numbers)
     officer = CASE_OFFICERS.c.person_id.in_(officers)
-    found = [select(PARTIES.c.case_id).where(party), select(DOCUMENTS.c.case_id).where(document),
+    # the index lookups first, the scan of the parties' names last: enough matches found by
+    # the first ones (an officer's cases) spare the scan
+    found = [select(DOCUMENTS.c.case_id).where(document),
              select(CASES.c.id).where(CASES.c.number.in_(numbers))]
     if officers:
-        found.append(select(CASE_OFFICERS.c.case_id).where(officer))
+        found.insert(0, select(CASE_OFFICERS.c.case_id).where(officer))
+    found.append(select(PARTIES.c.case_id).where(party))
     with cf.uow() as uow:
-        ids: list[str] = list(uow.conn.execute(union(*found).limit(_FEW + 1)).scalars())
-    if len(ids) <= _FEW:  # few: the cases are read by id
-        return CASES.c.id.in_(ids)
+        # UNION ALL stops reading once it has enough (UNION would gather every match first)
+        found_ids: list[str] = list(uow.conn.execute(union_all(*found).limit(_FEW + 1))
+                                    .scalars())
+    if len(found_ids) <= _FEW:  # few: the cases are read by id
+        return CASES.c.id.in_(sorted(set(found_ids)))
     # many: the list walks its index of cases newest first, asking of each case until the page
     # is full (read by id, thousands of cases would be read and sorted)
     ways = [select(PARTIES.c.case_id).where(PARTIES.c.case_id == CASES.c.id, party).exists(),
