@@ -436,6 +436,7 @@ class ComplaintRow(SQLModel, table=True):
     subject: str
     location: str | None = None
     content: str
+    sector: str | None = None  # 行业领域 as the complainant chose it (vocabulary.SECTORS)
     sender_hash: str = Field(index=True)
     status: str = Field(default="waiting", index=True)
     handled_by: str | None = None
@@ -465,6 +466,32 @@ class SignInFailureRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str
     at: datetime = _at(index=True)
+
+
+class SupervisionRow(SQLModel, table=True):
+    """A case marked for supervision (督办) by a supervisor or the head, with the note the
+    officers read on the case; each mark is also an entry of the bureau's history chain."""
+
+    __tablename__ = "supervisions"
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    by: str
+    note: str = Field(sa_type=Text)
+    at: datetime = _at()
+
+
+class PersonReminderRow(SQLModel, table=True):
+    """The daily sweep's reminder to one person: how many of their deadlines were past due and
+    due soon that day (shown when they sign in)."""
+
+    __tablename__ = "person_reminders"
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+    id: str = Field(primary_key=True)
+    person_id: str
+    day: date
+    overdue: int
+    due_soon: int
+    written_at: datetime = _at()
 
 
 class SessionRow(SQLModel, table=True):

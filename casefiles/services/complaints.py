@@ -45,6 +45,24 @@ def get_complaint(cf: Casefiles, complaint_id: str) -> dict[str, Any] | None:
     return None if row is None else dict(row)
 
 
+def by_receipt(cf: Casefiles, prefix: str) -> dict[str, Any] | None:
+    """The complaint whose id starts with ``prefix`` (its 受理编号, in lower case), if one."""
+    with cf.uow() as uow:
+        rows = uow.conn.execute(select(COMPLAINTS).where(
+            COMPLAINTS.c.id.startswith(prefix, autoescape=True)).limit(2)).mappings().all()
+    return dict(rows[0]) if len(rows) == 1 else None
+
+
+def case_state(cf: Casefiles, case_id: str | None) -> str | None:
+    """The state of the case registered from a complaint."""
+    if case_id is None:
+        return None
+    from casefiles.adapters.repository import CASES
+
+    with cf.uow() as uow:
+        return uow.conn.execute(select(CASES.c.state).where(CASES.c.id == case_id)).scalar()
+
+
 def register_complaint(cf: Casefiles, person: Person, complaint_id: str,
                        payload: dict[str, Any]) -> Outcome:
     """Register a case from a waiting complaint; the case and the complaint's new standing

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ from casefiles.domain.errors import DossierError, NotArchivedError
 from casefiles.domain.model import Case, Document
 from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import aware, local_date
-from casefiles.services.app import SYSTEM_PERSON, Casefiles
+from casefiles.domain.vocabulary import EVIDENCE_KINDS
+from casefiles.services.app import SYSTEM_PERSON, Casefiles, Outcome
 from casefiles.services.work import lease, record_failure, run_owner
 
 ISSUED = "document_issued"
@@ -162,7 +164,58 @@ def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
         parts.append(Part(kind=d.kind, number=d.number,
                           issued_on=cn_date(local_date(d.issued_at)), remark=remark,
                           pdf=store.read_verified(str(d.path), str(d.sha256))))
+    return parts + _evidence_parts(cf, case, store)
+
+
+def _evidence_parts(cf: Casefiles, case: Case, store: FileStore) -> list[Part]:
+    """The uploaded evidence after the documents: a PDF as it is, an image on a page of its
+    own; what cannot be embedded (no file kept, another format, a file that does not open) is
+    listed on one page with its SHA-256, so the file can be matched to the record."""
+    parts: list[Part] = []
+    listed: list[tuple[str, str, str]] = []
+    for e in case.evidence:
+        kind = EVIDENCE_KINDS.get(e.kind, e.kind)
+        sha = e.sha256 or ""
+        pdf = _as_pdf(store.read_verified(e.stored_path, sha)) if e.stored_path and sha else None
+        if pdf is None:
+            listed.append((e.title, kind, sha or "（未登记）"))
+            continue
+        parts.append(Part(kind=f"证据：{e.title}", number="",
+                          issued_on=cn_date(local_date(e.recorded_at)),
+                          remark=f"{kind}；SHA-256 {sha[:16]}…", pdf=pdf))
+    if listed:
+        rows = "".join(f"<tr><td>{escape(t)}</td><td>{escape(k)}</td><td class=h>{escape(h)}</td>"
+                       "</tr>" for t, k, h in listed)
+        page = ("<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><style>"
+                "table{border-collapse:collapse;width:100%}td,th{border:1px solid #000;"
+                "padding:4pt;font-size:10.5pt}.h{font-family:monospace;word-break:break-all}"
+                "</style></head><body><h2>未编入本卷的证据</h2><table><tr><th>证据名称</th>"
+                f"<th>种类</th><th>SHA-256</th></tr>{rows}</table></body></html>")
+        pdf, _ = renderer(cf).render_html(page)
+        parts.append(Part(kind="证据清单（未编入的证据）", number="", issued_on="",
+                          remark=f"{len(listed)}项", pdf=pdf))
     return parts
+
+
+def _as_pdf(data: bytes) -> bytes | None:
+    """The evidence file as PDF pages: a PDF that opens, or an image (PNG, JPEG) on an A4
+    page; None for anything else."""
+    from io import BytesIO
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    try:
+        if data[:5] == b"%PDF-":
+            PdfReader(BytesIO(data)).pages[0]
+            return data
+        if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff":
+            out = BytesIO()
+            Image.open(BytesIO(data)).convert("RGB").save(out, format="PDF", resolution=150)
+            return out.getvalue()
+    except Exception:  # noqa: BLE001  (a file that does not open is listed, not embedded)
+        return None
+    return None
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -192,6 +245,63 @@ def rendered_now(cf: Casefiles, case_id: str, document_id: str) -> bytes | None:
     if doc is None or doc.kind == DOSSIER or facts is None:
         return None
     return renderer(cf).render(doc.kind, facts, aware(doc.issued_at).isoformat()).pdf
+
+
+@dataclass
+class Preview:
+    """What an action would issue, rendered, and the outcome it would have."""
+
+    outcome: Outcome
+    kind: str = ""
+    number: str = ""
+    pdf: bytes | None = None
+
+
+def preview(cf: Casefiles, by: str, action: str, case_ref: str, payload: Any,
+            version: int | None = None) -> Preview:
+    """The first document ``action`` would issue, rendered from the facts it would fix: the
+    action is judged and taken inside a transaction that is rolled back, so nothing of it
+    (history, numbers, documents) is kept. A refused action previews nothing."""
+    now = cf.clock.now()
+    cf.ensure_counters(local_date(now).year)
+    with cf.uow(write=True) as uow:
+        before = uow.cases.get(uow.cases.resolve(case_ref) or case_ref)
+        known = {d.id for d in before.documents} if before is not None else set()
+        outcome = cf.act_in(uow, by, action, case_ref, payload, version)
+        if not outcome.ok or outcome.case is None:
+            return Preview(outcome)
+        doc = next((d for d in outcome.case.documents if d.id not in known), None)
+        items = uow.outbox.pending(1000, kinds=[ISSUED], case_id=outcome.case.id)
+        facts = next((i["payload"].get("facts") for i in items
+                      if doc is not None and i["payload"].get("document_id") == doc.id), None)
+        # leaving without commit rolls the action back
+    if doc is None or facts is None or doc.kind == DOSSIER:
+        return Preview(outcome)
+    rendered = renderer(cf).render(doc.kind, facts, aware(doc.issued_at).isoformat())
+    return Preview(outcome, doc.kind, doc.number, _marked_preview(cf, rendered.pdf))
+
+
+_PREVIEW_MARK = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+@page { size: A4; margin: 0; @bottom-center { content: none; } }
+p { position: absolute; top: 120mm; left: 0; width: 210mm; text-align: center; margin: 0;
+    font-size: 54pt; color: rgba(200, 0, 0, 0.28); transform: rotate(-30deg); }
+</style></head><body><p>预览 · 未生效</p></body></html>"""
+
+
+def _marked_preview(cf: Casefiles, pdf: bytes) -> bytes:
+    """Every page of a preview stamped 预览 · 未生效, so that it cannot pass for the issued
+    document it shows."""
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    mark = PdfReader(BytesIO(renderer(cf).render_html(_PREVIEW_MARK)[0])).pages[0]
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
+    for page in writer.pages:
+        page.merge_page(mark)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def dossier_path(cf: Casefiles, case_ref: str) -> Path:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, union_all
 
 from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES
 from casefiles.domain.model import Case
@@ -75,14 +75,19 @@ def matching(cf: Casefiles, text: str) -> ColumnElement[bool] | None:
                 PARTIES.c.id_number == code)
     document = DOCUMENTS.c.number.in_(numbers)
     officer = CASE_OFFICERS.c.person_id.in_(officers)
-    found = [select(PARTIES.c.case_id).where(party), select(DOCUMENTS.c.case_id).where(document),
+    # the index lookups first, the scan of the parties' names last: enough matches found by
+    # the first ones (an officer's cases) spare the scan
+    found = [select(DOCUMENTS.c.case_id).where(document),
              select(CASES.c.id).where(CASES.c.number.in_(numbers))]
     if officers:
-        found.append(select(CASE_OFFICERS.c.case_id).where(officer))
+        found.insert(0, select(CASE_OFFICERS.c.case_id).where(officer))
+    found.append(select(PARTIES.c.case_id).where(party))
     with cf.uow() as uow:
-        ids: list[str] = list(uow.conn.execute(union(*found).limit(_FEW + 1)).scalars())
-    if len(ids) <= _FEW:  # few: the cases are read by id
-        return CASES.c.id.in_(ids)
+        # UNION ALL stops reading once it has enough (UNION would gather every match first)
+        found_ids: list[str] = list(uow.conn.execute(union_all(*found).limit(_FEW + 1))
+                                    .scalars())
+    if len(found_ids) <= _FEW:  # few: the cases are read by id
+        return CASES.c.id.in_(sorted(set(found_ids)))
     # many: the list walks its index of cases newest first, asking of each case until the page
     # is full (read by id, thousands of cases would be read and sorted)
     ways = [select(PARTIES.c.case_id).where(PARTIES.c.case_id == CASES.c.id, party).exists(),
@@ -149,6 +154,16 @@ def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE
            .where(CASES.c.state.in_(ENDED) if ended else CASES.c.state.not_in(ENDED))
            .order_by(None)
            .order_by(CASE_OFFICERS.c.registered_at.desc(), CASE_OFFICERS.c.case_id.desc()))
+    found = matching(cf, text)
+    return _paged(cf, ids if found is None else ids.where(found), page, size)
+
+
+def reviewed_by(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE,
+                text: str = "") -> Page:
+    """The cases a reviewer has reviewed (passed or returned), newest first."""
+    reviews = COLLECTIONS["reviews"][0]
+    ids = _ids(cf).where(CASES.c.id.in_(select(reviews.c.case_id).where(
+        reviews.c.reviewer == person_id)))
     found = matching(cf, text)
     return _paged(cf, ids if found is None else ids.where(found), page, size)
 
@@ -333,16 +348,19 @@ def due_for(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[dict
     (``overdue`` or ``due_soon``)."""
     today = local_date(cf.clock.now())
     soon = today + timedelta(days=cf.settings.due_soon_days)
-    query = (select(DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
-                    CASES.c.number, CASES.c.state, PARTIES.c.name.label("party"))
-             .join(CASES, CASES.c.id == DEADLINES.c.case_id)
+    columns = (DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
+               CASES.c.number, CASES.c.state, PARTIES.c.name.label("party"))
+    if person_id is None:  # every case: the open deadlines' index, by due date
+        query = select(*columns).select_from(DEADLINES)
+    else:  # the person's cases first (an index lookup), then their deadlines
+        query = (select(*columns).select_from(CASE_OFFICERS)
+                 .join(DEADLINES, DEADLINES.c.case_id == CASE_OFFICERS.c.case_id)
+                 .where(CASE_OFFICERS.c.person_id == person_id))
+    query = (query.join(CASES, CASES.c.id == DEADLINES.c.case_id)
              .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
              .where(DEADLINES.c.done_on.is_(None), DEADLINES.c.not_applicable.is_(False),
                     DEADLINES.c.due <= soon)
              .order_by(DEADLINES.c.due, DEADLINES.c.case_id).limit(limit))
-    if person_id is not None:
-        query = query.where(DEADLINES.c.case_id.in_(select(CASE_OFFICERS.c.case_id).where(
-            CASE_OFFICERS.c.person_id == person_id)))
     if not cf.settings.show_drills:
         query = query.where(not_(CASES.c.drill))
     with cf.uow() as uow:

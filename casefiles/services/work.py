@@ -150,6 +150,7 @@ class SweepReport:
 
     checked: int = 0
     missed: int = 0
+    reminders: int = 0  # people reminded of their deadlines today
 
 
 def calendar_gap(cf: Casefiles) -> list[str]:
@@ -187,6 +188,9 @@ def sweep(cf: Casefiles, batch: int = 500) -> SweepReport:
                 if uow.cases.save(case, bump=True):
                     uow.commit()
                     report.missed += len(kinds)
+    from casefiles.services.reminders import write_reminders
+
+    report.reminders = write_reminders(cf, today)
     cf.refresh_statistics()
     return report
 

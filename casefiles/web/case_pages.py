@@ -11,8 +11,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.responses import Response
 
+from casefiles.domain.context import Periods
+from casefiles.domain.deadlines import enforcement_window_end
+from casefiles.domain.effects import fine_balance
+from casefiles.domain.engine import rules_for
+from casefiles.domain.errors import Refusal
 from casefiles.domain.history import verify_chain
 from casefiles.domain.model import Case, Person
+from casefiles.domain.money import to_yuan
+from casefiles.domain.timefmt import local_date
 from casefiles.services.app import Casefiles, Outcome
 from casefiles.services.attachments import ATTACHING, Attachment
 from casefiles.services.documents import (
@@ -20,8 +27,10 @@ from casefiles.services.documents import (
     NotArchivedError,
     document_path,
     dossier_path,
+    preview,
     rendered_now,
 )
+from casefiles.services.supervision import marks, supervise
 from casefiles.web.access import CASE_ACTIONS, offered
 from casefiles.web.common import (
     Attempt,
@@ -53,6 +62,40 @@ def _history(cf: Casefiles, case: Case) -> tuple[list[Any], Any]:
     return entries, verify_chain(entries, case.history_head, case.history_length)
 
 
+def _enforcement_window(cf: Casefiles, case: Case) -> dict[str, Any] | None:
+    """For a served decision whose fine is not fully paid and no court application made: the
+    last day to apply to the court (行政强制法 art. 53, from the rule set that would judge the
+    application today) and whether it has passed."""
+    d = case.decision
+    if d is None or d.served_at is None or d.revoked_at is not None or case.enforcements:
+        return None
+    today = local_date(cf.clock.now())
+    sets, uncovered = rules_for(cf.profile, case, None, today, cf.drill)
+    if uncovered or fine_balance(case, sets.law, today).outstanding <= 0:
+        return None
+    last = enforcement_window_end(local_date(d.served_at), sets.procedure, Periods(cf.calendar))
+    return {"last": last, "closed": today > last}
+
+
+def _defaults(case: Case) -> dict[str, dict[str, Any]]:
+    """What a form starts with: evidence and preservation name the case's investigators, and
+    a new proposal starts from the last one."""
+    out: dict[str, dict[str, Any]] = {
+        "record": {"officers": list(case.investigators)},
+        "preserve": {"officers": list(case.investigators)}}
+    p = case.proposal
+    if p is not None:
+        last: dict[str, Any] = {"violations": [
+            {k: v.get(k) for k in ("code", "tier", "facts") if v.get(k)} for v in p.violations]}
+        if p.penalties:
+            last["penalties"] = [{"type": x.type, "amount": None if x.amount is None
+                                  else str(to_yuan(x.amount)), "on": x.on} for x in p.penalties]
+        if p.outcome != "penalty":
+            last["outcome"] = p.outcome
+        out["propose"] = prefill(last)
+    return {k: v if k == "propose" else prefill(v) for k, v in out.items()}
+
+
 def _page(request: Request, cf: Casefiles, person: Person, case: Case,
           failed: tuple[str, Outcome | None, dict[str, Any], str] | None = None,
           status: int = 200) -> Response:
@@ -70,6 +113,10 @@ def _page(request: Request, cf: Casefiles, person: Person, case: Case,
         "heads": [p for p in people if p.has_role("head")],
         "provisions": provisions,
         "failed": failed, "document_ready": _documents_ready(cf, case),
+        "defaults": _defaults(case),
+        "enforcement": _enforcement_window(cf, case),
+        "supervision": marks(cf, case.id),
+        "may_supervise": person.has_role("supervisor") or person.has_role("head"),
         "field_errors": errors_by_field(failed[1].refusals) if failed and failed[1] else {}},
         status=status)
 
@@ -95,6 +142,15 @@ async def act(request: Request, ref: str, action: str) -> Response:
     payload = payload_from(action, form.values)
     version = form.one("version")
     temp: Path | None = None
+    if action == "record" and "file" not in form.files and "sha256" not in payload:
+        # evidence is a file or its hash: refused beside the file box, nothing taken
+        case = visible_case(cf, person, ref)
+        missing = Refusal("invalid_input", "请上传证据文件，或填写文件的 SHA-256",
+                          "evidence needs a file or its SHA-256", "file")
+        refused = Outcome(action=action, result="refused", case_id=case.id,
+                          codes=["invalid_input"], message=missing.message, refusals=[missing])
+        return _refused_page(request, cf, person, case, action, refused, payload,
+                             missing.message)
     try:
         field = ATTACHING.get(action, "")
         upload = form.files.get(field)
@@ -125,8 +181,58 @@ async def act(request: Request, ref: str, action: str) -> Response:
     if not attempt.visible_after(outcome):
         raise NotFoundError("没有该案件", "no such case")
     assert outcome.case is not None
+    if action == "review" and person.has_role("reviewer") \
+            and person.id not in outcome.case.investigators:  # back to the review page
+        return _review(request, cf, person, outcome.case, outcome, prefill(payload),
+                       status_of(outcome.code))
     return _refused_page(request, cf, person, outcome.case, action, outcome, payload,
                          outcome.message)
+
+
+@router.post("/cases/{ref}/supervise")
+async def supervise_case(request: Request, ref: str) -> Response:
+    """督办: a supervisor or the head marks the case with a note its officers read."""
+    person = signed_in(request, "supervisor", "head")
+    form = await submitted(request)
+    cf = web(request).cf
+    case = visible_case(cf, person, ref)
+    note = (form.values.get("note") or [""])[-1].strip()
+    if not note or len(note) > 2000 or any(ord(c) < 32 and c not in "\n\t" for c in note):
+        missing = Refusal("invalid_input", "请填写督办意见（2000字以内）",
+                          "a supervision note is required", "note")
+        refused = Outcome(action="supervise", result="refused", case_id=case.id,
+                          codes=["invalid_input"], message=missing.message, refusals=[missing])
+        return _refused_page(request, cf, person, case, "supervise", refused, {"note": note},
+                             missing.message)
+    supervise(cf, person, case.id, note)
+    request.session["flash"] = "督办：已办理"
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+PREVIEWED = ("notify", "decide", "serve", "revoke", "close")
+
+
+@router.post("/cases/{ref}/preview/{action}")
+async def preview_document(request: Request, ref: str, action: str) -> Response:
+    """The document ``action`` would issue, as a PDF to read before confirming: the action is
+    tried and rolled back, nothing kept (预览, not issued)."""
+    person = signed_in(request)
+    if action not in PREVIEWED:
+        raise NotFoundError("该事项没有文书预览", f"no preview for {action}")
+    cf = web(request).cf
+    form = await submitted(request)
+    case = visible_case(cf, person, ref)
+    shown = preview(cf, person.id, action, case.id, payload_from(action, form.values),
+                    _version(form.one("version")))
+    if not shown.outcome.ok:
+        return _refused_page(request, cf, person, case, action, shown.outcome,
+                             payload_from(action, form.values), shown.outcome.message)
+    if shown.pdf is None:
+        raise NotFoundError("该事项不制作文书", f"{action} issues no document here")
+    name = "预览（未生效）_" + download_name(shown.kind, shown.number)
+    return Response(shown.pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": disposition(name),
+                             "Cache-Control": "no-store"})
 
 
 def _label(action: str) -> str:
@@ -147,10 +253,17 @@ def _refused_page(request: Request, cf: Casefiles, person: Person, case: Case, a
 
 @router.get("/cases/{ref}/review")
 def review_page(request: Request, ref: str) -> Response:
-    """The review page: the proposal beside the discretion benchmark, the nine items."""
+    """The review page: the proposal beside the discretion benchmark, the nine items, the
+    case's evidence and documents."""
     person = signed_in(request, "reviewer")
     cf = web(request).cf
-    case = visible_case(cf, person, ref)
+    return _review(request, cf, person, visible_case(cf, person, ref))
+
+
+def _review(request: Request, cf: Casefiles, person: Person, case: Case,
+            outcome: Outcome | None = None, values: dict[str, Any] | None = None,
+            status: int = 200) -> Response:
+    """The review page, with a refused review's form as it was sent when there is one."""
     if person.id in case.investigators:
         raise ForbiddenError("调查人员不得审核本案", "an investigator may not review the case")
     rules = cf.profile.rule_set(case.rule_set_id)
@@ -161,7 +274,11 @@ def review_page(request: Request, ref: str) -> Response:
                      "tier": (prov.tiers or {}).get(v.get("tier", "")) if prov else None})
     return render(request, "review.html", {
         "case": case, "view": view_of(cf, case), "rows": rows, "checklist": CHECKLIST_LABELS,
-        "can_review": "review" in offered(person, case), "fields": FORMS["review"]})
+        "can_review": "review" in offered(person, case), "fields": FORMS["review"],
+        "outcome": outcome, "values": values or {},
+        "field_errors": errors_by_field(outcome.refusals) if outcome else {},
+        "names": {p.id: p.name for p in cf.people()},
+        "document_ready": _documents_ready(cf, case)}, status=status)
 
 
 @router.get("/cases/{ref}/history")

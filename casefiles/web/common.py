@@ -25,6 +25,7 @@ from casefiles.domain.timefmt import SHANGHAI, local_date, parse_date, parse_dat
 from casefiles.domain.view import case_view
 from casefiles.services.app import Casefiles, Outcome
 from casefiles.services.attachments import Attachment
+from casefiles.services.reminders import due_counts
 from casefiles.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -267,6 +268,12 @@ def templates() -> Jinja2Templates:
         DEADLINES=V.DEADLINES, CaseState=CaseState)
     t.env.globals["EVIDENCE"] = dict(EVIDENCE_KINDS)
     t.env.globals["CHECKLIST"] = V.CHECKLIST_ITEMS
+    # the actions that issue a document to the party or undo one: confirmed, after a preview
+    t.env.globals["CONFIRMED"] = {
+        "notify": "处罚告知将编号制作行政处罚告知书并开始计算陈述申辩期限。",
+        "serve": "送达将记录送达并开始计算履行期限。",
+        "revoke": "撤销将制作撤销行政处罚决定书，原决定不再执行。",
+        "close": "结案后案件不能再办理调查、决定等事项。"}
     # each form's required fields (marked *) and labels (to name a refused field)
     t.env.globals["REQUIRED"] = {a: required(a) for a in FORMS}
     t.env.globals["LABELS"] = {a: labels(a) for a in FORMS}
@@ -285,34 +292,13 @@ def render(request: Request, name: str, context: dict[str, Any],
     base = {"person": person, "links": workplaces(person) if person else [],
             "csrf": csrf_token(request.session), "flash": request.session.pop("flash", None),
             "flash_documents": request.session.pop("flash_documents", []),
-            "due": due_counts(w.cf, person) if person is not None else None,
+            "due": due_counts(w.cf, person) if person is not None else None,  # the badge
             "today": day, "agency": w.cf.profile.agency.name,
             # the head's pages name the figures awaiting confirmation and a missing next year
             # of holidays (SPEC §5)
             "rule_notices": start_up_notices(w.cf.profile, w.cf.calendar, day)
             if person is not None and person.has_role("head") else []}
     return w.templates.TemplateResponse(request, name, base | context, status_code=status)
-
-
-def whose_deadlines(person: Person) -> str | None:
-    """Whose cases' deadlines a person is reminded of: their own (an officer), every case
-    (None: the head and supervisors), or nobody's ("")."""
-    if person.has_role("officer"):
-        return person.id
-    if person.has_role("head") or person.has_role("supervisor"):
-        return None
-    return ""
-
-
-def due_counts(cf: Casefiles, person: Person) -> dict[str, int]:
-    """How many of the person's deadlines are past due and due soon (the badge)."""
-    whose = whose_deadlines(person)
-    if whose == "":
-        return {"overdue": 0, "due_soon": 0}
-    from casefiles.services.lists import due_for
-
-    rows = due_for(cf, whose)
-    return {k: sum(1 for r in rows if r["status"] == k) for k in ("overdue", "due_soon")}
 
 
 def today(request: Request) -> date:

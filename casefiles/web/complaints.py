@@ -13,12 +13,17 @@ from starlette.responses import Response
 
 from casefiles.domain.errors import ComplaintNotFoundError, TooManyComplaintsError
 from casefiles.domain.model import Person
+from casefiles.domain.states import LABELS as STATE_LABELS
+from casefiles.domain.states import CaseState
+from casefiles.domain.vocabulary import SECTORS
 from casefiles.services import complaints as service
 from casefiles.services.app import Casefiles, Outcome
 from casefiles.web.common import NotFoundError, WebError, render, signed_in, web
 from casefiles.web.forms_io import submitted
 
 LIMITS = {"reporter": 50, "contact": 50, "subject": 200, "location": 200, "content": 4000}
+LABELS = {"reporter": "您的姓名", "contact": "联系方式", "subject": "被投诉单位或场所",
+          "location": "地点", "content": "投诉内容"}
 router = APIRouter(include_in_schema=False)
 
 
@@ -45,10 +50,14 @@ def clean(fields: dict[str, str]) -> dict[str, str | None]:
     for name, limit in LIMITS.items():
         value = (fields.get(name) or "").replace("\r\n", "\n").strip()
         if any(ord(c) < 32 and c not in "\n\t" for c in value) or "\x7f" in value:
-            raise ComplaintInputError(f"{name} 含有控制字符", f"{name} has a control character")
+            raise ComplaintInputError(f"{LABELS[name]}含有控制字符",
+                                      f"{name} has a control character")
         if len(value) > limit:
-            raise ComplaintInputError(f"{name} 超过{limit}字", f"{name} is over {limit} characters")
+            raise ComplaintInputError(f"{LABELS[name]}超过{limit}字",
+                                      f"{name} is over {limit} characters")
         out[name] = value or None
+    sector = (fields.get("sector") or "").strip()
+    out["sector"] = sector if sector in SECTORS else None
     for required in ("subject", "content"):
         if not out[required]:
             what = "被投诉单位或场所" if required == "subject" else "投诉内容"
@@ -119,3 +128,26 @@ async def dismiss_complaint(request: Request, complaint_id: str) -> Response:
     return RedirectResponse("/complaints", status_code=303)
 
 
+
+
+def receipt(complaint_id: str) -> str:
+    """The 受理编号 a complainant is given: the first eight characters of the id."""
+    return complaint_id[:8].upper()
+
+
+def progress(cf: Casefiles, code: str, phone: str) -> str | None:
+    """How a complaint stands, in words for the complainant, found by its 受理编号 and the
+    phone number left with it (None when no complaint has both)."""
+    code, digits = code.strip().lower(), "".join(c for c in phone if c.isdigit())
+    if len(code) != 8 or not all(c in "0123456789abcdef" for c in code) or len(digits) < 5:
+        return None
+    found = service.by_receipt(cf, code)
+    if found is None or "".join(c for c in found["contact"] or "" if c.isdigit()) != digits:
+        return None
+    if found["status"] == "waiting":
+        return "已收到，执法人员正在核查。"
+    if found["status"] == "dismissed":
+        return f"经核查，不予立案。理由：{found['dismiss_reason'] or ''}"
+    state = service.case_state(cf, found["case_id"])
+    stage = STATE_LABELS.get(CaseState(state), "") if state else ""
+    return f"已登记为案件办理，当前阶段：{stage}。" if stage else "已登记为案件办理。"

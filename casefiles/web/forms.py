@@ -102,7 +102,10 @@ FORMS: dict[str, list[Field]] = {
                      (("pass", "同意"), ("return", "退回补充调查"))),
                *[Field(f"checklist.{k}", v, "check") for k, v in CHECKLIST_LABELS.items()],
                Field("opinion", "审核意见", "textarea")],
-    "discuss": [Field("attendees", "参加人员（每行一人）", "lines"),
+    "discuss": [Field("place", "讨论地点"), Field("recorder", "记录人"),
+                *_rows("opinions", 7, [("name", "参加人员", "text", ()),
+                                       ("opinion", "个人意见", "text", ())]),
+                Field("attendees", "参加人员（未逐人填写意见时，每行一人）", "lines"),
                 Field("conclusion", "讨论结论", "textarea")],
     "extend": [Field("days", "延长天数", "number"), Field("reason", "延长理由", "textarea")],
     "decide": [Field("outcome", "决定结果", "select", OUTCOMES), *PENALTY_ROWS],
@@ -134,14 +137,39 @@ def payload_from(action: str, form: dict[str, list[str]]) -> dict[str, Any]:
         value = _convert(f, values)
         if value is not None:
             _put(out, f.name.split("."), value)
-    for key in ("violations", "penalties", "schedule"):
+    _more_rows(action, form, out)
+    for key in ("violations", "penalties", "schedule", "opinions"):
         if key in out:  # rows come as {"0": {...}, "1": {...}}: keep the filled ones, in order
             rows = [out[key][i] for i in sorted(out[key], key=int) if out[key][i]]
             if rows:
                 out[key] = rows
             else:
                 del out[key]
+    if action == "discuss" and "attendees" not in out and out.get("opinions"):
+        # one row per attendee: the attendees are the rows' names
+        out["attendees"] = [r["name"] for r in out["opinions"] if r.get("name")]
     return out
+
+
+_ROW = re.compile(r"^(violations|penalties|schedule|opinions)\.([0-9]{1,2})\.([a-z_]+)$")
+MAX_ROWS = 50
+
+
+def _more_rows(action: str, form: dict[str, list[str]], out: dict[str, Any]) -> None:
+    """Rows a page added beyond the form's own (添加一行): read like the form's first row."""
+    template = {tuple(f.name.split(".")[::2]): f for f in FORMS[action] if f.name.count(".") == 2}
+    known = {f.name for f in FORMS[action]}
+    for name, values in form.items():
+        found = _ROW.match(name)
+        if found is None or name in known or int(found[2]) >= MAX_ROWS:
+            continue
+        f = template.get((found[1], found[3]))
+        if f is None:
+            continue
+        value = _convert(Field(name, f.label, f.kind, f.options), [v for v in values
+                                                                  if isinstance(v, str)])
+        if value is not None:
+            _put(out, name.split("."), value)
 
 
 def _convert(f: Field, values: list[str]) -> Any:

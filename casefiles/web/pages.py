@@ -25,17 +25,10 @@ from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.domain.vocabulary import DEADLINES, SECTORS
 from casefiles.services import lists as Q
 from casefiles.services.app import Casefiles
+from casefiles.services.reminders import due_counts, reminder_of, whose_deadlines
+from casefiles.services.supervision import supervised_of
 from casefiles.web.access import workplaces
-from casefiles.web.common import (
-    ForbiddenError,
-    day_text,
-    due_counts,
-    moment_text,
-    render,
-    signed_in,
-    web,
-    whose_deadlines,
-)
+from casefiles.web.common import ForbiddenError, day_text, moment_text, render, signed_in, web
 from casefiles.web.complaints import register_complaint
 from casefiles.web.forms import FORMS, errors_by_field, payload_from, prefill
 from casefiles.web.forms_io import submitted
@@ -86,8 +79,10 @@ async def signin(request: Request) -> Response:
     request.session.clear()
     request.session["sid"] = open_session(w.cf, acct, "page", SESSION_SECONDS)
     csrf_token(request.session)
-    counts = due_counts(w.cf, acct.person)
-    if counts["overdue"] or counts["due_soon"]:  # the day's reminder, on signing in
+    # the day's reminder, as the sweep wrote it (counted now when no sweep has run today)
+    counts = reminder_of(w.cf, acct.person.id, local_date(w.cf.clock.now())) \
+        or due_counts(w.cf, acct.person)
+    if counts["overdue"] or counts["due_soon"]:
         request.session["flash"] = (f"期限提醒：{counts['overdue']} 项已逾期，"
                                     f"{counts['due_soon']} 项即将到期（见“期限提醒”）")
     return RedirectResponse(target, status_code=303)
@@ -109,9 +104,11 @@ def reminders(request: Request) -> Response:
     """期限提醒: the person's deadlines past due and due soon."""
     person = signed_in(request)
     whose = whose_deadlines(person)
-    rows = [] if whose == "" else Q.due_for(web(request).cf, whose)
-    return render(request, "reminders.html", {"title": "期限提醒", "rows": rows,
-                                              "everyone": whose is None})
+    cf = web(request).cf
+    rows = [] if whose == "" else Q.due_for(cf, whose)
+    return render(request, "reminders.html", {
+        "title": "期限提醒", "rows": rows, "everyone": whose is None,
+        "supervised": [] if whose == "" else supervised_of(cf, whose)})
 
 
 @router.get("/")
@@ -148,6 +145,8 @@ def register_page(request: Request, complaint: str | None = None) -> Response:
         c = get_complaint(web(request).cf, complaint)
         values = {"source": "complaint", "summary": c["content"], "party.name": c["subject"],
                   "party.address": c["location"] or ""}
+        if c.get("sector"):  # the case keeps the sector the complaint named
+            values["sector"] = c["sector"]
     return render(request, "register.html", {"fields": FORMS["register"], "values": values,
                                              "complaint": complaint or ""})
 
@@ -276,6 +275,15 @@ def review_queue(request: Request, page: int = Query(1, ge=1, le=100000),
                       lambda case: "法制审核" if may_take(person, "review", case) else "",
                       ("review", person.id, tuple(person.roles)), page)
     return _queue(request, "待法制审核案件", found, "/queue/review", "review", q)
+
+
+@router.get("/queue/reviewed")
+def reviewed_list(request: Request, page: int = Query(1, ge=1, le=100000),
+                  q: str = "") -> Response:
+    """我审核过的案件: the cases this reviewer reviewed."""
+    person = signed_in(request, "reviewer")
+    found = Q.reviewed_by(web(request).cf, person.id, page, text=q)
+    return _queue(request, "我审核过的案件", found, "/queue/reviewed", "", q)
 
 
 @router.get("/queue/hearings")

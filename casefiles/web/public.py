@@ -11,7 +11,7 @@ from starlette.responses import Response
 from casefiles.domain.masking import disclosure
 from casefiles.services.publication import published, published_case
 from casefiles.web.common import NotFoundError, WebError, render, today, web
-from casefiles.web.complaints import clean, sender_hash, submit
+from casefiles.web.complaints import clean, progress, receipt, sender_hash, submit
 from casefiles.web.forms_io import submitted
 
 PAGE = 30
@@ -26,9 +26,13 @@ def public_list(request: Request, page: int = Query(1, ge=1, le=10000), party: s
     chosen = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None
     rows, more = published(cf, page, PAGE, party, chosen)
     this_year = today(request).year
+    # the article the disclosure rests on, from the rule set in force today (never written
+    # into the template); the newest when today is past every rule set
+    rules = cf.profile.rule_set_for(today(request)) or cf.profile.rule_sets[-1]
     query = urlencode({k: v for k, v in (("party", party), ("year", year)) if v})
     return render(request, "public_list.html", {
         "rows": rows, "page": page, "more": more, "public": True, "party": party,
+        "basis": rules.publication_working_days.source,
         "year": chosen, "years": range(this_year, this_year - 10, -1),
         "page_base": f"/public?{query}&" if query else "/public?"})
 
@@ -57,7 +61,7 @@ async def complaint_submit(request: Request) -> Response:
     form = await submitted(request)
     w = web(request)
     values = {k: form.one(k) if k != "content" else (form.values.get(k) or [""])[-1]
-              for k in ("reporter", "contact", "subject", "location", "content")}
+              for k in ("reporter", "contact", "subject", "location", "content", "sector")}
     try:
         fields = clean(values)
         host = request.client.host if request.client else "unknown"
@@ -66,4 +70,22 @@ async def complaint_submit(request: Request) -> Response:
         return render(request, "public_complaint.html", {"values": values, "error": exc,
                                                          "public": True}, status=exc.status)
     return render(request, "public_complaint.html", {"values": {}, "public": True,
-                                                     "received": complaint_id[:8].upper()})
+                                                     "received": receipt(complaint_id)})
+
+
+@router.get("/public/complaint/progress")
+def complaint_progress_form(request: Request) -> Response:
+    """查询投诉举报办理进度: the form."""
+    return render(request, "public_progress.html", {"public": True, "code": ""})
+
+
+@router.post("/public/complaint/progress")
+async def complaint_progress(request: Request) -> Response:
+    """The progress of a complaint, by its 受理编号 and the phone number left with it; the same
+    answer whether the number is unknown or the phone does not match."""
+    form = await submitted(request)
+    code, phone = form.one("code"), form.one("phone")
+    found = progress(web(request).cf, code, phone)
+    return render(request, "public_progress.html", {"public": True, "code": code,
+                                                    "answer": found, "asked": True},
+                  status=200 if found else 404)

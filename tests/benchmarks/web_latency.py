@@ -229,6 +229,7 @@ def main() -> None:
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="casefiles-web-bench-"))
     if (data_dir / "casefiles.db").exists():
         url = f"sqlite:///{data_dir / 'casefiles.db'}"
+        Casefiles(Settings(data_dir=data_dir), database_url=url).init()  # newer migrations
         print(f"reusing {url}")
     else:
         data_dir.mkdir(parents=True, exist_ok=True)

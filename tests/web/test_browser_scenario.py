@@ -50,6 +50,7 @@ def test_a_case_is_carried_from_registration_to_archive_in_chromium(
             if pid not in pages:
                 page = browser.new_context(locale="zh-CN").new_page()
                 page.set_default_timeout(10_000)
+                page.on("dialog", lambda dialog: dialog.accept())  # 确认处罚告知 etc.
                 page.goto(f"{base}/signin")
                 page.fill('[name="person_id"]', pid)
                 page.fill('[name="password"]', PASSWORD)

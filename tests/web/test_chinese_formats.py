@@ -51,3 +51,11 @@ def test_the_public_page_names_the_article_not_the_catalogue_code(bureau: Bureau
         in page
     assert "人民币 8,000.50 元（捌仟元伍角）" in page
     assert "2020年6月" in page
+
+
+def test_the_public_list_names_its_basis_from_the_rule_set(client: TestClient) -> None:
+    """公示's basis comes from the rule set (publication period's source), not the template."""
+    from casefiles.web.common import TEMPLATES_DIR
+
+    assert "第七十八条" not in (TEMPLATES_DIR / "public_list.html").read_text(encoding="utf-8")
+    assert "依据安全生产法第78条公示" in client.get("/public").text

@@ -5,6 +5,7 @@ only; a superseded document is marked."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -66,3 +67,64 @@ def test_the_case_page_links_every_document_with_open_download_and_print(
         url = f"/cases/{case_id}/documents/{doc.id}"
         assert re.search(rf'href="{re.escape(url)}" download', page)
         assert client.get(url).content[:5] == b"%PDF-"
+
+
+def test_notify_previews_its_notice_without_issuing_it(bureau: Bureau,
+                                                       client: TestClient) -> None:
+    """预览文书: the notice the action would issue, as a PDF named 预览（未生效）; the case,
+    its history and the numbers stay as they were, and the notice issued afterwards takes
+    the number the preview showed."""
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "propose"))
+    token = sign_in(client, "zhang")
+    before = bureau.cf.case(case_id)
+    page = client.get(f"/cases/{case_id}").text
+    assert f'formaction="/cases/{case_id}/preview/notify"' in page and "data-confirm" in page
+    data = {"csrf": token, "version": str(before.version)}
+    shown = client.post(f"/cases/{case_id}/preview/notify", data=data)
+    assert shown.status_code == 200 and shown.content[:5] == b"%PDF-"
+    assert quote("预览（未生效）_行政处罚告知书_") in shown.headers["content-disposition"]
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(shown.content)).pages
+    assert all("预览·未生效" in (p.extract_text() or "").replace(" ", "") for p in pages)
+    after = bureau.cf.case(case_id)
+    assert after.version == before.version and len(after.documents) == len(before.documents)
+    assert len(bureau.cf.history(case_id)) == before.history_length
+    client.post(f"/cases/{case_id}/act/notify", data=data)
+    notice = next(d for d in bureau.cf.case(case_id).documents if d.kind == "行政处罚告知书")
+    assert quote(notice.number) in shown.headers["content-disposition"]
+    assert client.post(f"/cases/{case_id}/preview/record", data=data).status_code == 404
+
+
+def test_the_case_file_embeds_uploaded_evidence_and_lists_the_rest_with_its_hash(
+        bureau: Bureau, client: TestClient) -> None:
+    """案卷: an uploaded PDF and a PNG photo are pages of the case file, named in its contents;
+    evidence known only by its SHA-256 is listed with it."""
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from tests.support import SHA_A
+
+    case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "record"))  # SHA_A, no file
+    token = sign_in(client, "zhang")
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(photo, format="PNG")
+    scan = io.BytesIO()
+    Image.new("RGB", (60, 80), (255, 255, 255)).save(scan, format="PDF")
+    pdf = scan.getvalue()
+    for title, name, content in (("现场照片", "p.png", photo.getvalue()),
+                                 ("培训台账", "t.pdf", pdf)):
+        r = client.post(f"/cases/{case_id}/act/record", data={
+            "csrf": token, "kind": "document", "title": title, "officers": ["zhang", "li"],
+            "version": str(bureau.cf.case(case_id).version)},
+            files={"file": (name, content, "application/octet-stream")})
+        assert r.status_code == 200, r.text[:300]
+    play(bureau.cf, bureau.clock, SMALL_FINE[3:], case_id)
+    dossier = client.get(f"/cases/{case_id}/dossier")
+    assert dossier.status_code == 200
+    reader = PdfReader(io.BytesIO(dossier.content))
+    text = "".join(p.extract_text() or "" for p in reader.pages).replace(" ", "")
+    assert "证据：现场照片" in text and "证据：培训台账" in text
+    assert "未编入本卷的证据" in text and SHA_A[:32] in text.replace("\n", "")

@@ -84,3 +84,19 @@ def test_no_filter_input_gives_a_server_error(bureau: Bureau,
             assert client.get(path, params=params).status_code < 500, params
 
     lists()
+
+
+@pytest.mark.parametrize("action", ["notify", "decide", "serve", "revoke", "close"])
+def test_no_preview_input_gives_a_server_error(bureau: Bureau, client: TestClient,
+                                               recorded: str, action: str) -> None:
+    """预览文书 takes the action's form too: refused or previewed, never a 500."""
+    token = sign_in(client, "zhao" if action == "decide" else "zhang")
+
+    @FUZZ
+    @given(form=_form(action))
+    def post(form: dict[str, Any]) -> None:
+        r = client.post(f"/cases/{recorded}/preview/{action}", data={"csrf": token, **form},
+                        follow_redirects=False)
+        assert r.status_code < 500, (form, r.text[:300])
+
+    post()

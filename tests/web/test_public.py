@@ -112,6 +112,16 @@ def test_a_complaint_without_content_is_refused_with_the_input_kept(client: Test
     assert r.status_code == 422 and "某烟花店" in r.text
 
 
+def _register_mine(officer: TestClient, token: str, complaint_id: str) -> Any:
+    """Register the quarry's case from the complaint through the form."""
+    return officer.post("/register", data={
+        "csrf": token, "complaint": complaint_id, "source": "complaint",
+        "sector": "non_coal_mine", "party.kind": "organisation",
+        "party.name": "衡山县东岭石料有限公司", "party.credit_code": "91430423MA4L0M1N86",
+        "party.address": "衡山县东湖镇东岭村", "summary": "采场无警示标志",
+        "violation_date": "2020-05-20"})
+
+
 def test_an_officer_registers_a_complaint_as_a_case(bureau: Bureau, client: TestClient) -> None:
     """Registering from a complaint makes a case with source complaint and marks the complaint
     registered with the case, in one step."""
@@ -121,12 +131,7 @@ def test_an_officer_registers_a_complaint_as_a_case(bureau: Bureau, client: Test
     complaint_id = officer.get("/complaints").text.split("/complaints/")[1].split('"')[0]
     form = officer.get(f"/register?complaint={complaint_id}").text
     assert "采场无警示标志" in form
-    r = officer.post("/register", data={
-        "csrf": token, "complaint": complaint_id, "source": "complaint",
-        "sector": "non_coal_mine", "party.kind": "organisation",
-        "party.name": "衡山县东岭石料有限公司", "party.credit_code": "91430423MA4L0M1N86",
-        "party.address": "衡山县东湖镇东岭村", "summary": "采场无警示标志",
-        "violation_date": "2020-05-20"})
+    r = _register_mine(officer, token, complaint_id)
     assert r.status_code == 200
     case_id = str(r.url).rsplit("/", 1)[1]
     assert bureau.cf.view(case_id)["source"] == "complaint"
@@ -175,3 +180,32 @@ def test_the_public_list_is_searchable_by_party_and_year(bureau: Bureau,
         page = client.get("/public", params=params).text
         assert "王大明" not in page and "没有找到符合条件的公示信息" in page
     assert client.get("/public", params={"year": "二〇二〇", "party": "%_"}).status_code == 200
+
+
+def test_a_complainant_follows_progress_and_the_case_keeps_the_complaints_sector(
+        bureau: Bureau, client: TestClient) -> None:
+    """Issue 14, item 10: with the 受理编号 and the phone left with the complaint, the public
+    progress page says 已收到 and, once registered, the case's stage; a wrong phone or number
+    learns nothing; the registration form starts from the complaint's sector."""
+    sent = _complain(client, subject="衡山县东岭石料有限公司", content="采场无警示标志",
+                     contact="138 1234 5678", sector="non_coal_mine")
+    code = sent.text.split("受理编号 <strong>")[1].split("<")[0]
+
+    def ask(number: str, phone: str) -> Any:
+        token = csrf_of(client.get("/public/complaint/progress").text)
+        return client.post("/public/complaint/progress",
+                           data={"csrf": token, "code": number, "phone": phone})
+
+    answer = ask(code.lower(), "13812345678")
+    assert answer.status_code == 200 and "已收到，执法人员正在核查" in answer.text
+    for number, phone in ((code, "13900000000"), ("ABCDEF12", "13812345678"), ("%", "1")):
+        wrong = ask(number, phone)
+        assert wrong.status_code == 404 and "没有查到" in wrong.text
+    officer = TestClient(client.app)
+    token = sign_in(officer, "zhang")
+    complaint_id = officer.get("/complaints").text.split("/complaints/")[1].split('"')[0]
+    form = officer.get(f"/register?complaint={complaint_id}").text
+    assert '<option value="non_coal_mine" selected>' in form
+    r = _register_mine(officer, token, complaint_id)
+    assert bureau.cf.view(str(r.url).rsplit("/", 1)[1])["sector"] == "non_coal_mine"
+    assert "已登记为案件办理，当前阶段：案源登记" in ask(code, "13812345678").text

@@ -1,4 +1,5 @@
-"""Issue 14 in headless Chromium: an officer's and the head's working day, at a desk (1366×768)
+"""Issue 14 in headless Chromium: the working day of an officer, the head, a hearing host, a
+reviewer and a supervisor, at a desk (1366×768)
 and on a phone (390×844). What each page shows is asserted: the sign-in message and attempts
 left, required fields, an amount refused beside its box with the input kept and then accepted
 as 6万, the document opened right after the action with no flow run, the case's story, the
@@ -7,13 +8,15 @@ phone with no horizontal scroll. Screenshots go to data/screenshots/issue14 (git
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from casefiles.domain.timefmt import SHANGHAI
 from casefiles.settings import PROJECT_ROOT
-from tests.support import ORGANISATION, SHA_A
+from tests.support import MAJOR_FINE, ORGANISATION, SHA_A, SHA_B, play, until
 from tests.web.browser import CHROMIUM, chromium_missing, served
 from tests.web.conftest import PASSWORD, Bureau
 
@@ -52,6 +55,7 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
             page = browser.new_context(locale="zh-CN", viewport={"width": width,
                                                                  "height": height}).new_page()
             page.set_default_timeout(15_000)
+            page.on("dialog", lambda dialog: dialog.accept())  # 确认处罚告知 etc.
             page.goto(f"{base}/signin")
             if wrong_first:
                 page.fill('[name="person_id"]', pid)
@@ -83,6 +87,7 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
         officer.fill('[name="violation_date"]', "2020-05-20")
         _shot(officer, f"{tag}-02-register")
         officer.click("form.card button.primary")
+        officer.wait_for_url("**/cases/*")
         case_url = officer.url
         heading = officer.inner_text("h1")
         assert "案源：湖南省嘉禾机械制造有限公司（2020年6月1日登记）" in heading
@@ -94,6 +99,7 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
         head.check('#act-file [name="investigators"][value="li"]')
         head.fill('#act-file [name="cause"]', "未培训")
         head.click("#act-file button.primary")
+        head.wait_for_selector("h1:has-text('衡山应急立〔2020〕1号')")
         assert "衡山应急立〔2020〕1号" in head.inner_text("h1")
 
         officer.goto(case_url)
@@ -104,7 +110,14 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
         officer.check('#act-record [name="officers"][value="li"]')
         officer.fill('#act-record [name="sha256"]', SHA_A)
         _no_sideways_scroll(officer)
+        if phone:  # the evidence form too
+            heights = officer.eval_on_selector_all(
+                "#act-record input:not([type=hidden]):not([type=checkbox]), #act-record select, "
+                "#act-record textarea, #act-record button, #act-record summary",
+                "els => els.map(e => e.offsetHeight)")
+            assert min(heights) >= 44, heights
         officer.click("#act-record button.primary")
+        officer.wait_for_selector(".flash")
 
         # an amount written wrong: refused beside the box, what was typed kept
         _act(officer, "propose")
@@ -114,6 +127,7 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
         officer.select_option('#act-propose [name="penalties.0.type"]', "fine")
         officer.fill('#act-propose [name="penalties.0.amount"]', "6,00")
         officer.click("#act-propose button.primary")
+        officer.wait_for_selector("#act-propose .refusal")
         box = officer.locator('#act-propose [name="penalties.0.amount"]')
         assert box.input_value() == "6,00" and box.get_attribute("aria-invalid") == "true"
         beside = officer.inner_text("#act-propose label.invalid")
@@ -122,11 +136,13 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
         _shot(officer, f"{tag}-03-amount-refused")
         box.fill("6万")
         officer.click("#act-propose button.primary")
+        officer.wait_for_selector(".flash")
         assert "罚款 60,000.00 元（陆万元整）" in officer.inner_text("main")
 
         # 处罚告知: the notice it issues opens at once, before any flow has stored it
         _act(officer, "notify")
         officer.click("#act-notify button.primary")
+        officer.wait_for_selector(".flash .issued")
         issued = officer.locator(".flash .issued", has_text="行政处罚告知书")
         assert issued.count() == 1
         href = issued.locator("a.button").get_attribute("href")
@@ -144,14 +160,66 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
         # the head: 全部案件 → 筛选 with the date boxes empty, then a search
         head.goto(f"{base}/cases")
         head.click("form.filters button[type=submit]")
+        head.wait_for_url("**/cases?*")
         assert "嘉禾" in head.inner_text("main") and "请求内容有误" not in head.inner_text("main")
         head.fill('form.filters [name="q"]', "嘉禾机械")
         head.click("form.filters button[type=submit]")
+        head.wait_for_url("**q=*")
         cell = head.locator("td.party", has_text="湖南省嘉禾机械制造有限公司")
+        cell.wait_for()
         assert cell.count() == 1
         if phone:  # a card: the party's name on a line of its own, not one character a line
             assert head.locator("table.list thead").is_hidden()
             assert cell.bounding_box()["width"] > 200
         _no_sideways_scroll(head)
         _shot(head, f"{tag}-05-head-search")
+
+        # the hearing host: the hearing on the queue, held through the case page
+        major = play(bureau.cf, bureau.clock, until(MAJOR_FINE, "schedule_hearing"))
+        bureau.clock.set(datetime(2020, 6, 16, 11, 30, tzinfo=SHANGHAI))
+        host = person("chen")
+        host.goto(f"{base}/queue/hearings")
+        assert "听证 2020-06-16 09:00" in host.inner_text("main")
+        host.click("a:has-text('衡山应急立〔2020〕2号')")
+        host.wait_for_url(f"**/cases/{major}")
+        _act(host, "hold_hearing")
+        host.select_option('#act-hold_hearing [name="attended"]', "yes")
+        host.fill('#act-hold_hearing [name="summary"]', "当事人到场陈述，对事实无异议")
+        host.fill('#act-hold_hearing [name="record_sha256"]', SHA_B)
+        _no_sideways_scroll(host)
+        host.click("#act-hold_hearing button.primary")
+        host.wait_for_selector(".flash")
+        assert "举行听证：已办理" in host.inner_text(".flash")
+        assert "当事人到场陈述，对事实无异议" in host.inner_text("main")
+        _shot(host, f"{tag}-06-host-hearing-held")
+        steps = MAJOR_FINE[[s[2] for s in MAJOR_FINE].index("submit_review"):]
+        play(bureau.cf, bureau.clock, until(steps, "submit_review"), major)
+
+        # the reviewer: a case waiting for legal review, returned with reasons
+        reviewer = person("wang")
+        reviewer.goto(f"{base}/queue/review")
+        reviewer.click("a:has-text('衡山应急立〔2020〕2号')")
+        reviewer.wait_for_url(f"**/cases/{major}/review")
+        assert "询问笔录" in reviewer.inner_text("main")  # the evidence, on the review page
+        reviewer.select_option('[name="verdict"]', "return")
+        reviewer.click("form.form button.primary")
+        reviewer.wait_for_selector('[name="opinion"][aria-invalid="true"]')
+        assert "法制审核" in reviewer.inner_text("h1")  # still the review page
+        reviewer.fill('[name="opinion"]', "询问笔录缺少当事人签字，请补充")
+        reviewer.click("form.form button.primary")
+        reviewer.wait_for_selector(".flash")
+        _no_sideways_scroll(reviewer)
+        _shot(reviewer, f"{tag}-07-reviewer-returned")
+        officer.goto(f"{base}/cases/{major}")
+        assert "退回理由：询问笔录缺少当事人签字，请补充" in officer.inner_text("main")
+
+        # the supervisor: every case, its deadlines, the export
+        supervisor = person("zhou")
+        supervisor.goto(f"{base}/cases")
+        assert supervisor.locator("td.party").count() == 2
+        assert supervisor.locator("a.button", has_text="导出 CSV").count() == 1
+        supervisor.goto(f"{base}/reminders")
+        assert "期限提醒" in supervisor.inner_text("h1")
+        _no_sideways_scroll(supervisor)
+        _shot(supervisor, f"{tag}-08-supervisor")
         browser.close()

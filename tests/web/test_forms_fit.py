@@ -1,0 +1,53 @@
+"""Issue 14, item 6: forms that fit the work: evidence officers default to the case's
+investigators, a re-proposal starts from the last proposal, the 先行登记保存 form offers the
+heads, and 集体讨论 takes one row per attendee with their opinion."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.support import CHECKLIST_YES, MAJOR_FINE, act, play, until
+from tests.web.conftest import Bureau, sign_in
+
+
+def test_evidence_defaults_to_the_investigators_and_a_re_proposal_to_the_last(
+        bureau: Bureau, client: TestClient) -> None:
+    case_id = play(bureau.cf, bureau.clock, until(MAJOR_FINE, "submit_review"))
+    sign_in(client, "zhang")
+    page = client.get(f"/cases/{case_id}").text
+    record = page.split('id="act-record"')[1].split("</details>")[0]
+    assert 'value="zhang" checked' in record and 'value="li" checked' in record
+    assert 'value="liu" checked' not in record
+    assert act(bureau.cf, bureau.clock, "2020-06-18T09:00", "wang", "review", case_id,
+               {"verdict": "return", "checklist": CHECKLIST_YES, "opinion": "补充证据"}).ok
+    page = client.get(f"/cases/{case_id}").text
+    propose = page.split('id="act-propose"')[1].split("</details>")[0]
+    assert '<option value="WSL-99-1-late" selected' in propose
+    assert 'name="penalties.0.amount" value="60000.00"' in propose
+    assert "逾期未设置警示标志" in propose
+
+
+def test_a_collective_discussion_takes_one_row_per_attendee(bureau: Bureau,
+                                                            client: TestClient) -> None:
+    """Place, recorder and each attendee's opinion are recorded; the attendees are the rows."""
+    case_id = play(bureau.cf, bureau.clock, until(MAJOR_FINE, "extend"))
+    token = sign_in(client, "zhao")
+    rows = {"opinions.0.name": "赵强", "opinions.0.opinion": "同意",
+            "opinions.1.name": "孙丽", "opinions.1.opinion": "同意",
+            "opinions.2.name": "周明", "opinions.2.opinion": "同意，建议从轻"}
+    r = client.post(f"/cases/{case_id}/act/discuss", data={
+        "csrf": token, "place": "局三楼会议室", "recorder": "李娜", "conclusion": "同意罚款",
+        "version": str(bureau.cf.case(case_id).version), **rows})
+    assert r.status_code == 200, r.text[:500]
+    d = bureau.cf.case(case_id).discussions[-1]
+    assert d.attendees == ["赵强", "孙丽", "周明"] and d.place == "局三楼会议室"
+    assert d.recorder == "李娜" and d.opinions[2] == {"name": "周明", "opinion": "同意，建议从轻"}
+
+
+def test_the_preservation_form_offers_the_heads(bureau: Bureau, client: TestClient) -> None:
+    """先行登记保存: the heads who may approve it are listed to choose from."""
+    case_id = play(bureau.cf, bureau.clock, until(MAJOR_FINE, "file"))
+    sign_in(client, "zhang")
+    preserve = client.get(f"/cases/{case_id}").text.split('id="act-preserve"')[1]
+    preserve = preserve.split("</details>")[0]
+    assert "赵强（zhao）</option>" in preserve and "孙丽（sun）</option>" in preserve
