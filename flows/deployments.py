@@ -138,6 +138,45 @@ async def _ensure_notifications(url: str) -> None:
     ).acreate()
 
 
+CRASH_AUTOMATION = "casefiles-失联运行标记崩溃"
+
+
+async def _ensure_crash_detection() -> None:
+    """An automation that marks a casefiles run Crashed when its heartbeats stop (its machine
+    died) for two heartbeat periods (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, as the workers have
+    it), so that it does not stay Running; the notification then fires for it too."""
+    from datetime import timedelta
+
+    from prefect.automations import Automation, EventTrigger, Posture
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.settings import get_current_settings
+
+    every = get_current_settings().flows.heartbeat_frequency or 180
+    try:
+        old = await Automation.aread(name=CRASH_AUTOMATION)
+        await old.adelete()
+    except ValueError:  # none yet
+        pass
+    ended = {f"prefect.flow-run.{s}" for s in ("Completed", "Failed", "Cancelled", "Crashed")}
+    await Automation(
+        name=CRASH_AUTOMATION,
+        description="casefiles 的流程运行失去心跳即标记为崩溃 / mark a casefiles run Crashed "
+                    "when its heartbeats stop",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.heartbeat", *ended},
+            match={"prefect.resource.id": "prefect.flow-run.*"},
+            match_related={"prefect.resource.role": "tag",
+                           "prefect.resource.id": "prefect.tag.casefiles"},
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive, threshold=1, within=timedelta(seconds=2 * every + 10)),
+        actions=[ChangeFlowRunState(
+            state=StateType.CRASHED, name="Crashed", force=False,
+            message="运行失去心跳（所在机器可能已停止）/ the run's heartbeats stopped")],
+    ).acreate()
+
+
 def register(notify_url: str | None = None) -> list[str]:
     """Create the process work pool (once) and register the deployments of ``prefect.yaml``
     with Prefect's own `prefect deploy --all`, run in the project root: the entrypoints stay
@@ -151,6 +190,7 @@ def register(notify_url: str | None = None) -> list[str]:
 
     require_server()
     asyncio.run(_ensure_pool())
+    asyncio.run(_ensure_crash_detection())
     if notify_url:
         asyncio.run(_ensure_notifications(notify_url))
     prefect = Path(sys.executable).parent / "prefect"

@@ -196,7 +196,9 @@ def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and
         "CASEFILES_S3_ENDPOINT_URL": os.environ["CASEFILES_S3_ENDPOINT_URL"],
         "CASEFILES_FONTS_DIR": os.environ["CASEFILES_FONTS_DIR"],
         # a killed run's items come back after 15 s (not 15 minutes) in this test
-        "CASEFILES_OUTBOX_LEASE_SECONDS": "15", "PREFECT_WORKER_QUERY_SECONDS": "1"}
+        "CASEFILES_OUTBOX_LEASE_SECONDS": "15", "PREFECT_WORKER_QUERY_SECONDS": "1",
+        # heartbeats every 30 s (Prefect's least): a dead machine's run is Crashed after 70 s
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}
     settings = Settings(data_dir=tmp_path / "replay")
     cf = Casefiles(settings, database_url=postgres_url)
     cf.init()
@@ -270,7 +272,7 @@ def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and
             # 2. more documents; SIGKILL the worker running them, with its run, mid-run
             _replay(postgres_url, settings)
             before = len(_counts(cf)[1])
-            trigger("casefiles-documents/documents", batch=1)
+            killed = trigger("casefiles-documents/documents", batch=1)
 
             def running_on() -> str | None:
                 if len(_counts(cf)[1]) == before:
@@ -326,6 +328,12 @@ def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and
                     return [d.paused for d in await client.read_deployments()]
 
             assert asyncio.run(paused()) == [False, False, False]
+
+            # 4. the killed run, whose heartbeats stopped, is marked Crashed (and notified)
+            _wait("the killed run marked Crashed",
+                  lambda: asyncio.run(states()).get(killed) == "CRASHED", 120, machines)
+            _wait("the crash's notification",
+                  lambda: any("Crashed" in c for c in hook.calls), 60, machines)
         print(f"\nscale-out: server ready after {ready_after:.1f} s; RSS MB "
               + ", ".join(f"{n} {v:.0f}" for n, v in rss.items()))
     finally:
