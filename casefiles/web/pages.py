@@ -21,6 +21,7 @@ from casefiles.domain.states import LABELS, CaseState
 from casefiles.domain.timefmt import local_date
 from casefiles.domain.vocabulary import DEADLINES, SECTORS
 from casefiles.services import lists as Q
+from casefiles.services.work import failing
 from casefiles.web.access import workplaces
 from casefiles.web.common import ForbiddenError, render, signed_in, web
 from casefiles.web.complaints import register_complaint
@@ -239,7 +240,10 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Respo
                       lambda case: head_step(case, cf.profile.rule_set(case.rule_set_id), today,
                                              may_take(person, "decide", case), near),
                       ("head", person.id, tuple(person.roles), near), page)
-    return _queue(request, "待负责人审批", found, "/queue/head?", "")
+    parked = [i for i in failing(cf, 50) if i["status"] == "parked"]  # issue 17
+    return render(request, "queue.html", {"title": "待负责人审批", "found": found,
+                                          "page_base": "/queue/head?", "link": "",
+                                          "parked": parked})
 
 
 def _queue(request: Request, title: str, found: Q.Page, base: str, link: str) -> Response:
