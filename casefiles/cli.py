@@ -372,14 +372,19 @@ def serve_flows() -> None:
 
 
 @app.command()
-def deploy() -> None:
+def deploy(
+    notify: Annotated[str | None, typer.Option(
+        envvar="CASEFILES_NOTIFY_URL",
+        help="运行失败或崩溃时调用的通知地址（webhook）/ webhook called when a run fails or "
+             "crashes")] = None,
+) -> None:
     """多机：创建工作池 casefiles 并登记 prefect.yaml 中的部署，再在各机器上运行
     `prefect worker start --pool casefiles` / several machines: create the process work pool
     `casefiles` and register the deployments of prefect.yaml (`prefect deploy --all`)."""
     from flows.deployments import NoServer, register
 
     try:
-        names = register()
+        names = register(notify)
     except NoServer as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc

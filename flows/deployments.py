@@ -102,11 +102,87 @@ async def _ensure_pool() -> None:
             pass
 
 
-def register() -> list[str]:
+NOTIFY_BLOCK = "casefiles-notify"
+NOTIFY_AUTOMATION = "casefiles-运行失败通知"
+# the webhook's JSON body (Prefect fills in the run): Chinese first
+NOTIFY_PAYLOAD = ('{"text": "casefiles 流程运行未成功（{{ flow_run.state.name }}）：{{ flow.name }} '
+                  '{{ flow_run.name }}，请用 casefiles outbox failed 查看 / a casefiles run '
+                  'ended {{ flow_run.state.name }}", "flow": "{{ flow.name }}", '
+                  '"flow_run": "{{ flow_run.name }}", "state": "{{ flow_run.state.name }}"}')
+
+
+async def _ensure_notifications(url: str) -> None:
+    """A webhook block for ``url`` and an automation that calls it whenever a run of a
+    deployment tagged ``casefiles`` ends Failed or Crashed (replacing the previous ones)."""
+    from prefect.automations import Automation, CallWebhook, EventTrigger, Posture
+    from prefect.blocks.webhook import Webhook
+
+    block_id = await Webhook(method="POST", url=url).asave(  # type: ignore[arg-type]
+        NOTIFY_BLOCK, overwrite=True)
+    try:
+        old = await Automation.aread(name=NOTIFY_AUTOMATION)
+        await old.adelete()
+    except ValueError:  # none yet
+        pass
+    await Automation(
+        name=NOTIFY_AUTOMATION,
+        description="casefiles 的流程运行失败或崩溃时调用通知地址 / call the notification "
+                    "webhook when a casefiles run fails or crashes",
+        trigger=EventTrigger(
+            expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
+            match={"prefect.resource.id": "prefect.flow-run.*"},
+            match_related={"prefect.resource.role": "tag",
+                           "prefect.resource.id": "prefect.tag.casefiles"},
+            posture=Posture.Reactive, threshold=1),
+        actions=[CallWebhook(block_document_id=block_id, payload=NOTIFY_PAYLOAD)],
+    ).acreate()
+
+
+CRASH_AUTOMATION = "casefiles-失联运行标记崩溃"
+
+
+async def _ensure_crash_detection() -> None:
+    """An automation that marks a casefiles run Crashed when its heartbeats stop (its machine
+    died) for two heartbeat periods (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, as the workers have
+    it), so that it does not stay Running; the notification then fires for it too."""
+    from datetime import timedelta
+
+    from prefect.automations import Automation, EventTrigger, Posture
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.settings import get_current_settings
+
+    every = get_current_settings().flows.heartbeat_frequency or 180
+    try:
+        old = await Automation.aread(name=CRASH_AUTOMATION)
+        await old.adelete()
+    except ValueError:  # none yet
+        pass
+    ended = {f"prefect.flow-run.{s}" for s in ("Completed", "Failed", "Cancelled", "Crashed")}
+    await Automation(
+        name=CRASH_AUTOMATION,
+        description="casefiles 的流程运行失去心跳即标记为崩溃 / mark a casefiles run Crashed "
+                    "when its heartbeats stop",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.heartbeat", *ended},
+            match={"prefect.resource.id": "prefect.flow-run.*"},
+            match_related={"prefect.resource.role": "tag",
+                           "prefect.resource.id": "prefect.tag.casefiles"},
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive, threshold=1, within=timedelta(seconds=2 * every + 10)),
+        actions=[ChangeFlowRunState(
+            state=StateType.CRASHED, name="Crashed", force=False,
+            message="运行失去心跳（所在机器可能已停止）/ the run's heartbeats stopped")],
+    ).acreate()
+
+
+def register(notify_url: str | None = None) -> list[str]:
     """Create the process work pool (once) and register the deployments of ``prefect.yaml``
     with Prefect's own `prefect deploy --all`, run in the project root: the entrypoints stay
-    relative to it. Returns the deployments' names; RuntimeError with Prefect's output when
-    it fails."""
+    relative to it; with ``notify_url``, the automation that calls it when a run fails or
+    crashes. Returns the deployments' names; RuntimeError with Prefect's output when it
+    fails."""
     import asyncio
     import os
     import subprocess
@@ -114,6 +190,9 @@ def register() -> list[str]:
 
     require_server()
     asyncio.run(_ensure_pool())
+    asyncio.run(_ensure_crash_detection())
+    if notify_url:
+        asyncio.run(_ensure_notifications(notify_url))
     prefect = Path(sys.executable).parent / "prefect"
     done = subprocess.run([str(prefect), "--no-prompt", "deploy", "--all"], cwd=PROJECT_ROOT,
                           capture_output=True, text=True, check=False, timeout=300,

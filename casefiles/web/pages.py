@@ -7,7 +7,7 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -27,6 +27,7 @@ from casefiles.services import lists as Q
 from casefiles.services.app import Casefiles
 from casefiles.services.reminders import due_counts, reminder_of, whose_deadlines
 from casefiles.services.supervision import supervised_of
+from casefiles.services.work import failing
 from casefiles.web.access import workplaces
 from casefiles.web.common import ForbiddenError, day_text, moment_text, render, signed_in, web
 from casefiles.web.complaints import register_complaint
@@ -316,7 +317,8 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000),
                       lambda case: head_step(case, cf.profile.rule_set(case.rule_set_id), today,
                                              may_take(person, "decide", case), near),
                       ("head", person.id, tuple(person.roles), near), page)
-    return _queue(request, "待负责人审批", found, "/queue/head", "", q)
+    parked = [i for i in failing(cf, 50) if i["status"] == "parked"]  # issue 17
+    return _queue(request, "待负责人审批", found, "/queue/head", "", q, parked=parked)
 
 
 def _searched(cf: Casefiles, candidates: ColumnElement[bool], q: str) -> ColumnElement[bool]:
@@ -325,7 +327,7 @@ def _searched(cf: Casefiles, candidates: ColumnElement[bool], q: str) -> ColumnE
 
 
 def _queue(request: Request, title: str, found: Q.Page, path: str, link: str,
-           q: str) -> Response:
+           q: str, **extra: Any) -> Response:
     base = f"{path}?{urlencode({'q': q})}&" if q else f"{path}?"
     return render(request, "queue.html", {"title": title, "found": found, "page_base": base,
-                                          "link": link, "q": q, "search_action": path})
+                                          "link": link, "q": q, "search_action": path, **extra})

@@ -153,6 +153,31 @@ def _documents(cf: Casefiles) -> dict[str, str | None]:
     return docs
 
 
+class Hook:
+    """A webhook on loopback that keeps the bodies posted to it."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.calls: list[str] = []
+        calls = self.calls
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                calls.append(self.rfile.read(int(self.headers["Content-Length"] or 0))
+                             .decode("utf-8", "replace"))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/casefiles"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
 def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and_stop(
         postgres_url: str, prefect_db: str, s3: Any, tmp_path: Path) -> None:
     from prefect import get_client
@@ -171,7 +196,9 @@ def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and
         "CASEFILES_S3_ENDPOINT_URL": os.environ["CASEFILES_S3_ENDPOINT_URL"],
         "CASEFILES_FONTS_DIR": os.environ["CASEFILES_FONTS_DIR"],
         # a killed run's items come back after 15 s (not 15 minutes) in this test
-        "CASEFILES_OUTBOX_LEASE_SECONDS": "15", "PREFECT_WORKER_QUERY_SECONDS": "1"}
+        "CASEFILES_OUTBOX_LEASE_SECONDS": "15", "PREFECT_WORKER_QUERY_SECONDS": "1",
+        # heartbeats every 30 s (Prefect's least): a dead machine's run is Crashed after 70 s
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}
     settings = Settings(data_dir=tmp_path / "replay")
     cf = Casefiles(settings, database_url=postgres_url)
     cf.init()
@@ -201,7 +228,9 @@ def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and
 
         _wait("the Prefect server", healthy, 90, machines)
         ready_after = time.monotonic() - started
-        deployed = subprocess.run([str(BIN / "casefiles"), "deploy"], env=machine_env("admin"),
+        hook = Hook()
+        deployed = subprocess.run([str(BIN / "casefiles"), "deploy", "--notify", hook.url],
+                                  env=machine_env("admin"),
                                   capture_output=True, text=True, timeout=180, check=False)
         assert deployed.returncode == 0, deployed.stdout + deployed.stderr
         worker = [str(BIN / "prefect"), "worker", "start", "--pool", "casefiles", "--name"]
@@ -232,10 +261,18 @@ def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and
             assert stored and set(stored.values()) == {1}
             rss = {n: _rss_mb(p.pid) for n, p in {"server": server, **workers}.items()}
 
+            # a run that fails (its database unreachable) calls the notification webhook
+            failing = trigger("casefiles-dispatch/dispatch",
+                              database_url="postgresql://casefiles@127.0.0.1:9/none")
+            _wait("the failed run's notification", lambda: bool(hook.calls), 90, machines)
+            assert asyncio.run(states())[failing] == "FAILED"
+            assert "流程运行未成功（Failed）" in hook.calls[0]
+            assert "casefiles-dispatch" in hook.calls[0]
+
             # 2. more documents; SIGKILL the worker running them, with its run, mid-run
             _replay(postgres_url, settings)
             before = len(_counts(cf)[1])
-            trigger("casefiles-documents/documents", batch=1)
+            killed = trigger("casefiles-documents/documents", batch=1)
 
             def running_on() -> str | None:
                 if len(_counts(cf)[1]) == before:
@@ -291,6 +328,12 @@ def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and
                     return [d.paused for d in await client.read_deployments()]
 
             assert asyncio.run(paused()) == [False, False, False]
+
+            # 4. the killed run, whose heartbeats stopped, is marked Crashed (and notified)
+            _wait("the killed run marked Crashed",
+                  lambda: asyncio.run(states()).get(killed) == "CRASHED", 120, machines)
+            _wait("the crash's notification",
+                  lambda: any("Crashed" in c for c in hook.calls), 60, machines)
         print(f"\nscale-out: server ready after {ready_after:.1f} s; RSS MB "
               + ", ".join(f"{n} {v:.0f}" for n, v in rss.items()))
     finally:

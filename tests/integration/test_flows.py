@@ -266,7 +266,8 @@ def test_casefiles_deploy_registers_relative_entrypoints_in_the_process_pool(
     from prefect import get_client
     from prefect.settings import PREFECT_API_URL
 
-    deploying = _cli("deploy", cwd=tmp_path, PREFECT_API_URL=str(PREFECT_API_URL.value()))
+    deploying = _cli("deploy", cwd=tmp_path, PREFECT_API_URL=str(PREFECT_API_URL.value()),
+                     CASEFILES_NOTIFY_URL="http://127.0.0.1:9/hook")
     stdout, stderr = deploying.communicate(timeout=300)
     assert deploying.returncode == 0, stdout + stderr
     assert "已登记 3 个部署" in stdout
@@ -286,3 +287,13 @@ def test_casefiles_deploy_registers_relative_entrypoints_in_the_process_pool(
     assert sweep.pull_steps == [{"prefect.deployments.steps.set_working_directory": {
         "directory": "{{ $CASEFILES_HOME }}"}}]
     assert found["documents"].global_concurrency_limit.limit == 2
+    from prefect.automations import Automation
+    from prefect.blocks.webhook import Webhook
+
+    from flows.deployments import NOTIFY_AUTOMATION, NOTIFY_BLOCK
+
+    automation = Automation.read(name=NOTIFY_AUTOMATION)
+    assert automation.trigger.expect == {"prefect.flow-run.Failed", "prefect.flow-run.Crashed"}
+    assert automation.actions[0].type == "call-webhook"
+    hook = Webhook.load(NOTIFY_BLOCK)
+    assert hook.url.get_secret_value() == "http://127.0.0.1:9/hook"
