@@ -72,7 +72,8 @@ def _latest(scenario: Scenario) -> datetime:
 def _cases_of(scenario: Scenario) -> dict[str, CaseRun]:
     runs: dict[str, CaseRun] = {}
     for step in scenario.steps:
-        if step.do == "register" and step.case not in runs and isinstance(step.with_, dict):
+        if step.do == "register" and step.case and step.case not in runs \
+                and isinstance(step.with_, dict):
             party = step.with_.get("party") or {}
             runs[step.case] = CaseRun(str(party.get("name", step.case)),
                                       str(step.with_.get("sector", "other")))
@@ -85,7 +86,8 @@ def play(path: Path, url: str, settings: Settings) -> tuple[list[CaseRun], datet
     runs = _cases_of(scenario)
     results = run(path, scenario, url, settings)
     for n, step in enumerate(scenario.steps, start=1):
-        case = runs.setdefault(step.case, CaseRun(step.case, "other"))
+        name = step.case or step.inspection or ""  # an inspection's steps count as its own
+        case = runs.setdefault(name, CaseRun(name, "other"))
         try:
             result = next(results)
         except Exception as exc:  # noqa: BLE001  (an engine error is a failed step, not a crash)

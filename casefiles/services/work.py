@@ -112,6 +112,9 @@ def sweep(cf: Casefiles, batch: int = 500) -> SweepReport:
                 if uow.cases.save(case, bump=True):
                     uow.commit()
                     report.missed += len(kinds)
+    from casefiles.services.inspections import sweep as sweep_inspections
+
+    report.missed += sweep_inspections(cf)  # rectification, recheck, seal and seize (SPEC §6)
     cf.refresh_statistics()
     return report
 
