@@ -626,3 +626,22 @@ def late_refusals(case: Case, violations: list[dict[str, Any]], required: bool,
                 f"{code} needs the case's inspection to hold a hazard on {base} found "
                 "unrectified by a recheck after its order's deadline", f"violations.{i}.code"))
     return out
+
+
+def grounds(insp: Inspection | None) -> dict[str, Any] | None:
+    """The order and recheck a decision rests on (SPEC §6 I7): the last recheck that found a
+    hazard unrectified after its order's deadline, else the last order with its last recheck;
+    None without an inspection or an order."""
+    if insp is None or not insp.orders:
+        return None
+    late = [r for r in insp.rechecks if r.at.date() > insp.orders[r.order_no - 1].deadline
+            and not all(x["rectified"] for x in r.results)]
+    recheck = late[-1] if late else (insp.rechecks[-1] if insp.rechecks else None)
+    order = insp.orders[recheck.order_no - 1] if recheck else insp.orders[-1]
+    return {"inspection": insp.number, "inspected_on": insp.inspected_at.date(),
+            "order": order.number, "ordered_on": order.ordered_at.date(),
+            "deadline": order.deadline,
+            "recheck": recheck.number if recheck else None,
+            "rechecked_on": recheck.at.date() if recheck else None,
+            "unrectified": recheck is not None
+            and not all(x["rectified"] for x in recheck.results)}

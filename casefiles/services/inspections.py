@@ -209,3 +209,32 @@ def sweep(app: Casefiles) -> int:
                 uow.commit()
                 marked += len(kinds)
     return marked
+
+
+def head_items(app: Casefiles, within_days: int | None = None) -> list[dict[str, Any]]:
+    """What inspections ask of the head: each major hazard still open (挂牌督办), and each
+    seal or seize in force or past its last day (extend once, or lift)."""
+    today = local_date(app.clock.now())
+    horizon = today + timedelta(days=app.settings.due_soon_days if within_days is None
+                                else within_days)
+    with app.uow() as uow:
+        store = InspectionStore(uow.conn)
+        major = [r["id"] for r in store.page(major=True, open_only=True, limit=500)]
+        ids = list(dict.fromkeys(major + [r["id"] for r in store.due_by(horizon)]))
+        found = [store.get(i) for i in ids]
+    items = []
+    for insp in found:
+        if insp is None:
+            continue
+        steps = []
+        if insp.major_hazard and insp.state != "closed":
+            steps.append("重大事故隐患：挂牌督办")
+        for m in insp.measures:
+            if m.until is not None and m.lifted_at is None:
+                left = "已届满" if today > m.until else f"至{m.until.isoformat()}"
+                steps.append(f"{I.MEASURE_TYPES[m.type]}{m.ref}（{m.object}）{left}：延长或解除")
+        if steps:
+            items.append({"inspection_id": insp.id, "number": insp.number,
+                          "unit": insp.unit.name, "state": insp.state,
+                          "major_hazard": insp.major_hazard, "steps": steps})
+    return items

@@ -10,7 +10,7 @@ import pytest
 
 from casefiles.services import inspections as S
 from casefiles.services.app import Outcome
-from tests.support import MINE, Desk, moment
+from tests.support import CHECKLIST_YES, MINE, Desk, moment
 
 
 class Office:
@@ -226,6 +226,23 @@ def test_i7_a_late_provision_needs_a_recheck_after_the_deadline(office: Office) 
     assert office.desk.ok("zhang", "propose", linked, LATE).ok
     assert office.desk.view(linked)["inspection"] == S.get(office.app, insp).id
     assert set(office.view(insp)["cases"]) == {early, linked}
+    # the decision names the order and the recheck it rests on
+    d = office.desk
+    d.ok("zhang", "notify", linked)
+    d.ok("zhang", "defend", linked, {"waive": True})
+    d.ok("zhang", "submit_review", linked)
+    d.ok("wang", "review", linked, {"verdict": "pass", "checklist": CHECKLIST_YES,
+                                    "opinion": "同意"})
+    d.ok("zhao", "discuss", linked, {"attendees": ["赵强", "王芳", "孙丽"], "conclusion": "同意"})
+    d.ok("zhao", "decide", linked, {"outcome": "penalty"}, at="2026-05-12T09:00")
+    with d.app.uow() as uow:
+        items = uow.outbox.pending(50, case_id=linked)
+    facts = next(i["payload"]["facts"] for i in items
+                 if i["payload"].get("kind") == "行政处罚决定书")
+    facts = facts["body"]
+    assert facts["rectification"]["order"] == "衡山应急责改〔2026〕2号"
+    assert facts["rectification"]["recheck"] == "衡山应急复查〔2026〕2号"
+    assert facts["rectification"]["unrectified"] is True
 
 
 def test_i7_hengshan_2021_drills_need_no_recorded_order(make_desk: Callable[..., Desk]) -> None:
@@ -258,3 +275,29 @@ def test_every_inspection_action_enters_its_chain_and_the_audit_checks_it(
     with office.app.uow() as uow:
         report = verify_all(uow)
     assert [(b.chain, b.seq) for b in report.breaks][:1] == [(insp, 1)]
+
+
+def test_deadlines_the_sweep_and_the_heads_queue_show_inspections(office: Office) -> None:
+    """The rectification and recheck deadlines are listed as they near; the sweep marks the
+    passed one missed in the inspection's chain; the head sees the major hazard and the seal
+    to extend or lift."""
+    from casefiles.services.work import sweep
+
+    insp = office.inspected("2026-03-02T09:30", hazards=[HAZARD, MAJOR])
+    office.ok("zhang", "order", insp, {"hazards": ["h1", "h2"], "deadline": "2026-03-06"})
+    office.ok("zhang", "measures", insp, {
+        "measures": [{"ref": "m1", "type": "seal", "object": "采场", "hazards": ["h2"]}],
+        "officers": ["zhang", "li"], "approved_by": "zhao"})
+    rows = S.upcoming(office.app, within_days=7)
+    assert [(r["kind"], r["due"], r["status"]) for r in rows] == [
+        ("rectification", "2026-03-06", "open")]
+    assert S.upcoming(office.app, within_days=7, officer="sun") == []
+    office.desk.clock.set(moment("2026-03-09T08:00"))
+    assert sweep(office.app).missed >= 1
+    entries = S.history(office.app, insp)
+    assert (entries[-1].action, entries[-1].payload) == ("sweep", {"missed": ["rectification"]})
+    assert office.view(insp)["deadlines"]["rectification"]["status"] == "missed"
+    items = S.head_items(office.app)
+    assert [i["inspection_id"] for i in items] == [insp]
+    assert items[0]["steps"][0] == "重大事故隐患：挂牌督办"
+    assert "查封m1（采场）至2026-04-01：延长或解除" in items[0]["steps"]
