@@ -99,3 +99,16 @@ def inspection_history(inspection: str,
         dump([e.content() | {"hash": e.hash} for e in entries])
         return
     out.print(history_table(entries))
+
+
+@inspection_app.command("document")
+def inspection_document(inspection: str, number: str) -> None:
+    """检查文书PDF的路径（尚未生成时现在生成）/ the path of an inspection document's PDF."""
+    from casefiles.services.inspections import document
+
+    try:
+        path = document(ready(), inspection, number)
+    except CasefilesError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    out.print(str(path), soft_wrap=True)

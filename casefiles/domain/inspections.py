@@ -15,6 +15,7 @@ from casefiles.domain.context import Context
 from casefiles.domain.effects import Effects
 from casefiles.domain.engine import unknown_people
 from casefiles.domain.errors import Refusal, ordered
+from casefiles.domain.history import jsonable
 from casefiles.domain.model import Case, Deadline, Document, Party
 from casefiles.domain.payloads import Day, Name, PartyIn, Payload, Text
 
@@ -118,6 +119,8 @@ class Inspection:
     documents: list[Document] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # what each issued document prints, by document id, fixed at the action that issued it
+    facts: dict[str, dict[str, Any]] = field(default_factory=dict)
     version: int = 0
     history_length: int = 0
     history_head: str | None = None
@@ -420,6 +423,7 @@ def judge(insp: Inspection | None, action: str, data: Any, ctx: Context) -> Judg
     if insp is not None:
         _APPLY[action](insp, payload, ctx, j.effects)
         j.state_after = insp.state
+        take_facts(insp, ctx, j.effects, payload)
     if ctx.periods.unconfirmed:
         j.effects.warn("calendar_unconfirmed")
     if ctx.unconfirmed_used:
@@ -456,7 +460,18 @@ def new_inspection(inspection_id: str, profile: str, p: Inspect, ctx: Context,
                       refused_to_sign=p.refused_to_sign, drill=drill, hazards=hazards)
     insp.state = _settled(insp)
     insp.number = _issue(insp, "inspect", ctx, fx).number
+    take_facts(insp, ctx, fx, p)
     return insp
+
+
+def take_facts(insp: Inspection, ctx: Context, fx: Effects, payload: Any) -> None:
+    """Fix what each document the action issued says, now that the action is applied."""
+    from casefiles.domain.inspection_facts import facts_of  # it reads this module
+
+    for kind, data in fx.events:
+        if kind == "inspection_document_issued":
+            doc = next(d for d in insp.documents if d.id == data["document_id"])
+            insp.facts[doc.id] = jsonable(facts_of(insp, doc, ctx, payload))
 
 
 def _settled(insp: Inspection) -> str:
