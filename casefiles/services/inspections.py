@@ -281,3 +281,26 @@ def document(app: Casefiles, ref: str, which: str) -> Path:
             store.save(locked, local_date(now), bump=False)
             uow.commit()
     return path
+
+
+def register_case(app: Casefiles, by: str, ref: str) -> Outcome:
+    """Register a case from an inspection in one step (SPEC §6 I7): its unit as the party,
+    its unrectified hazards as the summary, the violation from the day after the order's
+    deadline to the recheck that found it. Judged like any ``register``."""
+    insp = get(app, ref)
+    g = I.grounds(insp)
+    left = [h for h in insp.hazards if h.status == "unrectified"]
+    u = insp.unit
+    party = {k: v for k, v in {"kind": u.kind, "name": u.name, "address": u.address,
+                               "credit_code": u.credit_code, "id_number": u.id_number,
+                               "phone": u.phone, "legal_rep": u.legal_rep}.items()
+             if v is not None}
+    payload: dict[str, Any] = {
+        "source": "inspection", "sector": insp.sector, "party": party, "inspection": insp.id,
+        "summary": "责令限期整改逾期未整改：" + "；".join(h.description for h in left)
+        if left else f"现场检查发现：{'；'.join(h.description for h in insp.hazards)}",
+        "violation_date": (g["deadline"] + timedelta(days=1)).isoformat()
+        if g and g["unrectified"] else local_date(insp.inspected_at).isoformat()}
+    if g and g["unrectified"] and g["rechecked_on"] is not None:
+        payload["violation_ended"] = g["rechecked_on"].isoformat()
+    return app.act(by, "register", None, payload)
