@@ -23,6 +23,7 @@ from casefiles.clock import SimulatedClock
 from casefiles.domain.documents import DOSSIER
 from casefiles.domain.effects import fine_balance
 from casefiles.domain.errors import ScenarioError
+from casefiles.domain.inspections import STATE_LABELS as INSPECTION_STATES
 from casefiles.domain.model import Case
 from casefiles.domain.money import to_yuan
 from casefiles.domain.policy import RuleSet
@@ -77,6 +78,10 @@ def _cases_of(scenario: Scenario) -> dict[str, CaseRun]:
             party = step.with_.get("party") or {}
             runs[step.case] = CaseRun(str(party.get("name", step.case)),
                                       str(step.with_.get("sector", "other")))
+        if step.do == "inspect" and step.inspection and isinstance(step.with_, dict):
+            unit = step.with_.get("unit") or {}  # an inspection (SPEC §6), shown as its unit's
+            runs[f"inspection:{step.inspection}"] = CaseRun(f"现场检查：{unit.get('name', step.inspection)}",
+                                            str(step.with_.get("sector", "other")))
     return runs
 
 
@@ -86,7 +91,8 @@ def play(path: Path, url: str, settings: Settings) -> tuple[list[CaseRun], datet
     runs = _cases_of(scenario)
     results = run(path, scenario, url, settings)
     for n, step in enumerate(scenario.steps, start=1):
-        name = step.case or step.inspection or ""  # an inspection's steps count as its own
+        # an inspection's steps count as its own, apart from a case of the same name
+        name = step.case or f"inspection:{step.inspection}"
         case = runs.setdefault(name, CaseRun(name, "other"))
         try:
             result = next(results)
@@ -111,7 +117,8 @@ def play(path: Path, url: str, settings: Settings) -> tuple[list[CaseRun], datet
 
 
 def _print_case(console: Console, case: CaseRun) -> None:
-    state = CaseState(case.state).label if case.state else "未登记"
+    states = {s.value: s.label for s in CaseState} | INSPECTION_STATES
+    state = states.get(case.state, case.state) if case.state else "未登记"
     mark = "[green]✓[/green]" if not case.failures else "[red]✗[/red]"
     verdict = "均符合预期" if not case.failures else f"，{len(case.failures)}步不符合预期"
     console.print(f"  {mark} {SECTORS.get(case.sector, case.sector)}｜{escape(case.name)}｜"

@@ -575,7 +575,9 @@ def _apply_recheck(insp: Inspection, p: RecheckIn, ctx: Context, fx: Effects) ->
     rect = insp.deadline("rectification")
     if rect is not None:
         if all(r.rectified for r in p.results):
-            rect.done_on = min(today, order.applied_on or today)
+            # rectified by the application, or at the latest by the deadline when the recheck
+            # came after it
+            rect.done_on = min(today, order.applied_on or today, order.deadline)
         else:
             rect.missed = True
     insp.state = _settled(insp)
