@@ -44,6 +44,12 @@ def next_due(insp: I.Inspection) -> date | None:
     return min(due) if due else None
 
 
+def held_until(insp: I.Inspection) -> date | None:
+    """The last day of the seals and seizes not lifted yet, if any."""
+    days = [m.until for m in insp.measures if m.until is not None and m.lifted_at is None]
+    return max(days) if days else None
+
+
 def officers_of(insp: I.Inspection) -> list[str]:
     """Everyone the inspection names as an officer present."""
     ids = list(insp.officers) + [r for rc in insp.rechecks for r in rc.officers]
@@ -88,6 +94,7 @@ class InspectionStore:
                 "unit_code": insp.unit.credit_code or insp.unit.id_number,
                 "inspected_at": insp.inspected_at, "inspected_by": insp.inspected_by,
                 "major_hazard": insp.major_hazard, "next_due": next_due(insp),
+                "held_until": held_until(insp),
                 "drill": insp.drill, "history_length": insp.history_length,
                 "history_head": insp.history_head,
                 "doc": _ENCODER.encode(insp).decode("utf-8")}
@@ -164,6 +171,18 @@ class InspectionStore:
                 INSPECTION_OFFICERS.c.person_id == officer)
         rows = self.conn.execute(query.order_by(INSPECTIONS.c.next_due).limit(limit)).mappings()
         return [dict(r) for r in rows]
+
+    def for_head(self, limit: int = 500) -> list[str]:
+        """Ids of the inspections that wait for the head: a major hazard not closed, or a
+        seal or seize not lifted; oldest last day first."""
+        major = select(INSPECTIONS.c.id).where(INSPECTIONS.c.major_hazard.is_(True),
+                                               INSPECTIONS.c.state != "closed",
+                                               INSPECTIONS.c.drill.is_(False)).limit(limit)
+        held = (select(INSPECTIONS.c.id).where(INSPECTIONS.c.held_until.is_not(None),
+                                               INSPECTIONS.c.drill.is_(False))
+                .order_by(INSPECTIONS.c.held_until).limit(limit))
+        ids = [str(r[0]) for r in self.conn.execute(held)]
+        return list(dict.fromkeys(ids + [str(r[0]) for r in self.conn.execute(major)]))
 
     def ids(self) -> list[tuple[str, str | None, int]]:
         """(id, history head, history length) of every inspection, for the audit."""

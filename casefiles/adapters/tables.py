@@ -495,6 +495,8 @@ class InspectionRow(SQLModel, table=True):
     major_hazard: bool = Field(default=False, nullable=False)
     # the earliest open deadline (rectification, recheck, measures), for the officers' lists
     next_due: date | None = None
+    # the last day of the seals and seizes in force (the head's queue finds them by it)
+    held_until: date | None = Field(default=None, index=True)
     drill: bool = Field(default=False, nullable=False)
     history_length: int = 0
     history_head: str | None = None

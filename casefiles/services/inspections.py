@@ -213,17 +213,13 @@ def sweep(app: Casefiles) -> int:
     return marked
 
 
-def head_items(app: Casefiles, within_days: int | None = None) -> list[dict[str, Any]]:
+def head_items(app: Casefiles) -> list[dict[str, Any]]:
     """What inspections ask of the head: each major hazard still open (挂牌督办), and each
     seal or seize in force or past its last day (extend once, or lift)."""
     today = local_date(app.clock.now())
-    horizon = today + timedelta(days=app.settings.due_soon_days if within_days is None
-                                else within_days)
     with app.uow() as uow:
         store = InspectionStore(uow.conn)
-        major = [r["id"] for r in store.page(major=True, open_only=True, limit=500)]
-        ids = list(dict.fromkeys(major + [r["id"] for r in store.due_by(horizon)]))
-        found = [store.get(i) for i in ids]
+        found = [store.get(i) for i in store.for_head()]
     items = []
     for insp in found:
         if insp is None:

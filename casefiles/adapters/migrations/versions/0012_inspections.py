@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column('inspected_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column('major_hazard', sa.Boolean(), nullable=False),
         sa.Column('next_due', sa.Date(), nullable=True),
+        sa.Column('held_until', sa.Date(), nullable=True),
         sa.Column('drill', sa.Boolean(), nullable=False),
         sa.Column('history_length', sa.Integer(), nullable=False),
         sa.Column('history_head', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
@@ -42,6 +43,7 @@ def upgrade() -> None:
     op.create_index('ix_inspections_state_sector', 'inspections', ['state', 'sector'])
     op.create_index('ix_inspections_inspected_id', 'inspections', ['inspected_at', 'id'])
     op.create_index('ix_inspections_major_state', 'inspections', ['major_hazard', 'state'])
+    op.create_index('ix_inspections_held_until', 'inspections', ['held_until'])
     op.create_table(
         'inspection_officers',
         sa.Column('inspection_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
