@@ -129,7 +129,14 @@ def _play_inspection(app: Casefiles, path: Path, n: int, step: Step,
     outcome = S.act(app, step.by, step.do, ref, step.with_)
     if step.do == "inspect" and outcome.ok and outcome.case_id:
         inspections[name] = outcome.case_id
-    line.update(inspection=outcome.case_id, result=outcome.result, code=outcome.code,
+    return _outcome_line(line, "inspection", outcome, step, expected)
+
+
+def _outcome_line(line: dict[str, Any], target: str, outcome: Outcome, step: Step,
+                  expected: Any) -> dict[str, Any]:
+    """The step line of an action taken: its outcome against its expectation (``target``
+    names the key of its case or inspection), with the view when a view was not met."""
+    line.update({target: outcome.case_id}, result=outcome.result, code=outcome.code,
                 codes=outcome.codes, message=outcome.message, warnings=outcome.warnings,
                 state=outcome.state, expected=expected, met=_met(step.expect, outcome))
     if not line["met"] and isinstance(step.expect, dict) and outcome.view is not None:
@@ -160,12 +167,7 @@ def _play(app: Casefiles, path: Path, n: int, step: Step, cases: dict[str, str],
         return line
     if step.do == "register" and outcome.ok and outcome.case_id and step.case:
         cases[step.case] = outcome.case_id
-    line.update(case=outcome.case_id, result=outcome.result, code=outcome.code,
-                codes=outcome.codes, message=outcome.message, warnings=outcome.warnings,
-                state=outcome.state, expected=expected, met=_met(step.expect, outcome))
-    if not line["met"] and isinstance(step.expect, dict) and outcome.view is not None:
-        line["view"] = outcome.view
-    return line
+    return _outcome_line(line, "case", outcome, step, expected)
 
 
 __all__ = ["StepResult", "load", "matches", "run"]
