@@ -159,15 +159,15 @@ def _message(refusals: list[Refusal]) -> str:
 DEADLINE_LABELS = {"rectification": "整改期限", "recheck": "复查期限", "measures": "查封扣押期限"}
 
 
-def upcoming(app: Casefiles, within_days: int = 14, officer: str | None = None
-             ) -> list[dict[str, Any]]:
+def upcoming(app: Casefiles, within_days: int = 14, officer: str | None = None,
+             limit: int = 5000) -> list[dict[str, Any]]:
     """Undone inspection deadlines (rectification, recheck, seal or seize) due within
     ``within_days`` or already missed, soonest first; one officer's only when named."""
     today = local_date(app.clock.now())
     horizon = today + timedelta(days=within_days)
     with app.uow() as uow:
         store = InspectionStore(uow.conn)
-        ids = [r["id"] for r in store.due_by(horizon, officer=officer)]
+        ids = [r["id"] for r in store.due_by(horizon, officer=officer, limit=limit)]
         found = [store.get(i) for i in ids]
     rows = []
     for insp in found:

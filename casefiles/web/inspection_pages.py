@@ -95,8 +95,10 @@ def inspections_page(request: Request, state: str | None = None, sector: str | N
 def inspections_head_queue(request: Request) -> Response:
     """检查督办: the seals and seizes to extend or lift, and the major hazards (挂牌督办)."""
     signed_in(request, "head")
+    cf = web(request).cf
     return render(request, "inspection_queue.html", {
-        "title": "检查督办", "items": S.head_items(web(request).cf)})
+        "title": "检查督办", "items": S.head_items(cf),
+        "deadlines": S.upcoming(cf, within_days=cf.settings.due_soon_days, limit=100)})
 
 
 def _people(request: Request, role: str) -> list[Person]:

@@ -60,10 +60,12 @@ def test_an_officer_records_orders_and_the_head_and_supervisor_see_it(
                                                 "result_h2": "unrectified"})
     assert refused.status_code == 409 and "rectification_period_open" in refused.text
 
+    bureau26.clock.set(moment("2026-03-10T09:00"))  # the deadline is now within a week
     head = TestClient(create_app(bureau26.cf))
     sign_in(head, "zhao")
     queue = head.get("/queue/inspections").text
     assert "重大事故隐患：挂牌督办" in queue and "衡山应急检记〔2026〕1号" in queue
+    assert "整改期限" in queue and "2026-03-13" in queue
     sup = TestClient(create_app(bureau26.cf))
     sign_in(sup, "zhou")
     assert "衡山应急检记〔2026〕1号" in sup.get("/inspections?major=true").text
