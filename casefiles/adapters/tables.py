@@ -494,7 +494,7 @@ class InspectionRow(SQLModel, table=True):
     inspected_by: str
     major_hazard: bool = Field(default=False, nullable=False)
     # the earliest open deadline (rectification, recheck, measures), for the officers' lists
-    next_due: date | None = None
+    next_due: date | None = Field(default=None, index=True)
     # the last day of the seals and seizes in force (the head's queue finds them by it)
     held_until: date | None = Field(default=None, index=True)
     drill: bool = Field(default=False, nullable=False)

@@ -98,7 +98,7 @@ def inspections_head_queue(request: Request) -> Response:
     cf = web(request).cf
     return render(request, "inspection_queue.html", {
         "title": "检查督办", "items": S.head_items(cf),
-        "deadlines": S.upcoming(cf, within_days=cf.settings.due_soon_days, limit=100)})
+        "deadlines": S.upcoming(cf, within_days=cf.settings.due_soon_days, limit=50)})
 
 
 def _people(request: Request, role: str) -> list[Person]:

@@ -44,6 +44,7 @@ def upgrade() -> None:
     op.create_index('ix_inspections_inspected_id', 'inspections', ['inspected_at', 'id'])
     op.create_index('ix_inspections_major_state', 'inspections', ['major_hazard', 'state'])
     op.create_index('ix_inspections_held_until', 'inspections', ['held_until'])
+    op.create_index('ix_inspections_next_due', 'inspections', ['next_due'])
     op.create_table(
         'inspection_officers',
         sa.Column('inspection_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
