@@ -163,15 +163,18 @@ class Inspection:
             self.warnings.append(code)
 
     def unrectified_after_deadline(self, provision: str) -> Recheck | None:
-        """A recheck after its order's deadline that found a hazard on ``provision`` not
-        rectified (what a ``*-late`` proposal rests on, I7)."""
+        """A recheck after its order's deadline that found a hazard on ``provision`` (or on
+        one of its items: WSL-97 covers WSL-97-3) not rectified (what a ``*-late`` proposal
+        rests on, I7)."""
         for r in self.rechecks:
             order = self.orders[r.order_no - 1]
             if r.at.date() <= order.deadline:
                 continue
             for res in r.results:
                 h = self.hazard(res["hazard"])
-                if h is not None and not res["rectified"] and h.provision == provision:
+                if h is not None and not res["rectified"] and h.provision is not None \
+                        and (h.provision == provision
+                             or h.provision.startswith(provision + "-")):
                     return r
         return None
 

@@ -301,3 +301,25 @@ def test_deadlines_the_sweep_and_the_heads_queue_show_inspections(office: Office
     assert [i["inspection_id"] for i in items] == [insp]
     assert items[0]["steps"][0] == "重大事故隐患：挂牌督办"
     assert "查封m1（采场）至2026-04-01：延长或解除" in items[0]["steps"]
+
+
+@pytest.mark.parametrize(("hazard", "late"), [("WSL-99-4", "WSL-99-4-late"),
+                                              ("WSL-97-3", "WSL-97-late")])
+def test_i7_the_late_provision_of_each_item_rests_on_its_own_hazard(
+        office: Office, hazard: str, late: str) -> None:
+    """A failed recheck of a hazard on an item of the article grounds that article's late
+    provision (WSL-97-late on a WSL-97-3 hazard), and not another article's."""
+    insp = office.inspected("2026-04-20T09:30", hazards=[{**HAZARD, "provision": hazard}])
+    office.ok("zhang", "order", insp, {"hazards": ["h1"], "deadline": "2026-04-24"})
+    office.ok("li", "recheck", insp, {"officers": ["li", "zhang"],
+                                      "results": [{"hazard": "h1", "rectified": False}]},
+              at="2026-04-27T09:00")
+    office.desk.clock.set(moment("2026-05-06T09:00"))
+    case = _case_from(office, insp)
+    fine = [{"type": "fine", "amount": 100000}]
+    other = {"violations": [{**LATE["violations"][0], "code": "WSL-101-late"}],
+             "penalties": fine}
+    assert office.desk.act("zhang", "propose", case, other).code == \
+        "uncorrected_order_required"
+    mine = {"violations": [{**LATE["violations"][0], "code": late}], "penalties": fine}
+    assert office.desk.ok("zhang", "propose", case, mine).ok
