@@ -300,3 +300,9 @@ def register_case(app: Casefiles, by: str, ref: str) -> Outcome:
     if g and g["unrectified"] and g["rechecked_on"] is not None:
         payload["violation_ended"] = g["rechecked_on"].isoformat()
     return app.act(by, "register", None, payload)
+
+
+def head_count(app: Casefiles) -> int:
+    """How many inspections wait for the head (read from the index alone, for the queue)."""
+    with app.uow() as uow:
+        return len(InspectionStore(uow.conn).for_head())

@@ -239,7 +239,11 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000)) -> Respo
                       lambda case: head_step(case, cf.profile.rule_set(case.rule_set_id), today,
                                              may_take(person, "decide", case), near),
                       ("head", person.id, tuple(person.roles), near), page)
-    return _queue(request, "待负责人审批", found, "/queue/head?", "")
+    from casefiles.services.inspections import head_count  # inspections (SPEC §6)
+
+    return render(request, "queue.html", {"title": "待负责人审批", "found": found,
+                                          "page_base": "/queue/head?", "link": "",
+                                          "inspection_items": head_count(cf)})
 
 
 def _queue(request: Request, title: str, found: Q.Page, base: str, link: str) -> Response:

@@ -66,6 +66,7 @@ def test_an_officer_records_orders_and_the_head_and_supervisor_see_it(
     queue = head.get("/queue/inspections").text
     assert "重大事故隐患：挂牌督办" in queue and "衡山应急检记〔2026〕1号" in queue
     assert "整改期限" in queue and "2026-03-13" in queue
+    assert "检查督办：1项" in head.get("/queue/head").text
     sup = TestClient(create_app(bureau26.cf))
     sign_in(sup, "zhou")
     assert "衡山应急检记〔2026〕1号" in sup.get("/inspections?major=true").text
