@@ -306,3 +306,15 @@ def head_count(app: Casefiles) -> int:
     """How many inspections wait for the head (read from the index alone, for the queue)."""
     with app.uow() as uow:
         return len(InspectionStore(uow.conn).for_head())
+
+
+def render_unstored(app: Casefiles) -> int:
+    """Render and store every inspection document not stored yet; how many were."""
+    with app.uow() as uow:
+        store = InspectionStore(uow.conn)
+        waiting = [(insp.id, d.id) for i, _, _ in store.ids()
+                   if (insp := store.get(i)) is not None
+                   for d in insp.documents if d.sha256 is None]
+    for inspection_id, document_id in waiting:
+        document(app, inspection_id, document_id)
+    return len(waiting)
