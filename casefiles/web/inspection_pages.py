@@ -14,6 +14,7 @@ from starlette.responses import Response
 from casefiles.adapters.inspection_store import InspectionStore, officers_of
 from casefiles.domain import inspections as I
 from casefiles.domain.errors import CasefilesError
+from casefiles.domain.history import jsonable
 from casefiles.domain.inspection_facts import LEVELS
 from casefiles.domain.model import Person
 from casefiles.domain.vocabulary import SECTORS
@@ -288,6 +289,14 @@ def api_inspection(request: Request, ref: str, person: Me) -> JSONResponse:
     """The inspection view of SCENARIOS.md (404 alike for none and for one not yours)."""
     insp = _load(request, person, ref)
     return JSONResponse(I.inspection_view(insp, today(request)))
+
+
+@api.get("/inspections/{ref}/history")
+def api_inspection_history(request: Request, ref: str, person: Me) -> JSONResponse:
+    """The inspection's hash-chained history, every entry with its hash."""
+    insp = _load(request, person, ref)
+    entries = S.history(web(request).cf, insp.id)
+    return JSONResponse([jsonable(e.content()) | {"hash": e.hash} for e in entries])
 
 
 @api.post("/inspections")

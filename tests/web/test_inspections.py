@@ -115,3 +115,8 @@ def test_the_api_keeps_the_same_rules_and_registers_a_case_after_a_failed_rechec
     case = bureau26.cf.view(case_id)
     assert case["inspection"] == insp and case["state"] == "registered"
     assert app26.get(f"/api/inspections/{insp}", headers=zhang).json()["cases"] == [case_id]
+    history = app26.get(f"/api/inspections/{insp}/history", headers=zhang).json()
+    assert [(e["action"], e["result"]) for e in history] == [
+        ("inspect", "ok"), ("order", "ok"), ("recheck", "refused"), ("lift", "refused"),
+        ("recheck", "ok"), ("register", "ok")]
+    assert history[1]["prev_hash"] == history[0]["hash"]
