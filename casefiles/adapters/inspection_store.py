@@ -38,9 +38,9 @@ def decode(doc: str) -> I.Inspection:
 
 
 def next_due(insp: I.Inspection) -> date | None:
-    """The earliest due date of a deadline not done and not yet marked missed."""
-    due = [d.due for d in insp.deadlines
-           if d.done_on is None and not d.not_applicable and not d.missed]
+    """The earliest due date of a deadline not done yet (missed ones too, as a case's: they
+    stay listed until done)."""
+    due = [d.due for d in insp.deadlines if d.done_on is None and not d.not_applicable]
     return min(due) if due else None
 
 

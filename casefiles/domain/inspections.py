@@ -583,6 +583,8 @@ def _apply_recheck(insp: Inspection, p: RecheckIn, ctx: Context, fx: Effects) ->
             rect.done_on = min(today, order.applied_on or today, order.deadline)
         else:
             rect.missed = True
+            if today > order.deadline:  # judged by the recheck: missed, and no longer open
+                rect.done_on = today
     insp.state = _settled(insp)
 
 

@@ -182,13 +182,21 @@ def upcoming(app: Casefiles, within_days: int = 14, officer: str | None = None,
     return sorted(rows, key=lambda r: (r["due"], r["number"]))
 
 
+def _to_mark(insp: I.Inspection | None, today: date) -> list[str]:
+    """The kinds of the inspection's deadlines passed undone and not yet marked missed."""
+    return [] if insp is None else [d.kind for d in insp.deadlines if d.done_on is None
+                                    and not d.missed and not d.not_applicable and d.due < today]
+
+
 def sweep(app: Casefiles) -> int:
     """Mark inspection deadlines passed undone as missed, each in the inspection's chain;
     how many were marked."""
     now = app.clock.now()
     today = local_date(now)
-    with app.uow() as uow:
-        ids = [r["id"] for r in InspectionStore(uow.conn).due_by(today - timedelta(days=1))]
+    with app.uow() as uow:  # those with a deadline to mark, read before any write lock
+        store = InspectionStore(uow.conn)
+        ids = [r["id"] for r in store.due_by(today - timedelta(days=1))
+               if _to_mark(store.get(r["id"]), today)]
     marked = 0
     for inspection_id in ids:
         with app.uow(write=True) as uow:
@@ -196,8 +204,7 @@ def sweep(app: Casefiles) -> int:
             insp = store.get(inspection_id, lock=True)
             if insp is None:
                 continue
-            kinds = [d.kind for d in insp.deadlines if d.done_on is None and not d.missed
-                     and not d.not_applicable and d.due < today]
+            kinds = _to_mark(insp, today)
             if not kinds:
                 continue
             for d in insp.deadlines:

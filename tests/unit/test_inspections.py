@@ -297,6 +297,9 @@ def test_deadlines_the_sweep_and_the_heads_queue_show_inspections(office: Office
     entries = S.history(office.app, insp)
     assert (entries[-1].action, entries[-1].payload) == ("sweep", {"missed": ["rectification"]})
     assert office.view(insp)["deadlines"]["rectification"]["status"] == "missed"
+    assert ("rectification", "2026-03-06", "missed") in [
+        (r["kind"], r["due"], r["status"]) for r in S.upcoming(office.app, within_days=7)]
+    assert sweep(office.app).missed == 0  # marked once
     items = S.head_items(office.app)
     assert [i["inspection_id"] for i in items] == [insp]
     assert items[0]["steps"][0] == "重大事故隐患：挂牌督办"
