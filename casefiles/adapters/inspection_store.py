@@ -95,6 +95,7 @@ class InspectionStore:
                 "inspected_at": insp.inspected_at, "inspected_by": insp.inspected_by,
                 "major_hazard": insp.major_hazard, "next_due": next_due(insp),
                 "held_until": held_until(insp),
+                "documents_pending": any(d.sha256 is None for d in insp.documents),
                 "drill": insp.drill, "history_length": insp.history_length,
                 "history_head": insp.history_head,
                 "doc": _ENCODER.encode(insp).decode("utf-8")}
@@ -183,6 +184,12 @@ class InspectionStore:
                 .order_by(INSPECTIONS.c.held_until).limit(limit))
         ids = [str(r[0]) for r in self.conn.execute(held)]
         return list(dict.fromkeys(ids + [str(r[0]) for r in self.conn.execute(major)]))
+
+    def documents_waiting(self, limit: int = 500) -> list[str]:
+        """Ids of inspections with a document not rendered yet."""
+        return [str(r[0]) for r in self.conn.execute(
+            select(INSPECTIONS.c.id).where(INSPECTIONS.c.documents_pending.is_(True))
+            .order_by(INSPECTIONS.c.inspected_at).limit(limit))]
 
     def ids(self) -> list[tuple[str, str | None, int]]:
         """(id, history head, history length) of every inspection, for the audit."""

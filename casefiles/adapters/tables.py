@@ -497,6 +497,8 @@ class InspectionRow(SQLModel, table=True):
     next_due: date | None = Field(default=None, index=True)
     # the last day of the seals and seizes in force (the head's queue finds them by it)
     held_until: date | None = Field(default=None, index=True)
+    # some issued document still waits to be rendered and stored
+    documents_pending: bool = Field(default=False, nullable=False, index=True)
     drill: bool = Field(default=False, nullable=False)
     history_length: int = 0
     history_head: str | None = None

@@ -319,7 +319,7 @@ def render_unstored(app: Casefiles) -> int:
     """Render and store every inspection document not stored yet; how many were."""
     with app.uow() as uow:
         store = InspectionStore(uow.conn)
-        waiting = [(insp.id, d.id) for i, _, _ in store.ids()
+        waiting = [(insp.id, d.id) for i in store.documents_waiting(limit=100_000)
                    if (insp := store.get(i)) is not None
                    for d in insp.documents if d.sha256 is None]
     for inspection_id, document_id in waiting:

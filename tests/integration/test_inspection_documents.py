@@ -85,6 +85,9 @@ def test_an_order_tells_of_statement_only_and_the_recheck_of_the_result(
     clock.set(moment("2026-03-16T10:00"))
     assert S.act(app, "li", "recheck", insp, {"officers": ["li", "zhang"], "results": [
         {"hazard": "h1", "rectified": False, "note": "防护罩仍未安装"}]}).ok
+    assert S.render_unstored(app) == 3  # what `casefiles documents` renders
+    assert S.render_unstored(app) == 0
+    assert all(d["sha256"] for d in S.view(app, insp)["documents"])
     record = _text(app, insp, "衡山应急检记〔2026〕1号")
     assert "被检查单位负责人签名：刘建国" in record
     order = _text(app, insp, "衡山应急责改〔2026〕1号")

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column('major_hazard', sa.Boolean(), nullable=False),
         sa.Column('next_due', sa.Date(), nullable=True),
         sa.Column('held_until', sa.Date(), nullable=True),
+        sa.Column('documents_pending', sa.Boolean(), nullable=False),
         sa.Column('drill', sa.Boolean(), nullable=False),
         sa.Column('history_length', sa.Integer(), nullable=False),
         sa.Column('history_head', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
@@ -45,6 +46,7 @@ def upgrade() -> None:
     op.create_index('ix_inspections_major_state', 'inspections', ['major_hazard', 'state'])
     op.create_index('ix_inspections_held_until', 'inspections', ['held_until'])
     op.create_index('ix_inspections_next_due', 'inspections', ['next_due'])
+    op.create_index('ix_inspections_documents_pending', 'inspections', ['documents_pending'])
     op.create_table(
         'inspection_officers',
         sa.Column('inspection_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
