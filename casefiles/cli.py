@@ -13,11 +13,13 @@ from rich.table import Table
 from casefiles.cli_audit import audit_app
 from casefiles.cli_common import application as _app
 from casefiles.cli_common import dump as _dump
-from casefiles.cli_common import err, out
+from casefiles.cli_common import err, history_table, out
 from casefiles.cli_common import ready as _ready
+from casefiles.cli_inspection import inspection_app
 from casefiles.cli_outbox import outbox_app
 from casefiles.cli_rules import calendar_app, calendar_gap, policy_app, start_up
 from casefiles.domain.errors import CasefilesError, ScenarioError
+from casefiles.domain.inspections import ACTIONS as INSPECTION_ACTIONS
 from casefiles.domain.kinds import Role
 from casefiles.domain.model import Person
 from casefiles.domain.states import CaseState
@@ -31,6 +33,7 @@ case_app = typer.Typer(help="案件 / cases", no_args_is_help=True)
 app.add_typer(people_app, name="people")
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
+app.add_typer(inspection_app, name="inspection")
 app.add_typer(policy_app, name="policy")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(outbox_app, name="outbox")
@@ -132,7 +135,14 @@ def act(
         raise typer.Exit(2) from exc
     cf = _ready()
     try:
-        o = cf.act_local(by, action, None if case == "new" else case, payload, expect_version)
+        if action in INSPECTION_ACTIONS:  # `case` names an inspection, 'new' for inspect
+            from casefiles.services.inspections import act as inspection_act
+
+            o = inspection_act(cf, by, action, None if case == "new" else case, payload,
+                               expect_version)
+        else:
+            o = cf.act_local(by, action, None if case == "new" else case, payload,
+                             expect_version)
     except CasefilesError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
@@ -222,15 +232,7 @@ def case_history(case: str, as_json: Annotated[bool, typer.Option("--json")] = F
     if as_json:
         _dump([e.content() | {"hash": e.hash} for e in entries])
         return
-    table = Table("#", "时间", "人员", "角色", "操作", "结果", "状态", "hash")
-    for e in entries:
-        result = e.result if e.result == "ok" else f"[red]{', '.join(e.codes)}[/red]"
-        if e.warnings:
-            result += f" [yellow]{', '.join(e.warnings)}[/yellow]"
-        table.add_row(str(e.seq), e.at.strftime("%Y-%m-%d %H:%M"), escape(e.actor), e.role or "",
-                      e.action, result, f"{e.state_before or ''}→{e.state_after or ''}",
-                      e.hash[:12])
-    out.print(table)
+    out.print(history_table(entries))
 
 
 @app.command()
@@ -244,14 +246,20 @@ def deadlines(
     cf = _ready()
     calendar_gap(cf)
     rows = upcoming_deadlines(cf, within_days=within)
+    from casefiles.services.inspections import upcoming
+
+    inspections = upcoming(cf, within_days=within)
     if as_json:
-        _dump(rows)
+        _dump(rows + inspections)
         return
     table = Table("案号", "期限", "到期日", "状态")
     for r in rows:
         style = "red" if r["status"] == "missed" else "yellow"
         table.add_row(r["number"] or r["case_id"][:8], r["kind"], r["due"],
                       f"[{style}]{r['status']}[/{style}]")
+    for r in inspections:  # the inspections' rectification, recheck and seal deadlines
+        style = "red" if r["status"] == "missed" else "yellow"
+        table.add_row(r["number"], r["label"], r["due"], f"[{style}]{r['status']}[/{style}]")
     out.print(table)
 
 
@@ -353,6 +361,9 @@ def documents(
     report = _background_work("documents", prefect)
     out.print(f"文书 / documents: {report['rendered']} rendered, {report['skipped']} already "
               f"stored, {report['failed']} failed")
+    from casefiles.services.inspections import render_unstored  # inspections (SPEC §6)
+
+    out.print(f"检查文书 / inspection documents: {render_unstored(_ready())} rendered")
     if report["failed"]:
         raise typer.Exit(1)
 

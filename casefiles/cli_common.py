@@ -9,8 +9,10 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from casefiles.domain.errors import CasefilesError
+from casefiles.domain.history import Entry
 from casefiles.services.app import Casefiles
 
 out = Console()
@@ -31,6 +33,19 @@ def ready(db: str | None = None) -> Casefiles:
     cf = application(db)
     cf.init()
     return cf
+
+
+def history_table(entries: list[Entry]) -> Table:
+    """A history chain as a table: who did what, when, with what result, and the hashes."""
+    table = Table("#", "时间", "人员", "角色", "操作", "结果", "状态", "hash")
+    for e in entries:
+        result = e.result if e.result == "ok" else f"[red]{', '.join(e.codes)}[/red]"
+        if e.warnings:
+            result += f" [yellow]{', '.join(e.warnings)}[/yellow]"
+        table.add_row(str(e.seq), e.at.strftime("%Y-%m-%d %H:%M"), escape(e.actor), e.role or "",
+                      e.action, result, f"{e.state_before or ''}→{e.state_after or ''}",
+                      e.hash[:12])
+    return table
 
 
 def dump(data: Any) -> None:

@@ -23,6 +23,7 @@ from casefiles.clock import SimulatedClock
 from casefiles.domain.documents import DOSSIER
 from casefiles.domain.effects import fine_balance
 from casefiles.domain.errors import ScenarioError
+from casefiles.domain.inspections import STATE_LABELS as INSPECTION_STATES
 from casefiles.domain.model import Case
 from casefiles.domain.money import to_yuan
 from casefiles.domain.policy import RuleSet
@@ -72,10 +73,15 @@ def _latest(scenario: Scenario) -> datetime:
 def _cases_of(scenario: Scenario) -> dict[str, CaseRun]:
     runs: dict[str, CaseRun] = {}
     for step in scenario.steps:
-        if step.do == "register" and step.case not in runs and isinstance(step.with_, dict):
+        if step.do == "register" and step.case and step.case not in runs \
+                and isinstance(step.with_, dict):
             party = step.with_.get("party") or {}
             runs[step.case] = CaseRun(str(party.get("name", step.case)),
                                       str(step.with_.get("sector", "other")))
+        if step.do == "inspect" and step.inspection and isinstance(step.with_, dict):
+            unit = step.with_.get("unit") or {}  # an inspection (SPEC §6), shown as its unit's
+            runs[f"inspection:{step.inspection}"] = CaseRun(f"现场检查：{unit.get('name', step.inspection)}",
+                                            str(step.with_.get("sector", "other")))
     return runs
 
 
@@ -85,7 +91,9 @@ def play(path: Path, url: str, settings: Settings) -> tuple[list[CaseRun], datet
     runs = _cases_of(scenario)
     results = run(path, scenario, url, settings)
     for n, step in enumerate(scenario.steps, start=1):
-        case = runs.setdefault(step.case, CaseRun(step.case, "other"))
+        # an inspection's steps count as its own, apart from a case of the same name
+        name = step.case or f"inspection:{step.inspection}"
+        case = runs.setdefault(name, CaseRun(name, "other"))
         try:
             result = next(results)
         except Exception as exc:  # noqa: BLE001  (an engine error is a failed step, not a crash)
@@ -109,7 +117,8 @@ def play(path: Path, url: str, settings: Settings) -> tuple[list[CaseRun], datet
 
 
 def _print_case(console: Console, case: CaseRun) -> None:
-    state = CaseState(case.state).label if case.state else "未登记"
+    states = {s.value: s.label for s in CaseState} | INSPECTION_STATES
+    state = states.get(case.state, case.state) if case.state else "未登记"
     mark = "[green]✓[/green]" if not case.failures else "[red]✗[/red]"
     verdict = "均符合预期" if not case.failures else f"，{len(case.failures)}步不符合预期"
     console.print(f"  {mark} {SECTORS.get(case.sector, case.sector)}｜{escape(case.name)}｜"
@@ -330,8 +339,12 @@ def run_demo(console: Console) -> int:
                   f"{swept.checked}件，新发现逾期{swept.missed}项")
     rendering = wallclock.perf_counter()
     rendered = render_pending(cf, batch=10_000)
+    from casefiles.services.inspections import render_unstored  # inspections (SPEC §6)
+
+    inspection_documents = render_unstored(cf)
     rendering = wallclock.perf_counter() - rendering
     console.print(f"[bold]文书生成[/bold]：{rendered.rendered}份文书（含案卷）生成PDF并登记SHA-256，"
+                  f"另有检查文书{inspection_documents}份，"
                   f"用时{rendering:.1f}秒，失败{rendered.failed}份")
     figures = gather(cf)
     for note in figures.by_system:

@@ -102,37 +102,72 @@ def run(path: Path, scenario: Scenario, db_url: str | None,
                                   certificate=p.certificate,
                                   legal_qualification=p.legal_qualification))
         cases: dict[str, str] = {}
+        inspections: dict[str, str] = {}
         for n, step in enumerate(scenario.steps, start=1):
             if step.at is not None:
                 clock.set(step.at)
-            yield StepResult(_play(app, path, n, step, cases))
+            if step.inspection is not None:
+                yield StepResult(_play_inspection(app, path, n, step, inspections))
+            else:
+                yield StepResult(_play(app, path, n, step, cases, inspections))
         app.engine.dispose()
 
 
-def _play(app: Casefiles, path: Path, n: int, step: Step, cases: dict[str, str]) -> dict[str,
-                                                                                        Any]:
+def _play_inspection(app: Casefiles, path: Path, n: int, step: Step,
+                     inspections: dict[str, str]) -> dict[str, Any]:
+    from casefiles.services import inspections as S
+
+    name = step.inspection or ""
     line: dict[str, Any] = {"file": str(path), "step": n, "do": step.do}
     expected = step.expect if isinstance(step.expect, str) else jsonable(step.expect)
-    ref = None if step.do == "register" else cases.get(step.case)
+    ref = None if step.do == "inspect" else inspections.get(name)
+    if step.do != "inspect" and ref is None:
+        line.update(inspection=None, result="error", code=None, codes=[],
+                    message=f"检查{name}尚未记录 / inspection {name!r} was never recorded",
+                    warnings=[], state=None, expected=expected, met=False)
+        return line
+    outcome = S.act(app, step.by, step.do, ref, step.with_)
+    if step.do == "inspect" and outcome.ok and outcome.case_id:
+        inspections[name] = outcome.case_id
+    return _outcome_line(line, "inspection", outcome, step, expected)
+
+
+def _outcome_line(line: dict[str, Any], target: str, outcome: Outcome, step: Step,
+                  expected: Any) -> dict[str, Any]:
+    """The step line of an action taken: its outcome against its expectation (``target``
+    names the key of its case or inspection), with the view when a view was not met."""
+    line.update({target: outcome.case_id}, result=outcome.result, code=outcome.code,
+                codes=outcome.codes, message=outcome.message, warnings=outcome.warnings,
+                state=outcome.state, expected=expected, met=_met(step.expect, outcome))
+    if not line["met"] and isinstance(step.expect, dict) and outcome.view is not None:
+        line["view"] = outcome.view
+    return line
+
+
+def _play(app: Casefiles, path: Path, n: int, step: Step, cases: dict[str, str],
+          inspections: dict[str, str]) -> dict[str, Any]:
+    line: dict[str, Any] = {"file": str(path), "step": n, "do": step.do}
+    payload = step.with_
+    if step.do == "register" and isinstance(payload, dict) and "inspection" in payload:
+        # the file's name of the inspection, resolved to its id (SCENARIOS.md)
+        payload = {**payload, "inspection": inspections.get(str(payload["inspection"]),
+                                                             payload["inspection"])}
+    expected = step.expect if isinstance(step.expect, str) else jsonable(step.expect)
+    ref = None if step.do == "register" else cases.get(step.case or "")
     if step.do != "register" and ref is None:
         line.update(case=None, result="error", code=None, codes=[],
                     message=f"案件{step.case}尚未登记 / case {step.case!r} was never registered",
                     warnings=[], state=None, expected=expected, met=False)
         return line
     try:
-        outcome = app.act_local(step.by, step.do, ref, step.with_)
+        outcome = app.act_local(step.by, step.do, ref, payload)
     except CaseNotFoundError as exc:
         line.update(case=ref, result="error", code=None, codes=[], message=str(exc),
                     warnings=[], state=None, expected=expected, met=False)
         return line
-    if step.do == "register" and outcome.ok and outcome.case_id:
+    if step.do == "register" and outcome.ok and outcome.case_id and step.case:
         cases[step.case] = outcome.case_id
-    line.update(case=outcome.case_id, result=outcome.result, code=outcome.code,
-                codes=outcome.codes, message=outcome.message, warnings=outcome.warnings,
-                state=outcome.state, expected=expected, met=_met(step.expect, outcome))
-    if not line["met"] and isinstance(step.expect, dict) and outcome.view is not None:
-        line["view"] = outcome.view
-    return line
+    return _outcome_line(line, "case", outcome, step, expected)
 
 
 __all__ = ["StepResult", "load", "matches", "run"]

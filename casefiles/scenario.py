@@ -8,9 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from casefiles.domain.errors import REFUSAL_CODES, ScenarioError
+from casefiles.domain.inspections import ACTIONS as INSPECTION_ACTIONS
 from casefiles.domain.payloads import PersonIn
 from casefiles.domain.registry import ACTIONS
 from casefiles.domain.timefmt import parse_datetime
@@ -24,7 +32,8 @@ class Step(BaseModel):
     at: datetime | None = None
     by: str = Field(min_length=1)
     do: str
-    case: str = Field(min_length=1)
+    case: str | None = Field(default=None, min_length=1)
+    inspection: str | None = Field(default=None, min_length=1)  # an inspection step (SPEC §6)
     with_: Any = Field(default=None, alias="with")
     expect: str | dict[str, Any] = "ok"
 
@@ -36,9 +45,18 @@ class Step(BaseModel):
     @field_validator("do")
     @classmethod
     def _action(cls, v: str) -> str:
-        if v not in ACTIONS:
+        if v not in ACTIONS and v not in INSPECTION_ACTIONS:
             raise ValueError(f"unknown action {v!r}")
         return v
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Step:
+        if self.do in INSPECTION_ACTIONS:
+            if self.inspection is None or self.case is not None:
+                raise ValueError(f"{self.do} names an inspection (inspection:), not a case")
+        elif self.case is None or self.inspection is not None:
+            raise ValueError(f"{self.do} names a case (case:)")
+        return self
 
     @field_validator("expect")
     @classmethod

@@ -507,3 +507,44 @@ class SessionRow(SQLModel, table=True):
     kind: str
     created_at: datetime = _at()
     expires_at: datetime = _at(index=True)
+
+
+class InspectionRow(SQLModel, table=True):
+    """An inspection (现场检查, SPEC §6): the columns its lists and queues filter on, and the
+    whole aggregate as JSON (what its actions read and write)."""
+
+    __tablename__ = "inspections"
+    __table_args__ = (Index("ix_inspections_state_sector", "state", "sector"),
+                      Index("ix_inspections_inspected_id", "inspected_at", "id"),
+                      Index("ix_inspections_major_state", "major_hazard", "state"))
+    id: str = Field(primary_key=True)
+    number: str = Field(index=True, unique=True)
+    state: str
+    sector: str
+    unit_name: str
+    unit_code: str | None = Field(default=None, index=True)
+    inspected_at: datetime = _at()
+    inspected_by: str
+    major_hazard: bool = Field(default=False, nullable=False)
+    # the earliest open deadline (rectification, recheck, measures), for the officers' lists
+    next_due: date | None = Field(default=None, index=True)
+    # the last day of the seals and seizes in force (the head's queue finds them by it)
+    held_until: date | None = Field(default=None, index=True)
+    # some issued document still waits to be rendered and stored
+    documents_pending: bool = Field(default=False, nullable=False, index=True)
+    drill: bool = Field(default=False, nullable=False)
+    history_length: int = 0
+    history_head: str | None = None
+    version: int = Field(default=1, nullable=False)
+    doc: str = Field(sa_type=Text)
+
+
+class InspectionOfficerRow(SQLModel, table=True):
+    """Who finds an inspection among their own: every officer it names (at the inspection, a
+    measure or a recheck), so that "my inspections" is an index lookup."""
+
+    __tablename__ = "inspection_officers"
+    __table_args__ = (Index("ix_inspection_officers_person", "person_id", "inspected_at"),)
+    inspection_id: str = Field(foreign_key="inspections.id", primary_key=True)
+    person_id: str = Field(primary_key=True)
+    inspected_at: datetime = _at()

@@ -172,7 +172,9 @@ def check_propose(case: Case, p: P.Propose, ctx: Context) -> list[Refusal]:
     if out:
         return out
     refusals, _ = R.fine_ranges(case, _violations(p), _penalties(p.penalties), ctx)
-    return refusals
+    from casefiles.domain.inspections import late_refusals  # it imports the engine
+    return refusals + late_refusals(case, _violations(p),
+                                    ctx.substance.uncorrected_order_required, ctx.inspection)
 
 
 def _violations(p: P.Propose) -> list[dict[str, Any]]:

@@ -80,6 +80,8 @@ class Context:
     # the given look-back years (the first-violation list asks, SPEC §5)
     earlier_cases: Callable[[str, int | None], int] = field(default=_no_earlier_cases,
                                                             repr=False)
+    # the inspection the case was registered from (an ``inspections.Inspection``), if any
+    inspection: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.rules, Tracked):

@@ -270,6 +270,7 @@ def _decision(case: Case, ctx: Context) -> Facts:
         "public_security": agency.public_security, "outcome": d.outcome,
         "procuratorate": agency.procuratorate, "suspected_crime": d.suspected_crime or "",
         "goods": list(d.goods), "appraisals": list(d.appraisals),
+        "rectification": _rectification(ctx),
     }
 
 
@@ -281,6 +282,17 @@ def _receipt(case: Case, ctx: Context, doc: Document) -> Facts:
             "recipient": "", "method": "", "left": False, "refused_reason": "",
             "witnesses": [], "recording": "", "served_at": "", "place": case.party.address,
             "server": _person(ctx, ctx.actor.id)}
+
+
+def _rectification(ctx: Context) -> Facts | None:
+    """The rectification order and recheck the decision rests on (SPEC §6 I7), in words."""
+    from casefiles.domain.inspections import grounds  # it imports the engine
+
+    g = grounds(ctx.inspection)
+    if g is None:
+        return None
+    return {**g, "inspected_on": cn_date(g["inspected_on"]), "ordered_on": cn_date(g["ordered_on"]),
+            "deadline": cn_date(g["deadline"]), "rechecked_on": cn_date(g["rechecked_on"])}
 
 
 def _service(case: Case, ctx: Context, p: Any = None) -> Facts:

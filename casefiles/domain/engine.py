@@ -227,7 +227,8 @@ def new_case(case_id: str, profile: str, p: Register, ctx: Context, drill: bool 
                 state=CaseState.REGISTERED, sector=p.sector, source=p.source, summary=p.summary,
                 party=party, registered_at=ctx.now, registered_by=ctx.actor.id,
                 violation_date=p.violation_date, violation_ended=p.violation_ended, harm=p.harm,
-                drill=drill, party_code=p.party.credit_code or p.party.id_number)
+                drill=drill, party_code=p.party.credit_code or p.party.id_number,
+                inspection=p.inspection)
     if effects is not None:
         issue(case, "案件来源登记表", ctx, effects)
         _take_facts(case, ctx, effects, p)

@@ -32,6 +32,12 @@ REFUSAL_CODES: tuple[str, ...] = (
     "reminder_period_open",
     "execution_incomplete",
     "stale_version",
+    # inspections (SPEC §6)
+    "approval_required",
+    "extension_used",
+    "hazard_not_eliminated",
+    "rectification_period_open",
+    "uncorrected_order_required",
 )
 
 WARNING_CODES: tuple[str, ...] = (
@@ -45,6 +51,7 @@ WARNING_CODES: tuple[str, ...] = (
     "rule_unconfirmed",
     "first_violation_exemption",
     "preservation_late",
+    "recheck_late",
 )
 
 _RANK = {code: i for i, code in enumerate(REFUSAL_CODES)}

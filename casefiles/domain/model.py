@@ -310,6 +310,7 @@ class Case:
     harm: bool = False
     drill: bool = False  # 演练: judged by the rule set its scenario names (SPEC §5)
     party_code: str | None = None  # 统一社会信用代码 or 身份证号, to find the party's other cases
+    inspection: str | None = None  # the inspection the case was registered from (SPEC §6)
     number: str | None = None
     cause: str | None = None
     filed_at: datetime | None = None

@@ -103,6 +103,8 @@ class Register(Payload):
     violation_date: Day
     violation_ended: Day | None = None
     harm: bool = False
+    # the inspection the case comes from (SPEC §6 I7): its id or number
+    inspection: Name | None = None
 
     _past = field_validator("violation_date", "violation_ended")(_not_after_clock)
 
@@ -436,7 +438,12 @@ PAYLOADS: dict[str, type[Payload]] = {
 
 def parse(action: str, data: Any, today: date) -> tuple[Payload | None, list[Refusal]]:
     """The validated payload, or the ``invalid_input`` refusals naming each bad field."""
-    model = PAYLOADS[action]
+    return parse_with(PAYLOADS[action], data, today)
+
+
+def parse_with(model: type[Payload], data: Any, today: date
+               ) -> tuple[Payload | None, list[Refusal]]:
+    """:func:`parse` for the payload ``model`` (the inspections' actions have their own)."""
     if data is None:
         data = {}
     if not isinstance(data, dict):

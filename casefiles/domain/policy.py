@@ -203,6 +203,9 @@ class RuleSet(_Frozen):
     enforcement_window_months: Number
     reminder_working_days: Number
     preservation_working_days: Number
+    # on-site seal and seize (SPEC §6 I4): their length, and the head's one extension
+    seal_days: Number
+    seal_extension_days: Number
     hearing_threshold: HearingThreshold
     surcharge: Surcharge
     major_decisions: tuple[CatalogueEntry, ...]
@@ -336,6 +339,8 @@ class Profile(_Frozen):
     agency: Agency
     archive: Archive
     document_kinds: dict[str, str]
+    # the documents of inspections (SPEC §6) and the words that number them
+    inspection_document_kinds: dict[str, str] = Field(default_factory=dict)
     reconsideration_bodies: tuple[DatedBodies, ...] = Field(min_length=1)
     rule_sets: tuple[RuleSet, ...] = Field(min_length=1)
 

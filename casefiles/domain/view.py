@@ -104,5 +104,5 @@ def case_view(case: Case, rules: RuleSet, today: date) -> dict[str, Any]:
         "version": case.version,
         "drill": case.drill,
         "rule_set": case.rule_set_id,
-        "inspection": None,
+        "inspection": case.inspection,
     }

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from casefiles.adapters.db import engine_for, is_current, migrate
+from casefiles.adapters.inspection_store import InspectionStore
 from casefiles.clock import Clock, SystemClock
 from casefiles.domain.context import Context, Periods
 from casefiles.domain.engine import Judgement, judge, new_case, rules_for
@@ -232,6 +233,11 @@ class Casefiles:
                       numbers=numbers,
                       earlier_cases=lambda code, years: uow.cases.earlier_cases(
                           code, case.id if case else "", years, local_date(now)))
+        if case is not None and case.inspection:  # what I7 and the decision read (SPEC §6)
+            ctx.inspection = InspectionStore(uow.conn).get(case.inspection)
+        if action == "register":
+            payload, linked = _inspection_of(uow, payload)
+            uncovered = uncovered + linked
         if case is not None and expected_version is not None and case.version != expected_version:
             stale = Refusal("stale_version", "案件已被他人修改，请刷新后重试",
                             f"the case changed since version {expected_version}; reload it")
@@ -255,6 +261,9 @@ class Casefiles:
         with uow.writing():
             self._write(uow, case, j, created, now, by, action, payload, sets.stamps(),
                         numbers)
+        if created and case.inspection:
+            from casefiles.services.inspections import link_case
+            link_case(self, uow, case.inspection, case.id, by, sets.stamps())
         return Outcome(action=action, result="ok" if j.accepted else "refused", case_id=case.id,
                        codes=codes_of(j.refusals), message=_message(j.refusals),
                        warnings=list(j.effects.warnings), state=case.state.value,
@@ -366,6 +375,18 @@ class Casefiles:
             if case_id is None:
                 raise CaseNotFoundError(f"没有案件{case_ref} / no case {case_ref!r}")
             return uow.history.chain(case_id)
+
+
+def _inspection_of(uow: UnitOfWork, payload: Any) -> tuple[Any, list[Refusal]]:
+    """A registration's ``inspection`` (an id or number) resolved to the inspection's id, or
+    the refusal naming it when there is none."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("inspection"), str):
+        return payload, []
+    found = InspectionStore(uow.conn).resolve(payload["inspection"])
+    if found is None:
+        return payload, [Refusal("invalid_input", f"没有检查记录{payload['inspection']}",
+                                 f"no inspection {payload['inspection']!r}", "inspection")]
+    return {**payload, "inspection": found}, []
 
 
 def _message(refusals: list[Refusal]) -> str:

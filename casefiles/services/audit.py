@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from casefiles.adapters.inspection_store import InspectionStore
 from casefiles.adapters.repository import CASES
 from casefiles.domain.history import BUREAU_CHAIN, Break, Entry, chain_breaks
 from casefiles.services.uow import UnitOfWork
@@ -30,6 +31,9 @@ def verify_all(uow: UnitOfWork, case_id: str | None = None) -> AuditReport:
     heads = {r.id: (r.history_head, r.history_length)
              for r in uow.conn.execute(select(CASES.c.id, CASES.c.history_head,
                                               CASES.c.history_length))}
+    # inspections keep their own chains (SPEC §6), checked against their rows likewise
+    heads |= {i: (head, length) for i, head, length in InspectionStore(uow.conn).ids()}
+
     def checked(chain: str, entries: list[Entry]) -> list[Break]:
         head, length = heads.get(chain, (None, None)) if chain != BUREAU_CHAIN else (None, None)
         return chain_breaks(entries, head, length)

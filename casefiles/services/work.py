@@ -191,6 +191,9 @@ def sweep(cf: Casefiles, batch: int = 500) -> SweepReport:
     from casefiles.services.reminders import write_reminders
 
     report.reminders = write_reminders(cf, today)
+    from casefiles.services.inspections import sweep as sweep_inspections
+
+    report.missed += sweep_inspections(cf)  # rectification, recheck, seal and seize (SPEC §6)
     cf.refresh_statistics()
     return report
 

@@ -82,4 +82,8 @@ def workplaces(person: Person) -> list[tuple[str, str]]:
         links += [("/queue/head", "待审批"), ("/cases", "全部案件")]
     if person.has_role("supervisor") and not person.has_role("head"):
         links.append(("/cases", "全部案件"))
+    if any(person.has_role(r) for r in ("officer", "head", "supervisor")):
+        links.append(("/inspections", "检查记录"))  # inspections (SPEC §6)
+    if person.has_role("head"):
+        links.append(("/queue/inspections", "检查督办"))
     return links

@@ -55,6 +55,10 @@ def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(TEMPLATES_DIR / "static")), name="static")
     for module in (api, api_uploads, pages, case_pages, complaints, public):
         app.include_router(module.router)
+    from casefiles.web import inspection_pages  # inspections (SPEC §6)
+
+    app.include_router(inspection_pages.api)
+    app.include_router(inspection_pages.router)
     _handlers(app)
     app.add_middleware(BodyLimit, upload_max_bytes=cf.settings.upload_max_bytes,
                        form_max_bytes=cf.settings.form_max_bytes)

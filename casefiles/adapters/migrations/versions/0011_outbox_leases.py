@@ -1,7 +1,7 @@
 """outbox leases, backoff and parking, so that several workers share the outbox
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-05 12:20:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from casefiles.adapters.types import AwareDateTime
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,99 @@
+"""The inspection documents (SPEC §6) read back through pdftotext as a clerk would read the
+printout: numbered per kind and year, citing the rule set of the act's date, with the unit's
+signature or refusal, the officers' certificates and the unit's rights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casefiles.clock import SimulatedClock
+from casefiles.services import inspections as S
+from casefiles.services.app import Casefiles
+from casefiles.settings import Settings
+from tests.integration.test_documents import flat, pdf_pages
+from tests.support import MINE, PEOPLE, moment
+
+
+@pytest.fixture
+def bureau(tmp_path: Path) -> tuple[Casefiles, SimulatedClock]:
+    clock = SimulatedClock(moment("2026-03-02T09:00"))
+    app = Casefiles(Settings(data_dir=tmp_path / "data"), clock, f"sqlite:///{tmp_path}/c.db")
+    app.init()
+    for p in PEOPLE:
+        app.put_person(p)
+    return app, clock
+
+
+def _text(app: Casefiles, insp: str, number: str) -> str:
+    return flat("".join(pdf_pages(S.document(app, insp, number))))
+
+
+def test_a_seal_from_record_to_lifting_prints_what_the_law_asks(
+        bureau: tuple[Casefiles, SimulatedClock]) -> None:
+    app, clock = bureau
+    o = S.act(app, "zhang", "inspect", None, {
+        "unit": MINE, "sector": "non_coal_mine", "place": "采场", "officers": ["zhang", "li"],
+        "refused_to_sign": True,
+        "hazards": [{"ref": "h1", "description": "边坡台阶高度超过设计", "level": "major",
+                     "fix": "deadline"}]})
+    assert o.ok
+    insp = o.case_id or ""
+    assert S.act(app, "zhang", "measures", insp, {
+        "measures": [{"ref": "m1", "type": "seal", "object": "一号采场", "hazards": ["h1"]}],
+        "officers": ["zhang", "li"], "approved_by": "zhao"}).ok
+    clock.set(moment("2026-03-30T09:00"))
+    assert S.act(app, "zhao", "extend_measures", insp,
+                 {"measure": "m1", "days": 20, "reason": "边坡治理方案尚待专家论证"}).ok
+    assert S.act(app, "zhao", "lift", insp, {"measure": "m1", "reason": "边坡已治理"}).ok
+
+    record = _text(app, insp, "衡山应急检记〔2026〕1号")
+    assert "被检查单位负责人拒绝在本记录上签字" in record
+    assert "张伟（执法证号：湘0401001）" in record and "李娜（执法证号：湘0401002）" in record
+    assert "《中华人民共和国安全生产法》第六十五条第一款第一项、第六十七条、第六十八条" in record
+    assert "挂牌督办" in record
+
+    measures = _text(app, insp, "衡山应急现决〔2026〕1号")
+    assert "查封：一号采场" in measures and "至2026年4月1日止" in measures
+    assert "经本机关负责人赵强批准" in measures
+    assert "《中华人民共和国行政强制法》第十八条、第二十四条" in measures
+    assert "六十日内向衡山县人民政府申请行政复议" in measures
+    assert "六个月内依法向" in measures and "陈述、申辩" in measures
+
+    extension = _text(app, insp, "衡山应急延期〔2026〕1号")
+    assert "延长二十日，至2026年4月21日止" in extension
+    assert "《中华人民共和国行政强制法》第二十五条" in extension
+
+    lifting = _text(app, insp, "衡山应急解除〔2026〕1号")
+    assert "因边坡已治理" in lifting and "自2026年3月30日起解除上述查封措施" in lifting
+
+    v = S.view(app, insp)
+    assert all(d["sha256"] for d in v["documents"])
+    assert [e.action for e in S.history(app, insp)][-1] == "document_stored"
+
+
+def test_an_order_tells_of_statement_only_and_the_recheck_of_the_result(
+        bureau: tuple[Casefiles, SimulatedClock]) -> None:
+    app, clock = bureau
+    insp = S.act(app, "zhang", "inspect", None, {
+        "unit": MINE, "sector": "non_coal_mine", "place": "破碎车间", "officers": ["zhang", "li"],
+        "signed_by": "刘建国",
+        "hazards": [{"ref": "h1", "description": "破碎机皮带防护罩缺失", "level": "general",
+                     "provision": "WSL-99-1", "fix": "deadline"}]}).case_id or ""
+    assert S.act(app, "zhang", "order", insp, {"hazards": ["h1"], "deadline": "2026-03-13"}).ok
+    clock.set(moment("2026-03-16T10:00"))
+    assert S.act(app, "li", "recheck", insp, {"officers": ["li", "zhang"], "results": [
+        {"hazard": "h1", "rectified": False, "note": "防护罩仍未安装"}]}).ok
+    assert S.render_unstored(app) == 3  # what `casefiles documents` renders
+    assert S.render_unstored(app) == 0
+    assert all(d["sha256"] for d in S.view(app, insp)["documents"])
+    record = _text(app, insp, "衡山应急检记〔2026〕1号")
+    assert "被检查单位负责人签名：刘建国" in record
+    order = _text(app, insp, "衡山应急责改〔2026〕1号")
+    assert "于2026年3月13日前整改完毕" in order
+    assert "违反《中华人民共和国安全生产法》第三十五条的规定" in order
+    assert "陈述、申辩" in order and "行政复议" not in order
+    recheck = _text(app, insp, "衡山应急复查〔2026〕1号")
+    assert "破碎机皮带防护罩缺失：未整改（防护罩仍未安装）" in recheck
+    assert "逾期仍未整改" in recheck
