@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from casefiles.adapters.dossier import Part, assemble
+from casefiles.adapters.files import Store
 from casefiles.adapters.fonts import prepare
 from casefiles.adapters.pdf import Rendered, Renderer
 from casefiles.domain.docfacts import cn_date
@@ -167,7 +168,7 @@ def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
     return parts + _evidence_parts(cf, case, store)
 
 
-def _evidence_parts(cf: Casefiles, case: Case, store: FileStore) -> list[Part]:
+def _evidence_parts(cf: Casefiles, case: Case, store: Store) -> list[Part]:
     """The uploaded evidence after the documents: a PDF as it is, an image on a page of its
     own; what cannot be embedded (no file kept, another format, a file that does not open) is
     listed on one page with its SHA-256, so the file can be matched to the record."""

@@ -3,7 +3,7 @@ every action the case allows now, the review page, the verified history, and fil
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
@@ -15,7 +15,7 @@ from casefiles.domain.context import Periods
 from casefiles.domain.deadlines import enforcement_window_end
 from casefiles.domain.effects import fine_balance
 from casefiles.domain.engine import rules_for
-from casefiles.domain.errors import Refusal
+from casefiles.domain.errors import Refusal, StoredFileChangedError
 from casefiles.domain.history import verify_chain
 from casefiles.domain.model import Case, Person
 from casefiles.domain.money import to_yuan
@@ -301,9 +301,17 @@ def evidence_file(request: Request, ref: str, evidence_id: str) -> Response:
     ev = next((e for e in case.evidence if e.id == evidence_id), None)
     if ev is None or not ev.stored_path or not ev.sha256:
         raise NotFoundError("没有该证据文件", "no such evidence file")
-    root = Path(cf.settings.data_dir).resolve()
-    path = (root / ev.stored_path).resolve()
-    if root / "evidence" not in path.parents or not path.is_file():
+    relative = PurePosixPath(ev.stored_path)
+    if relative.is_absolute() or relative.parts[:1] != ("evidence",) or ".." in relative.parts:
+        raise NotFoundError("证据文件不在存储中", "the evidence file is not in the store")
+    try:  # through the store every machine shares (a folder or a bucket)
+        path = cf.settings.store().local(ev.stored_path, ev.sha256)
+    except StoredFileChangedError as exc:
+        raise NotFoundError("证据文件已被改动，与登记的SHA-256不符",
+                            "the evidence file was changed since it was recorded") from exc
+    except OSError:
+        path = None
+    if path is None or not path.is_file():
         raise NotFoundError("证据文件不在存储中", "the evidence file is not in the store")
     ext, media = media_of(path)
     return FileResponse(path, media_type=media, filename=f"{ev.sha256[:16]}.{ext}")
