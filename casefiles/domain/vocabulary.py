@@ -53,6 +53,11 @@ REFUSALS: dict[str, str] = {
     "reminder_period_open": "未催告或催告期未满",
     "execution_incomplete": "罚款或加处罚款未缴清，不能结案",
     "stale_version": "案件已被他人修改",
+    "approval_required": "查封、扣押须经负责人批准",
+    "extension_used": "查封、扣押期限只能延长一次",
+    "hazard_not_eliminated": "重大事故隐患尚未消除，不能解除措施",
+    "rectification_period_open": "整改期限未满且未申请复查，不能复查",
+    "uncorrected_order_required": "“逾期未改正”须以复查确认隐患仍未整改为依据",
 }
 
 WARNINGS: dict[str, str] = {
@@ -66,6 +71,7 @@ WARNINGS: dict[str, str] = {
     "lighter_law_applied": "适用了处罚较轻的新规定（从旧兼从轻）",
     "rule_unconfirmed": "所依据的数额或期限尚待本机关法制机构确认",
     "first_violation_exemption": "可能符合首违不罚的条件，请核实是否应不予行政处罚",
+    "recheck_late": "复查超过规定期限",
 }
 
 PENALTIES: dict[str, str] = {
