@@ -230,6 +230,8 @@ class DiscussionRow(SQLModel, table=True):
     place: str | None = None
     recorder: str | None = None
     opinions: list[dict[str, str]] = _json()
+    held_at: datetime | None = _at(nullable=True)
+    chair: str | None = None
     by: str
 
 

@@ -371,7 +371,8 @@ def apply_discuss(case: Case, p: P.Discuss, ctx: Context, fx: Effects) -> None:
                                        attendees=list(dict.fromkeys(p.attendees)),
                                        conclusion=p.conclusion, at=ctx.now, by=ctx.actor.id,
                                        place=p.place, recorder=p.recorder,
-                                       opinions=[o.model_dump() for o in p.opinions or []]))
+                                       opinions=[o.model_dump() for o in p.opinions or []],
+                                       held_at=p.held_at, chair=p.chair))
     issue(case, "集体讨论记录", ctx, fx)
 
 

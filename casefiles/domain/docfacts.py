@@ -234,7 +234,8 @@ def _review(case: Case, ctx: Context) -> Facts:
 def _discussion(case: Case, ctx: Context) -> Facts:
     d = case.discussions[-1]
     passed = [r for r in case.reviews if r.proposal_no == case.proposal_no]
-    return {"proposal": _proposal(case, ctx), "at": cn_time(d.at), "chair": _person(ctx, d.by),
+    chair = {"name": d.chair} if d.chair else _person(ctx, d.by)
+    return {"proposal": _proposal(case, ctx), "at": cn_time(d.held_at or d.at), "chair": chair,
             "attendees": list(d.attendees), "conclusion": d.conclusion,
             "place": d.place or "", "recorder": d.recorder or "",
             "opinions": [dict(o) for o in d.opinions],

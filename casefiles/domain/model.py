@@ -172,6 +172,8 @@ class Discussion:
     place: str | None = None
     recorder: str | None = None
     opinions: list[dict[str, str]] = field(default_factory=list)
+    held_at: datetime | None = None  # when it was held, if not ``at`` (when it was recorded)
+    chair: str | None = None  # who chaired it (主持人), if not ``by``
     id: str = field(default_factory=new_id)
 
 

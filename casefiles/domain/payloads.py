@@ -66,6 +66,11 @@ def _not_after_clock(value: date, info: ValidationInfo) -> date:
     return value
 
 
+def _moment_not_after_clock(value: datetime, info: ValidationInfo) -> datetime:
+    _not_after_clock(value.date(), info)
+    return value
+
+
 class PartyIn(Payload):
     kind: Literal["organisation", "individual"]
     name: Name
@@ -320,6 +325,12 @@ class Discuss(Payload):
     place: Name | None = None
     recorder: Name | None = None
     opinions: list[Opinion] | None = None
+    # optional too: when it was held and who chaired it, when not the action's own time and
+    # the head who records it
+    held_at: Moment | None = None
+    chair: Name | None = None
+
+    _past = field_validator("held_at")(_moment_not_after_clock)
 
 
 class Extend(Payload):

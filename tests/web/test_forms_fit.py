@@ -4,6 +4,8 @@ heads, and 集体讨论 takes one row per attendee with their opinion."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 
 from tests.support import CHECKLIST_YES, MAJOR_FINE, act, play, until
@@ -51,3 +53,47 @@ def test_the_preservation_form_offers_the_heads(bureau: Bureau, client: TestClie
     preserve = client.get(f"/cases/{case_id}").text.split('id="act-preserve"')[1]
     preserve = preserve.split("</details>")[0]
     assert "赵强（zhao）</option>" in preserve and "孙丽（sun）</option>" in preserve
+
+
+def test_a_collective_discussion_records_its_own_time_and_chair(bureau: Bureau,
+                                                               client: TestClient) -> None:
+    """集体讨论 held the day before it is recorded, chaired by another head: the case page and the
+    集体讨论记录 give that time and chair, not the recording head's action time."""
+    case_id = play(bureau.cf, bureau.clock, until(MAJOR_FINE, "extend"))
+    token = sign_in(client, "zhao")
+    held = bureau.clock.now() - timedelta(days=1)
+    r = client.post(f"/cases/{case_id}/act/discuss", data={
+        "csrf": token, "held_at": held.strftime("%Y-%m-%dT15:30"), "chair": "孙丽",
+        "place": "局三楼会议室", "recorder": "李娜", "attendees": "赵强\n孙丽\n周明",
+        "conclusion": "同意罚款", "version": str(bureau.cf.case(case_id).version)})
+    assert r.status_code == 200, r.text[:500]
+    d = bureau.cf.case(case_id).discussions[-1]
+    assert d.chair == "孙丽" and d.by == "zhao"
+    assert d.held_at is not None and (d.held_at.date(), d.held_at.hour) == (held.date(), 15)
+    page = client.get(f"/cases/{case_id}").text
+    day = f"{held.year}年{held.month}月{held.day}日"
+    assert f"<strong>集体讨论</strong>（{day} 15:30，局三楼会议室；主持人孙丽）" in page
+    with bureau.cf.uow() as uow:
+        items = uow.outbox.pending(100, kinds=["document_issued"], case_id=case_id)
+    [facts] = [i["payload"]["facts"]["body"] for i in items
+               if i["payload"]["kind"] == "集体讨论记录"]
+    assert facts["chair"]["name"] == "孙丽" and facts["at"].startswith(f"{day}15时30分")
+
+
+def test_a_discussion_held_after_the_clock_is_refused_and_one_without_time_keeps_the_action_time(
+        bureau: Bureau, client: TestClient) -> None:
+    """A discussion cannot be dated tomorrow; without a time or chair, the record is the
+    action's time and the recording head, as before."""
+    case_id = play(bureau.cf, bureau.clock, until(MAJOR_FINE, "extend"))
+    token = sign_in(client, "zhao")
+    base = {"csrf": token, "attendees": "赵强\n孙丽\n周明", "conclusion": "同意罚款"}
+    tomorrow = (bureau.clock.now() + timedelta(days=1)).strftime("%Y-%m-%dT09:00")
+    r = client.post(f"/cases/{case_id}/act/discuss", data={
+        **base, "held_at": tomorrow, "version": str(bureau.cf.case(case_id).version)})
+    assert "日期晚于当前时间" in r.text and not bureau.cf.case(case_id).discussions
+    r = client.post(f"/cases/{case_id}/act/discuss", data={
+        **base, "version": str(bureau.cf.case(case_id).version)})
+    assert r.status_code == 200, r.text[:500]
+    d = bureau.cf.case(case_id).discussions[-1]
+    assert (d.held_at, d.chair) == (None, None)
+    assert "主持人赵强）" in client.get(f"/cases/{case_id}").text
