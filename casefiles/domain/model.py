@@ -293,6 +293,9 @@ class Document:
     id: str = field(default_factory=new_id)
 
 
+SOURCE_RECORD = "案件来源登记表"  # the document registration issues; its number is the 案源编号
+
+
 @dataclass
 class Case:
     """An enforcement case and every record of its life."""
@@ -343,6 +346,12 @@ class Case:
     documents: list[Document] = field(default_factory=list)
 
     # --- what the rules ask of the records -------------------------------------------------
+
+    @property
+    def source_number(self) -> str | None:
+        """The 案源编号: the number of the 案件来源登记表 issued at registration (a case not yet
+        filed is known by it)."""
+        return next((d.number for d in self.documents if d.kind == SOURCE_RECORD), None)
 
     @property
     def proposal(self) -> Proposal | None:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, union_all
 
 from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES
-from casefiles.domain.model import Case
+from casefiles.domain.model import SOURCE_RECORD, Case
 from casefiles.domain.queues import HEAD_STATES, HEAD_STATES_NEAR_DECISION_DUE
 from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.services.app import Casefiles
@@ -46,10 +46,18 @@ class Page:
     has_next: bool
 
 
+def _source_number() -> Any:
+    """The 案源编号 of the row's case (its 案件来源登记表's number), what names a case not yet
+    filed: one index lookup a row."""
+    return (select(DOCUMENTS.c.number).where(DOCUMENTS.c.case_id == CASES.c.id,
+                                             DOCUMENTS.c.kind == SOURCE_RECORD)
+            .limit(1).scalar_subquery().label("source_number"))
+
+
 def _base() -> Select[Any]:
     return (select(CASES.c.id, CASES.c.number, CASES.c.state, CASES.c.sector, CASES.c.source,
                    CASES.c.registered_at, CASES.c.registered_by, CASES.c.investigators,
-                   CASES.c.version, PARTIES.c.name.label("party"))
+                   CASES.c.version, PARTIES.c.name.label("party"), _source_number())
             .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
             .order_by(CASES.c.registered_at.desc(), CASES.c.id.desc()))
 
@@ -349,7 +357,7 @@ def due_for(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[dict
     today = local_date(cf.clock.now())
     soon = today + timedelta(days=cf.settings.due_soon_days)
     columns = (DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
-               CASES.c.number, CASES.c.state, PARTIES.c.name.label("party"))
+               CASES.c.number, CASES.c.state, PARTIES.c.name.label("party"), _source_number())
     if person_id is None:  # every case: the open deadlines' index, by due date
         query = select(*columns).select_from(DEADLINES)
     else:  # the person's cases first (an index lookup), then their deadlines

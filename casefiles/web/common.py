@@ -248,10 +248,11 @@ def _capitals(value: Any) -> str:
 
 
 def _case_name(case: Case) -> str:
-    """What a case is called: its filing number, or before filing, the source it came from
-    (its party and the day it was registered), never an internal id."""
-    if case.number:
-        return case.number
+    """What a case is called: its filing number, or before filing, its 案源编号 (or, for a case
+    registered before sources were numbered, its party and the day it was registered), never
+    an internal id."""
+    if case.number or case.source_number:
+        return case.number or case.source_number or ""
     return f"案源：{case.party.name}（{day_text(case.registered_at)}登记）"
 
 

@@ -13,19 +13,25 @@ from tests.web.conftest import Bureau, sign_in
 HEX_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{8}(?![0-9a-f])")
 
 
-def test_a_case_not_yet_filed_is_named_by_its_source_not_an_id(bureau: Bureau,
-                                                              client: TestClient) -> None:
-    """The registered case's page and the officer's list name the party and the day."""
+def test_a_case_not_yet_filed_is_named_by_its_source_number_not_an_id(
+        bureau: Bureau, client: TestClient) -> None:
+    """The registered case's page, its history and the officer's list name it by its 案源编号
+    (the number of the 案件来源登记表 issued at registration, per year); a search finds it by
+    that number."""
+    first = play(bureau.cf, bureau.clock, until(SMALL_FINE, "register"))
     case_id = play(bureau.cf, bureau.clock, until(SMALL_FINE, "register"))
     sign_in(client, "zhang")
-    page = client.get(f"/cases/{case_id}").text
-    heading = page.split("<h1>", 1)[1].split("</h1>", 1)[0]
-    assert "案源：湖南省嘉禾机械制造有限公司（2020年6月1日登记）" in heading
-    assert case_id[:8] not in heading
+    for path in (f"/cases/{case_id}", f"/cases/{case_id}/history"):
+        heading = client.get(path).text.split("<h1>", 1)[1].split("</h1>", 1)[0]
+        assert "衡山应急案源〔2020〕2号" in heading and case_id[:8] not in heading
     listing = client.get("/mine").text
-    assert "案源（未立案）" in listing
-    assert not HEX_ID.search(listing.split("<tbody>", 1)[1].split("</tbody>")[0]
-                             .replace(case_id, ""))
+    rows = listing.split("<tbody>", 1)[1].split("</tbody>")[0]
+    assert "衡山应急案源〔2020〕1号" in rows and "衡山应急案源〔2020〕2号" in rows
+    assert "案源（未立案）" not in rows
+    assert not HEX_ID.search(rows.replace(case_id, "").replace(first, ""))
+    found = client.get("/mine", params={"q": "案源〔2020〕2号"}).text
+    found_rows = found.split("<tbody>", 1)[1].split("</tbody>")[0]
+    assert case_id in found_rows and first not in found_rows
 
 
 def test_dates_and_amounts_read_as_the_bureau_writes_them(bureau: Bureau,
