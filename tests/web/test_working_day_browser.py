@@ -4,7 +4,9 @@ and on a phone (390×844). What each page shows is asserted: the sign-in message
 left, required fields, an amount refused beside its box with the input kept and then accepted
 as 6万, the document opened right after the action with no flow run, the case's story, the
 head's filter with empty date boxes and the search, lists as cards and 44 px controls on the
-phone with no horizontal scroll. Screenshots go to data/screenshots/issue14 (gitignored)."""
+phone with no horizontal scroll; a complainant who files a complaint on the public page and
+follows it by its 受理编号 and phone while the officer registers a case from it. Screenshots
+go to data/screenshots/issue14 (gitignored)."""
 
 from __future__ import annotations
 
@@ -70,8 +72,39 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
             page.click("button.primary")
             return page
 
+        # a complainant, not signed in, files a complaint and asks how it stands
+        complainant = browser.new_context(locale="zh-CN", viewport={
+            "width": width, "height": height}).new_page()
+        complainant.set_default_timeout(15_000)
+        complainant.goto(f"{base}/public/complaint")
+        complainant.fill('[name="subject"]', ORGANISATION["name"])
+        complainant.select_option('[name="sector"]', "industry_trade")
+        complainant.fill('[name="content"]', "新入职员工未经安全培训即上岗")
+        complainant.fill('[name="contact"]', "138 1234 5678")
+        _no_sideways_scroll(complainant)
+        complainant.click("form.card button.primary")
+        code = complainant.inner_text("p.good strong")
+        assert len(code) == 8 and "已收到您的投诉举报" in complainant.inner_text("p.good")
+        _shot(complainant, f"{tag}-00-complaint-received")
+
+        def progress(phone: str) -> str:
+            complainant.goto(f"{base}/public/complaint")
+            complainant.click("a:has-text('查询已提交投诉举报的办理进度')")
+            complainant.fill('[name="code"]', code.lower())
+            complainant.fill('[name="phone"]', phone)
+            complainant.click("form.card button.primary")
+            return complainant.inner_text("main")
+
+        assert "没有查到：请核对受理编号" in progress("13900000000")
+        assert f"受理编号 {code}：已收到，执法人员正在核查。" in progress("13812345678")
+
         officer = person("zhang", wrong_first=True)
-        officer.goto(f"{base}/register")
+        officer.goto(f"{base}/complaints")
+        officer.locator("tr", has_text=ORGANISATION["name"]).locator("a:has-text('查看')").click()
+        officer.click("a.button:has-text('登记为案件')")
+        officer.wait_for_url("**/register?complaint=*")
+        assert officer.locator('[name="source"]').input_value() == "complaint"
+        assert officer.locator('[name="sector"]').input_value() == "industry_trade"
         assert officer.locator("label.required abbr.req").count() >= 6
         _no_sideways_scroll(officer)
         if phone:  # controls a thumb can hit
@@ -79,8 +112,6 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
                 "form.card input:not([type=hidden]):not([type=checkbox]), form.card select, "
                 "form.card textarea, form.card button", "els => els.map(e => e.offsetHeight)")
             assert min(heights) >= 44, heights
-        officer.select_option('[name="source"]', "inspection")
-        officer.select_option('[name="sector"]', "industry_trade")
         for key in ("name", "credit_code", "address", "legal_rep"):
             officer.fill(f'[name="party.{key}"]', ORGANISATION[key])
         officer.fill('[name="summary"]', "新入职员工未经安全培训即上岗")
@@ -90,7 +121,9 @@ def test_an_officer_and_the_head_work_a_day_in_chromium(bureau: Bureau, tmp_path
         officer.wait_for_url("**/cases/*")
         case_url = officer.url
         heading = officer.inner_text("h1")
-        assert "案源：湖南省嘉禾机械制造有限公司（2020年6月1日登记）" in heading
+        assert "衡山应急案源〔2020〕1号" in heading
+        assert f"受理编号 {code}：已登记为案件办理，当前阶段：案源登记。" in progress("13812345678")
+        _shot(complainant, f"{tag}-02b-complaint-progress")
 
         head = person("zhao")
         head.goto(case_url)
