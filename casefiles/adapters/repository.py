@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, func, insert, not_, select, update
+from sqlalchemy import (Connection, Select, Table, bindparam, column, func, insert, not_, select,
+                        table, update)
 from sqlalchemy.sql.elements import BindParameter
 
 from casefiles.adapters import tables as T
@@ -44,6 +45,9 @@ PARTIES: Table = T.table_of(T.PartyRow)
 PENALTIES: Table = T.table_of(T.PenaltyRow)
 PEOPLE: Table = T.table_of(T.PersonRow)
 CASE_OFFICERS: Table = T.table_of(T.CaseOfficerRow)
+# SQLite only: the parties' names in a trigram index (FTS5, migration 0013, kept by triggers),
+# where ``name LIKE '%' || :part || '%'`` (no ESCAPE) of 3 characters or more is an index lookup
+PARTY_NAMES = table("party_names", column("name"), column("case_id"))
 
 _ROOT_FIELDS = [f.name for f in dataclasses.fields(M.Case)
                 if f.name not in COLLECTIONS and f.name != "party"]

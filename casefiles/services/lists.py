@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, literal, not_, or_, select, union_all
 
-from casefiles.adapters.repository import CASE_OFFICERS, CASES, COLLECTIONS, PARTIES
+from casefiles.adapters.repository import (CASE_OFFICERS, CASES, COLLECTIONS, PARTIES,
+                                           PARTY_NAMES)
 from casefiles.domain.model import SOURCE_RECORD, Case
 from casefiles.domain.queues import HEAD_STATES, HEAD_STATES_NEAR_DECISION_DUE
 from casefiles.domain.timefmt import SHANGHAI, local_date
@@ -77,35 +78,61 @@ def matching(cf: Casefiles, text: str) -> ColumnElement[bool] | None:
     number = text.translate(_BRACKETS).replace(" ", "")
     numbers = {number, cf.profile.agency.number_prefix + number}
     officers = [p.id for p in cf.people() if text in p.name or text == p.id]
-    # each way of finding a case reads a narrow table through its index, never the cases rows
-    # (which hold the whole aggregate); a case's number is its filing document's
     party = or_(PARTIES.c.name.contains(text, autoescape=True), PARTIES.c.credit_code == code,
                 PARTIES.c.id_number == code)
     document = DOCUMENTS.c.number.in_(numbers)
-    officer = CASE_OFFICERS.c.person_id.in_(officers)
-    # the index lookups first, the scan of the parties' names last: enough matches found by
-    # the first ones (an officer's cases) spare the scan
+    # each way of finding a case reads an index, never the cases rows (which hold the whole
+    # aggregate); a case's number is its filing document's
     found = [select(DOCUMENTS.c.case_id).where(document),
-             select(CASES.c.id).where(CASES.c.number.in_(numbers))]
-    if officers:
-        found.insert(0, select(CASE_OFFICERS.c.case_id).where(officer))
-    found.append(select(PARTIES.c.case_id).where(party))
+             select(CASES.c.id).where(CASES.c.number.in_(numbers)),
+             select(PARTIES.c.case_id).where(PARTIES.c.credit_code == code),
+             select(PARTIES.c.case_id).where(PARTIES.c.id_number == code),
+             _named(cf, text)]
+    officer = select(CASE_OFFICERS.c.case_id).where(CASE_OFFICERS.c.person_id.in_(officers))
+    found_ids: set[str] | None = None
     with cf.uow() as uow:
-        # UNION ALL stops reading once it has enough (UNION would gather every match first)
-        found_ids: list[str] = list(uow.conn.execute(union_all(*found).limit(_FEW + 1))
-                                    .scalars())
-    if len(found_ids) <= _FEW:  # few: the cases are read by id
-        return CASES.c.id.in_(sorted(set(found_ids)))
+        by_officer = set(uow.conn.execute(officer.limit(_FEW + 1)).scalars()) \
+            if officers else set()
+        # reading every party's name is spared when an officer's cases are many already
+        if len(by_officer) <= _FEW or _indexed(cf, text):
+            # UNION ALL stops reading once it has enough (UNION would gather every match first)
+            found_ids = set(uow.conn.execute(union_all(*found).limit(_FEW + 1)).scalars())
+    if found_ids is not None and len(found_ids | by_officer) <= _FEW:  # few: read by id
+        return CASES.c.id.in_(sorted(found_ids | by_officer))
     # many: the list walks its index of cases newest first, asking of each case until the page
-    # is full (read by id, thousands of cases would be read and sorted)
-    ways = [select(PARTIES.c.case_id).where(PARTIES.c.case_id == CASES.c.id, party).exists(),
-            select(DOCUMENTS.c.case_id).where(DOCUMENTS.c.case_id == CASES.c.id,
-                                              document).exists(),
-            CASES.c.id.concat("").in_(select(CASES.c.id).where(CASES.c.number.in_(numbers)))]
+    # is full (read by id, thousands of cases would be read and sorted); an officer's cases,
+    # and the others when few, are gathered once (an index each) for that walk to look up
+    # (``id || ''``: a condition the planner cannot turn into reads of cases by id)
+    walked = CASES.c.id.concat("")
+    ways: list[ColumnElement[bool]] = []
+    if found_ids is not None and len(found_ids) <= _FEW:
+        ways.append(walked.in_(sorted(found_ids)))
+    else:
+        ways += [select(PARTIES.c.case_id).where(PARTIES.c.case_id == CASES.c.id, party).exists(),
+                 select(DOCUMENTS.c.case_id).where(DOCUMENTS.c.case_id == CASES.c.id,
+                                                   document).exists(),
+                 walked.in_(select(CASES.c.id).where(CASES.c.number.in_(numbers)))]
     if officers:
-        ways.append(select(CASE_OFFICERS.c.case_id).where(
-            CASE_OFFICERS.c.case_id == CASES.c.id, officer).exists())
+        ways.append(walked.in_(officer))
     return or_(*ways)
+
+
+def _named(cf: Casefiles, part: str) -> Select[Any]:
+    """The cases whose party's name holds ``part``: on SQLite, through the trigram index when
+    ``part`` has the three characters it needs (and no wildcard, which LIKE would take as one);
+    else by reading every party's name."""
+    if _indexed(cf, part):
+        # ESCAPE would turn the index off; with no wildcard in ``part`` none is needed
+        return select(PARTY_NAMES.c.case_id).where(
+            PARTY_NAMES.c.name.like(literal("%").concat(part).concat("%")))
+    return select(PARTIES.c.case_id).where(PARTIES.c.name.contains(part, autoescape=True))
+
+
+def _indexed(cf: Casefiles, part: str) -> bool:
+    return cf.engine.dialect.name == "sqlite" and len(part) >= 3 and not _WILDCARDS & set(part)
+
+
+_WILDCARDS = set("%_")
 
 
 _FEW = 300

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from casefiles.services import lists
 from casefiles.services.lists import Filters, all_cases
-from tests.support import INDIVIDUAL, MAJOR_FINE, SMALL_FINE, act, play, register, until
+from tests.support import INDIVIDUAL, MAJOR_FINE, MINE, SMALL_FINE, act, play, register, until
 from tests.web.conftest import Bureau, make_bureau, sign_in
 
 
@@ -69,3 +69,24 @@ def test_the_search_finds_the_same_cases_on_both_databases(
         assert [r["id"] for r in all_cases(bureau.cf, Filters(text=text)).rows] == [case_id]
     for text in ("嘉禾%", "_", "衡山应急罚", "立〔2020〕"):
         assert all_cases(bureau.cf, Filters(text=text)).rows == []
+
+
+@pytest.mark.parametrize("few", [300, 1], ids=["few-read-by-id", "many-walked"])
+def test_an_officers_name_inside_a_partys_name_finds_both_and_a_renamed_party_its_new_name(
+        bureau: Bureau, three: dict[str, str], few: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """"张伟" finds the three cases 张伟 works on and the case of 张伟五金店 that 刘洋 registered,
+    however many the officer's cases are; a party whose name changes is found by the new name
+    (three characters or more: the trigram index on SQLite), not the old."""
+    monkeypatch.setattr(lists, "_FEW", few)
+    shop = act(bureau.cf, bureau.clock, "2020-06-12T09:00", "liu", "register", None,
+               register({**MINE, "name": "张伟五金店"})).case_id
+    assert shop is not None
+    found = {r["id"] for r in all_cases(bureau.cf, Filters(text="张伟")).rows}
+    assert found == {*three.values(), shop}
+    assert [r["id"] for r in all_cases(bureau.cf, Filters(text="伟五金")).rows] == [shop]
+    with bureau.cf.engine.begin() as conn:
+        conn.execute(lists.PARTIES.update().where(lists.PARTIES.c.case_id == shop)
+                     .values(name="衡山县平安五金店"))
+    assert [r["id"] for r in all_cases(bureau.cf, Filters(text="平安五金")).rows] == [shop]
+    assert all_cases(bureau.cf, Filters(text="伟五金")).rows == []

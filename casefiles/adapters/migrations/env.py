@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import casefiles.adapters.tables  # noqa: F401  (registers every table on the metadata)
+from casefiles.adapters.tables import declared
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -29,7 +30,7 @@ def run() -> None:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
             context.configure(connection=conn, target_metadata=target_metadata,
-                              render_as_batch=sqlite)
+                              render_as_batch=sqlite, include_name=declared)
             with context.begin_transaction():
                 context.run_migrations()
             conn.commit()
