@@ -209,7 +209,9 @@ async def supervise_case(request: Request, ref: str) -> Response:
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
-PREVIEWED = ("notify", "decide", "serve", "revoke", "close")
+PREVIEWED = ("notify", "schedule_hearing", "hold_hearing", "decide", "serve", "revoke", "close")
+# the payload field that holds the hash of a file a previewed action attaches
+_HASHED = {"hold_hearing": "record_sha256"}
 
 
 @router.post("/cases/{ref}/preview/{action}")
@@ -222,11 +224,20 @@ async def preview_document(request: Request, ref: str, action: str) -> Response:
     cf = web(request).cf
     form = await submitted(request)
     case = visible_case(cf, person, ref)
-    shown = preview(cf, person.id, action, case.id, payload_from(action, form.values),
-                    _version(form.one("version")))
+    payload = payload_from(action, form.values)
+    upload = form.files.get(ATTACHING.get(action, ""))
+    if upload is not None and action in _HASHED:  # 听证's recording: previewed by its hash only
+        try:
+            temp, sha = await spooled(upload, cf.settings.upload_max_bytes,
+                                      Path(cf.settings.data_dir) / "uploads")
+        except UploadRefusedError as exc:
+            return _refused_page(request, cf, person, case, action, None, payload, str(exc))
+        temp.unlink(missing_ok=True)
+        payload.setdefault(_HASHED[action], sha)
+    shown = preview(cf, person.id, action, case.id, payload, _version(form.one("version")))
     if not shown.outcome.ok:
         return _refused_page(request, cf, person, case, action, shown.outcome,
-                             payload_from(action, form.values), shown.outcome.message)
+                             payload, shown.outcome.message)
     if shown.pdf is None:
         raise NotFoundError("该事项不制作文书", f"{action} issues no document here")
     name = "预览（未生效）_" + download_name(shown.kind, shown.number)

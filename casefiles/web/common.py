@@ -272,6 +272,8 @@ def templates() -> Jinja2Templates:
     # the actions that issue a document to the party or undo one: confirmed, after a preview
     t.env.globals["CONFIRMED"] = {
         "notify": "处罚告知将编号制作行政处罚告知书并开始计算陈述申辩期限。",
+        "schedule_hearing": "安排听证将编号制作听证会通知书，通知当事人听证的时间和地点。",
+        "hold_hearing": "举行听证将编号制作听证笔录，记录听证情况。",
         "serve": "送达将记录送达并开始计算履行期限。",
         "revoke": "撤销将制作撤销行政处罚决定书，原决定不再执行。",
         "close": "结案后案件不能再办理调查、决定等事项。"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -128,3 +129,52 @@ def test_the_case_file_embeds_uploaded_evidence_and_lists_the_rest_with_its_hash
     text = "".join(p.extract_text() or "" for p in reader.pages).replace(" ", "")
     assert "证据：现场照片" in text and "证据：培训台账" in text
     assert "未编入本卷的证据" in text and SHA_A[:32] in text.replace("\n", "")
+
+
+def test_the_hearing_previews_its_notice_and_its_record_without_issuing_them(
+        bureau: Bureau, client: TestClient) -> None:
+    """听证: scheduling previews the 听证会通知书 and holding it the 听证笔录 (its recording
+    uploaded, previewed by its hash and not kept), each marked 预览 and asking for
+    confirmation; the case stays as it was."""
+    from pypdf import PdfReader
+
+    from casefiles.domain.timefmt import SHANGHAI
+    from tests.support import MAJOR_FINE
+
+    case_id = play(bureau.cf, bureau.clock, until(MAJOR_FINE, "request_hearing"))
+    token = sign_in(client, "zhao")
+    page = client.get(f"/cases/{case_id}").text
+    assert f'formaction="/cases/{case_id}/preview/schedule_hearing"' in page
+    before = bureau.cf.case(case_id)
+    form = {"csrf": token, "version": str(before.version), "host": "chen",
+            "at": "2020-06-16T09:00", "place": "听证室", "notified_on": "2020-06-04"}
+    shown = client.post(f"/cases/{case_id}/preview/schedule_hearing", data=form)
+    assert shown.status_code == 200 and shown.content[:5] == b"%PDF-"
+    assert quote("预览（未生效）_听证会通知书_") in shown.headers["content-disposition"]
+    text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(shown.content)).pages)
+    assert "听证室" in text.replace(" ", "") and "预览·未生效" in text.replace(" ", "")
+    after = bureau.cf.case(case_id)
+    assert after.version == before.version and after.hearing is not None
+    assert after.hearing.status != "scheduled" and len(after.documents) == len(before.documents)
+
+    steps = MAJOR_FINE[[s[2] for s in MAJOR_FINE].index("schedule_hearing"):]
+    play(bureau.cf, bureau.clock, until(steps, "schedule_hearing"), case_id)
+    bureau.clock.set(datetime(2020, 6, 16, 11, 30, tzinfo=SHANGHAI))
+    token = sign_in(client, "chen")
+    before = bureau.cf.case(case_id)
+    form = {"csrf": token, "version": str(before.version), "attended": "yes",
+            "summary": "当事人到场陈述，对事实无异议"}
+    refused = client.post(f"/cases/{case_id}/preview/hold_hearing", data=form)
+    assert "听证须有全程录音录像" in refused.text  # neither file nor hash: refused, as the action
+    video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+    recording = {"record_file": ("hearing.mp4", video, "video/mp4")}
+    shown = client.post(f"/cases/{case_id}/preview/hold_hearing", data=form, files=recording)
+    assert shown.status_code == 200, shown.text.split("refusal")[-1][:300]
+    assert quote("预览（未生效）_听证笔录_") in shown.headers["content-disposition"]
+    text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(shown.content)).pages)
+    assert "当事人到场陈述" in text.replace(" ", "")
+    after = bureau.cf.case(case_id)
+    assert after.version == before.version and after.hearing is not None
+    assert after.hearing.held_at is None and not list(
+        (Path(bureau.cf.settings.data_dir) / "uploads").glob("*"))
+    assert len(after.evidence) == len(before.evidence)

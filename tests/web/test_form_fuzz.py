@@ -86,7 +86,8 @@ def test_no_filter_input_gives_a_server_error(bureau: Bureau,
     lists()
 
 
-@pytest.mark.parametrize("action", ["notify", "decide", "serve", "revoke", "close"])
+@pytest.mark.parametrize("action", ["notify", "schedule_hearing", "hold_hearing", "decide",
+                                    "serve", "revoke", "close"])
 def test_no_preview_input_gives_a_server_error(bureau: Bureau, client: TestClient,
                                                recorded: str, action: str) -> None:
     """预览文书 takes the action's form too: refused or previewed, never a 500."""
