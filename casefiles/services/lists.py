@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, literal, not_, or_, select, union_all
 
 from casefiles.adapters.repository import (CASE_OFFICERS, CASES, COLLECTIONS, PARTIES,
-                                           PARTY_NAMES)
+                                           PARTY_NAMES, PEOPLE)
 from casefiles.domain.model import SOURCE_RECORD, Case
 from casefiles.domain.queues import HEAD_STATES, HEAD_STATES_NEAR_DECISION_DUE
 from casefiles.domain.timefmt import SHANGHAI, local_date
@@ -77,7 +77,6 @@ def matching(cf: Casefiles, text: str) -> ColumnElement[bool] | None:
     code = text.upper()
     number = text.translate(_BRACKETS).replace(" ", "")
     numbers = {number, cf.profile.agency.number_prefix + number}
-    officers = [p.id for p in cf.people() if text in p.name or text == p.id]
     party = or_(PARTIES.c.name.contains(text, autoescape=True), PARTIES.c.credit_code == code,
                 PARTIES.c.id_number == code)
     document = DOCUMENTS.c.number.in_(numbers)
@@ -88,9 +87,11 @@ def matching(cf: Casefiles, text: str) -> ColumnElement[bool] | None:
              select(PARTIES.c.case_id).where(PARTIES.c.credit_code == code),
              select(PARTIES.c.case_id).where(PARTIES.c.id_number == code),
              _named(cf, text)]
-    officer = select(CASE_OFFICERS.c.case_id).where(CASE_OFFICERS.c.person_id.in_(officers))
     found_ids: set[str] | None = None
     with cf.uow() as uow:
+        officers = list(uow.conn.execute(select(PEOPLE.c.id).where(or_(
+            PEOPLE.c.name.contains(text, autoescape=True), PEOPLE.c.id == text))).scalars())
+        officer = select(CASE_OFFICERS.c.case_id).where(CASE_OFFICERS.c.person_id.in_(officers))
         by_officer = set(uow.conn.execute(officer.limit(_FEW + 1)).scalars()) \
             if officers else set()
         # reading every party's name is spared when an officer's cases are many already
