@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (Connection, Select, Table, bindparam, column, func, insert, not_, select,
-                        table, update)
+from sqlalchemy import Connection, Select, Table, bindparam, func, insert, not_, select, update
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.sql.elements import BindParameter
 
 from casefiles.adapters import tables as T
@@ -47,7 +48,7 @@ PEOPLE: Table = T.table_of(T.PersonRow)
 CASE_OFFICERS: Table = T.table_of(T.CaseOfficerRow)
 # SQLite only: the parties' names in a trigram index (FTS5, migration 0013, kept by triggers),
 # where ``name LIKE '%' || :part || '%'`` (no ESCAPE) of 3 characters or more is an index lookup
-PARTY_NAMES = table("party_names", column("name"), column("case_id"))
+PARTY_NAMES = sql_table("party_names", sql_column("name"), sql_column("case_id"))
 
 _ROOT_FIELDS = [f.name for f in dataclasses.fields(M.Case)
                 if f.name not in COLLECTIONS and f.name != "party"]

@@ -13,8 +13,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, literal, not_, or_, select, union_all
 
-from casefiles.adapters.repository import (CASE_OFFICERS, CASES, COLLECTIONS, PARTIES,
-                                           PARTY_NAMES, PEOPLE)
+from casefiles.adapters.repository import (
+    CASE_OFFICERS,
+    CASES,
+    COLLECTIONS,
+    PARTIES,
+    PARTY_NAMES,
+    PEOPLE,
+)
 from casefiles.domain.model import SOURCE_RECORD, Case
 from casefiles.domain.queues import HEAD_STATES, HEAD_STATES_NEAR_DECISION_DUE
 from casefiles.domain.timefmt import SHANGHAI, local_date
@@ -89,10 +95,10 @@ def matching(cf: Casefiles, text: str) -> ColumnElement[bool] | None:
              _named(cf, text)]
     found_ids: set[str] | None = None
     with cf.uow() as uow:
-        officers = list(uow.conn.execute(select(PEOPLE.c.id).where(or_(
+        officers: list[str] = list(uow.conn.execute(select(PEOPLE.c.id).where(or_(
             PEOPLE.c.name.contains(text, autoescape=True), PEOPLE.c.id == text))).scalars())
         officer = select(CASE_OFFICERS.c.case_id).where(CASE_OFFICERS.c.person_id.in_(officers))
-        by_officer = set(uow.conn.execute(officer.limit(_FEW + 1)).scalars()) \
+        by_officer: set[str] = set(uow.conn.execute(officer.limit(_FEW + 1)).scalars()) \
             if officers else set()
         # reading every party's name is spared when an officer's cases are many already
         if len(by_officer) <= _FEW or _indexed(cf, text):

@@ -26,13 +26,13 @@ depends_on = None
 _PARTY_NAMES = [
     "CREATE VIRTUAL TABLE party_names USING fts5(name, case_id UNINDEXED, tokenize='trigram')",
     "INSERT INTO party_names (name, case_id) SELECT name, case_id FROM parties",
-    "CREATE TRIGGER party_names_insert AFTER INSERT ON parties BEGIN "
-    "INSERT INTO party_names (name, case_id) VALUES (new.name, new.case_id); END",
-    "CREATE TRIGGER party_names_update AFTER UPDATE OF name, case_id ON parties BEGIN "
-    "DELETE FROM party_names WHERE case_id = old.case_id; "
-    "INSERT INTO party_names (name, case_id) VALUES (new.name, new.case_id); END",
-    "CREATE TRIGGER party_names_delete AFTER DELETE ON parties BEGIN "
-    "DELETE FROM party_names WHERE case_id = old.case_id; END",
+    ("CREATE TRIGGER party_names_insert AFTER INSERT ON parties BEGIN "
+     "INSERT INTO party_names (name, case_id) VALUES (new.name, new.case_id); END"),
+    ("CREATE TRIGGER party_names_update AFTER UPDATE OF name, case_id ON parties BEGIN "
+     "DELETE FROM party_names WHERE case_id = old.case_id; "
+     "INSERT INTO party_names (name, case_id) VALUES (new.name, new.case_id); END"),
+    ("CREATE TRIGGER party_names_delete AFTER DELETE ON parties BEGIN "
+     "DELETE FROM party_names WHERE case_id = old.case_id; END"),
 ]
 
 
