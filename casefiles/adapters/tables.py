@@ -152,6 +152,7 @@ class PenaltyRow(SQLModel, table=True):
     type: str
     amount: int | None = Field(default=None, sa_type=BigInteger)
     on: str | None = None
+    violation: int | None = None
 
 
 class NoticeRow(SQLModel, table=True):

@@ -56,7 +56,8 @@ def _nothing(case: Case, p: Any, ctx: Context, fx: Effects) -> None:
 
 
 def _penalties(items: list[P.PenaltyIn] | None) -> list[Penalty]:
-    return [Penalty(type=i.type, amount=i.fen, on=i.on) for i in items or []]
+    return [Penalty(type=i.type, amount=i.fen, on=i.on, violation=i.violation)
+            for i in items or []]
 
 
 def _not_in_state(why_zh: str, why_en: str) -> list[Refusal]:

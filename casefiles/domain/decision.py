@@ -33,7 +33,7 @@ def decided_penalties(case: Case, p: P.Decide) -> list[Penalty]:
     if p.penalties is not None:
         return _penalties(p.penalties)
     proposal = case.proposal
-    return [Penalty(type=x.type, amount=x.amount, on=x.on)
+    return [Penalty(type=x.type, amount=x.amount, on=x.on, violation=x.violation)
             for x in (proposal.penalties if proposal else [])]
 
 

@@ -70,7 +70,9 @@ def _penalties(penalties: list[Penalty]) -> list[dict[str, Any]]:
     for p in penalties:
         out.append({"type": PENALTIES.get(p.type, p.type), "code": p.type,
                     "amount": amount(p.amount) if p.amount is not None else None,
-                    "on": p.on or ""})
+                    "on": p.on or "",
+                    # a fine for one violation names it (key absent otherwise: facts unchanged)
+                    **({"violation": p.violation} if p.violation else {})})
     return out
 
 

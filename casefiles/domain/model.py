@@ -69,6 +69,7 @@ class Penalty:
     type: PenaltyType
     amount: int | None = None
     on: str | None = None
+    violation: int | None = None  # a fine for the proposal's violation of this number (from 1)
     id: str = field(default_factory=new_id)
 
 

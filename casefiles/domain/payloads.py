@@ -194,6 +194,9 @@ class PenaltyIn(Payload):
     type: PenaltyType
     amount: Amount | None = None
     on: Name | None = None
+    # optional: a fine for one violation (its number in the proposal's list, from 1), judged
+    # by that violation's own range (分别裁量); without it, fines are judged together
+    violation: Annotated[int, Field(ge=1, le=50, strict=True)] | None = None
 
     @model_validator(mode="after")
     def _amount_where_needed(self) -> PenaltyIn:
@@ -201,6 +204,8 @@ class PenaltyIn(Payload):
             raise ValueError(f"请填写金额 / a {self.type} needs an amount")
         if self.type not in ("fine", "confiscation") and self.amount is not None:
             raise ValueError(f"该处罚种类不填写金额 / a {self.type} has no amount")
+        if self.violation is not None and self.type != "fine":
+            raise ValueError("只有罚款对应某一违法行为 / only a fine is for one violation")
         return self
 
     @property

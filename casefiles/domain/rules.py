@@ -111,7 +111,26 @@ def fine_ranges(case: Case, violations: Sequence[dict[str, Any]], penalties: Seq
     if any(lighter for _, lighter in applied):
         warnings.append("lighter_law_applied")
     provisions = [p for p, _ in applied]
-    for provs, tiers, total in _fine_groups(case, violations, penalties, provisions):
+    linked = [x for x in penalties if x.type == "fine" and x.violation is not None]
+    if any(x.violation is not None and x.violation > len(violations) for x in linked):
+        return [Refusal("invalid_input", f"罚款所对应的违法行为不存在（共{len(violations)}项）",
+                        f"a fine names a violation beyond the {len(violations)} proposed",
+                        "penalties")], warnings
+    # a fine for one violation is judged by that violation's range alone (分别裁量); the other
+    # fines together, by the provisions of the violations that have no fine of their own
+    judged: list[tuple[list[Provision], list[str], int]] = []
+    own: set[int] = set()
+    for x in linked:
+        i = (x.violation or 0) - 1
+        own.add(i)
+        provision = provisions[i]
+        if provision is not None:
+            judged.append(([provision], [violations[i]["tier"]], x.amount or 0))
+    rest = [i for i in range(len(violations)) if i not in own]
+    judged += _fine_groups(case, [violations[i] for i in rest],
+                           [x for x in penalties if x not in linked],
+                           [provisions[i] for i in rest])
+    for provs, tiers, total in judged:
         yuan = to_yuan(total)
         if not provs:
             refusals.append(Refusal("amount_out_of_range", "罚款对象与违法条款不符",

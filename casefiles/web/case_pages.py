@@ -89,7 +89,8 @@ def _defaults(case: Case) -> dict[str, dict[str, Any]]:
             {k: v.get(k) for k in ("code", "tier", "facts") if v.get(k)} for v in p.violations]}
         if p.penalties:
             last["penalties"] = [{"type": x.type, "amount": None if x.amount is None
-                                  else str(to_yuan(x.amount)), "on": x.on} for x in p.penalties]
+                                  else str(to_yuan(x.amount)), "on": x.on,
+                                  "violation": x.violation} for x in p.penalties]
         if p.outcome != "penalty":
             last["outcome"] = p.outcome
         out["propose"] = prefill(last)

@@ -73,7 +73,8 @@ FORMS: dict[str, list[Field]] = {
     "propose": [
         *_rows("violations", 2, [("code", "违法条款", "select", ()),
                                  ("tier", "情节档次", "select", TIERS),
-                                 ("facts", "违法事实", "textarea", ())]),
+                                 ("facts", "违法事实", "textarea", ()),
+                                 ("fine", "本项罚款（元，分别裁量时填写）", "number", ())]),
         *PENALTY_ROWS,
         Field("outcome", "处理结果（不予处罚或移送时选择）", "select",
               (("", "给予行政处罚"),) + OUTCOMES[1:]),
@@ -147,10 +148,38 @@ def payload_from(action: str, form: dict[str, list[str]]) -> dict[str, Any]:
                 out[key] = rows
             else:
                 del out[key]
+    if action == "propose":
+        _fines_of_violations(out)
     if action == "discuss" and "attendees" not in out and out.get("opinions"):
         # one row per attendee: the attendees are the rows' names
         out["attendees"] = [r["name"] for r in out["opinions"] if r.get("name")]
     return out
+
+
+def _fines_of_violations(out: dict[str, Any]) -> None:
+    """A violation row's own fine (本项罚款) becomes a fine for that violation (its number),
+    before the penalties of the form's penalty rows."""
+    linked = []
+    for number, row in enumerate(out.get("violations", []), start=1):
+        if isinstance(row, dict) and "fine" in row:
+            linked.append({"type": "fine", "amount": row.pop("fine"), "violation": number})
+    if linked:
+        out["penalties"] = linked + list(out.get("penalties", []))
+
+
+def _violation_fines(payload: dict[str, Any]) -> dict[str, Any]:
+    """The other way, to show a proposal in its form: each fine for a violation back in that
+    violation's row."""
+    violations = [dict(v) for v in payload.get("violations", []) if isinstance(v, dict)]
+    rest = []
+    for x in payload.get("penalties", []):
+        n = x.get("violation") if isinstance(x, dict) else None
+        if isinstance(n, int) and 1 <= n <= len(violations):
+            violations[n - 1]["fine"] = x.get("amount")
+        else:
+            rest.append(x)
+    shown = {**payload, "violations": violations, "penalties": rest}
+    return shown if rest else {k: v for k, v in shown.items() if k != "penalties"}
 
 
 _ROW = re.compile(r"^(violations|penalties|schedule|opinions)\.([0-9]{1,2})\.([a-z_]+)$")
@@ -204,6 +233,8 @@ def _put(out: dict[str, Any], path: list[str], value: Any) -> None:
 def prefill(payload: dict[str, Any]) -> dict[str, str | list[str]]:
     """Form values (name → text) from a payload, to show a refused form as it was sent."""
     flat: dict[str, str | list[str]] = {}
+    if isinstance(payload.get("violations"), list) and isinstance(payload.get("penalties"), list):
+        payload = _violation_fines(payload)
 
     def walk(prefix: str, value: Any) -> None:
         if isinstance(value, dict):

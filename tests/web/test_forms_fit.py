@@ -97,3 +97,35 @@ def test_a_discussion_held_after_the_clock_is_refused_and_one_without_time_keeps
     d = bureau.cf.case(case_id).discussions[-1]
     assert (d.held_at, d.chair) == (None, None)
     assert "主持人赵强）" in client.get(f"/cases/{case_id}").text
+
+
+def test_the_proposal_form_takes_a_fine_per_violation_and_shows_it_again(
+        bureau: Bureau, client: TestClient) -> None:
+    """Each violation row has its own fine (本项罚款): a fine beyond its own violation's range is
+    refused with each fine kept in its row; accepted, the proposal's fines name their
+    violations and the case page says which."""
+    case_id = play(bureau.cf, bureau.clock, until(MAJOR_FINE, "record"))
+    token = sign_in(client, "zhang")
+    rows = {"violations.0.code": "WSL-97-4", "violations.0.tier": "一般",
+            "violations.0.facts": "新员工未经培训上岗",
+            "violations.1.code": "WSL-99-1-late", "violations.1.tier": "一般",
+            "violations.1.facts": "逾期未设置警示标志", "violations.1.fine": "60,000"}
+
+    def propose(first_fine: str) -> str:
+        return client.post(f"/cases/{case_id}/act/propose", data={
+            "csrf": token, "version": str(bureau.cf.case(case_id).version), **rows,
+            "violations.0.fine": first_fine}).text
+
+    refused = propose("15万")
+    assert "罚款150000.00元超出法定幅度0–100000元" in refused
+    form = refused.split('id="act-propose"')[1].split("</details>")[0]
+    assert 'name="violations.0.fine" value="15万"' in form
+    assert 'name="violations.1.fine" value="60,000"' in form
+    assert bureau.cf.case(case_id).proposal is None
+    propose("8万")
+    proposal = bureau.cf.case(case_id).proposal
+    assert proposal is not None
+    assert [(p.type, p.amount, p.violation) for p in proposal.penalties] == [
+        ("fine", 8_000_000, 1), ("fine", 6_000_000, 2)]
+    page = client.get(f"/cases/{case_id}").text
+    assert "罚款 80,000.00 元（捌万元整）（第1项违法行为）" in page

@@ -2,7 +2,7 @@
 it, where these are not the action's time and the head who records it; the searches of
 100,000 cases (issue 14): an index of the parties' 身份证号, and on SQLite a trigram index of
 the parties' names (party_names, FTS5), kept by triggers, that finds part of a name without
-reading every party
+reading every party; a fine's violation (issue 14: a fine per violation)
 
 Revision ID: 0013
 Revises: 0012
@@ -40,6 +40,8 @@ def upgrade() -> None:
     op.add_column('discussions', sa.Column('held_at', AwareDateTime(), nullable=True))
     op.add_column('discussions', sa.Column('chair', sa.String(), nullable=True))
     op.create_index('ix_parties_id_number', 'parties', ['id_number'])
+    # a fine for one violation of the proposal (its number from 1), or none: fines together
+    op.add_column('penalties', sa.Column('violation', sa.Integer(), nullable=True))
     if op.get_bind().dialect.name == 'sqlite':
         for statement in _PARTY_NAMES:
             op.execute(statement)
@@ -51,6 +53,8 @@ def downgrade() -> None:
             op.execute(f'DROP TRIGGER party_names_{name}')
         op.execute('DROP TABLE party_names')
     op.drop_index('ix_parties_id_number', table_name='parties')
+    with op.batch_alter_table('penalties') as batch:
+        batch.drop_column('violation')
     with op.batch_alter_table('discussions') as batch:
         batch.drop_column('chair')
         batch.drop_column('held_at')
