@@ -4,6 +4,7 @@ heads, and 集体讨论 takes one row per attendee with their opinion."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -129,3 +130,9 @@ def test_the_proposal_form_takes_a_fine_per_violation_and_shows_it_again(
         ("fine", 8_000_000, 1), ("fine", 6_000_000, 2)]
     page = client.get(f"/cases/{case_id}").text
     assert "罚款 80,000.00 元（捌万元整）（第1项违法行为）" in page
+    notice = client.post(f"/cases/{case_id}/preview/notify", data={
+        "csrf": token, "version": str(bureau.cf.case(case_id).version)})
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(notice.content)).pages)
+    assert "（第1项违法行为）" in text.replace(" ", "").replace("\n", "")
