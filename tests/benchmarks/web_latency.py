@@ -6,6 +6,10 @@ credit code, an officer: issue 14).
 
     .venv/bin/python tests/benchmarks/web_latency.py [--cases 100000] [--requests 400]
                                                      [--concurrency 8] [--workers 2]
+                                                     [--in-process]
+
+``--in-process`` measures the searches' list queries in this process, without HTTP: the CPU
+time of one search, which does not swing with the machine's load as latency does.
 
 The fixture: 20 cases are played through the whole lifecycle by the services (their pages
 carry a real, verifiable history); the rest are inserted fast as copies of those cases' rows
@@ -212,6 +216,34 @@ def measure(base: str, label: str, person: str, paths: list[str], concurrency: i
         c.close()
 
 
+def in_process(data_dir: Path, requests: int) -> None:
+    """The searches of the list pages as the services answer them, CPU time per search."""
+    from casefiles.services.lists import Filters, all_cases, my_cases
+
+    cf = Casefiles(Settings(data_dir=data_dir, secret_key="bench", show_drills=True),
+                   SimulatedClock(TODAY), f"sqlite:///{data_dir / 'casefiles.db'}")
+    rng, total = random.Random(1), 100_000 - 20
+    searches = {
+        "查找 执法人员": lambda: all_cases(cf, Filters(text=f"执法{rng.randint(0, 49):02d}")),
+        "查找 当事人名称的一部分 (1 case)": lambda: all_cases(
+            cf, Filters(text=f"第{rng.randint(1, total)}分厂")),
+        "查找 当事人名称常用字": lambda: all_cases(cf, Filters(text=rng.choice(["石料", "嘉禾"]))),
+        "查找 立案号": lambda: all_cases(cf, Filters(text=f"衡山应急立〔B〕{rng.randint(1, total)}号")),
+        "我的案件 查找 当事人名称": lambda: my_cases(cf, "officer07",
+                                            text=f"第{rng.randint(1, total)}分厂"),
+    }
+    for label, search in searches.items():
+        search()  # warm up
+        times = []
+        for _ in range(requests):
+            t0 = time.process_time()
+            search()
+            times.append((time.process_time() - t0) * 1000)
+        times.sort()
+        print(f"{label:<30} CPU p50 {statistics.median(times):5.1f} ms  "
+              f"p95 {times[int(len(times) * 0.95) - 1]:5.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=100_000)
@@ -220,6 +252,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1,
                         help="server processes sharing the port (as `casefiles serve --workers`)")
     parser.add_argument("--data-dir", type=Path, help="reuse (or build once into) this folder")
+    parser.add_argument("--in-process", action="store_true",
+                        help="the searches' CPU time in this process, no server")
     parser.add_argument("--serve", nargs=3, metavar=("DATA_DIR", "PORT", "SHARED"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -236,6 +270,13 @@ def main() -> None:
         t0 = time.perf_counter()
         url = build(data_dir, args.cases)
         print(f"loaded {args.cases} cases into {url} in {time.perf_counter() - t0:.1f} s")
+    if args.in_process:
+        try:
+            in_process(data_dir, args.requests)
+        finally:
+            if args.data_dir is None:
+                shutil.rmtree(data_dir, ignore_errors=True)
+        return
     port = 8765 + random.randrange(1000)
     shared = "shared" if args.workers > 1 else "own"
     servers = [subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), str(port),
