@@ -104,7 +104,7 @@ def inspection_history(inspection: str,
 @inspection_app.command("document")
 def inspection_document(inspection: str, number: str) -> None:
     """检查文书PDF的路径（尚未生成时现在生成）/ the path of an inspection document's PDF."""
-    from casefiles.services.inspections import document
+    from casefiles.services.inspection_documents import document
 
     try:
         path = document(ready(), inspection, number)

@@ -30,6 +30,8 @@ from casefiles.services.app import SYSTEM_PERSON, Casefiles, Outcome
 from casefiles.services.work import lease, record_failure, run_owner
 
 ISSUED = "document_issued"
+INSPECTION_ISSUED = "inspection_document_issued"  # an inspection's (services/inspection_documents)
+RENDERED = (ISSUED, INSPECTION_ISSUED)  # what the documents flow renders
 
 
 @dataclass
@@ -54,13 +56,13 @@ def renderer(cf: Casefiles) -> Renderer:
 
 def render_pending(cf: Casefiles, batch: int = 100, case_id: str | None = None,
                    dossiers: bool = True) -> RenderReport:
-    """Render and store up to ``batch`` issued documents not stored yet (of one case, when
-    given; without case files when ``dossiers`` is false), leased to this run so that no
+    """Render and store up to ``batch`` issued documents not stored yet, the inspections'
+    too (of one case only, when given; without case files when ``dossiers`` is false), leased to this run so that no
     other run renders them meanwhile. A document that fails is counted, its error kept on
     the outbox item, and retried after a backoff (parked after the settings' attempts)."""
     report = RenderReport()
     owner = run_owner()
-    items = lease(cf, owner, [ISSUED], batch, case_id=case_id)
+    items = lease(cf, owner, [ISSUED] if case_id else RENDERED, batch, case_id=case_id)
     later = [i["id"] for i in items if not dossiers and i["payload"].get("kind") == DOSSIER]
     if later:  # the case file waits for the run that builds it
         with cf.uow(write=True) as uow:
@@ -84,6 +86,10 @@ def render_pending(cf: Casefiles, batch: int = 100, case_id: str | None = None,
 
 
 def _render_item(cf: Casefiles, item: dict[str, Any]) -> bool:
+    if item["kind"] == INSPECTION_ISSUED:
+        from casefiles.services.inspection_documents import store_item
+
+        return store_item(cf, item)
     document_id = item["payload"]["document_id"]
     with cf.uow() as uow:
         case = uow.cases.get(item["case_id"])

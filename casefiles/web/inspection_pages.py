@@ -20,6 +20,7 @@ from casefiles.domain.model import Person
 from casefiles.domain.vocabulary import SECTORS
 from casefiles.services import inspections as S
 from casefiles.services.app import Outcome
+from casefiles.services.inspection_documents import document as inspection_document_path
 from casefiles.web.api import Me, RefusalOut
 from casefiles.web.common import NotFoundError, render, signed_in, today, web
 from casefiles.web.forms_io import Submitted, submitted
@@ -241,7 +242,7 @@ def inspection_document(request: Request, ref: str, number: str) -> Response:
     person = signed_in(request)
     insp = _load(request, person, ref)
     try:
-        path = S.document(web(request).cf, insp.id, number)
+        path = inspection_document_path(web(request).cf, insp.id, number)
     except CasefilesError as exc:
         raise NotFoundError("没有该文书", "no such document") from exc
     return FileResponse(path, media_type="application/pdf")

@@ -11,6 +11,8 @@ import pytest
 from casefiles.clock import SimulatedClock
 from casefiles.services import inspections as S
 from casefiles.services.app import Casefiles
+from casefiles.services.documents import render_pending
+from casefiles.services.inspection_documents import document
 from casefiles.settings import Settings
 from tests.integration.test_documents import flat, pdf_pages
 from tests.support import MINE, PEOPLE, moment
@@ -27,7 +29,7 @@ def bureau(tmp_path: Path) -> tuple[Casefiles, SimulatedClock]:
 
 
 def _text(app: Casefiles, insp: str, number: str) -> str:
-    return flat("".join(pdf_pages(S.document(app, insp, number))))
+    return flat("".join(pdf_pages(document(app, insp, number))))
 
 
 def test_a_seal_from_record_to_lifting_prints_what_the_law_asks(
@@ -85,8 +87,8 @@ def test_an_order_tells_of_statement_only_and_the_recheck_of_the_result(
     clock.set(moment("2026-03-16T10:00"))
     assert S.act(app, "li", "recheck", insp, {"officers": ["li", "zhang"], "results": [
         {"hazard": "h1", "rectified": False, "note": "防护罩仍未安装"}]}).ok
-    assert S.render_unstored(app) == 3  # what `casefiles documents` renders
-    assert S.render_unstored(app) == 0
+    assert render_pending(app).rendered == 3  # what `casefiles documents` renders
+    assert render_pending(app).rendered == 0
     assert all(d["sha256"] for d in S.view(app, insp)["documents"])
     record = _text(app, insp, "衡山应急检记〔2026〕1号")
     assert "被检查单位负责人签名：刘建国" in record
