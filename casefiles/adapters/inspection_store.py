@@ -96,6 +96,7 @@ class InspectionStore:
                 "major_hazard": insp.major_hazard, "next_due": next_due(insp),
                 "held_until": held_until(insp),
                 "documents_pending": any(d.sha256 is None for d in insp.documents),
+                "approvals_pending": any(r.status == "pending" for r in insp.requests),
                 "drill": insp.drill, "history_length": insp.history_length,
                 "history_head": insp.history_head,
                 "doc": _ENCODER.encode(insp).decode("utf-8")}

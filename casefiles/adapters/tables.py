@@ -532,6 +532,8 @@ class InspectionRow(SQLModel, table=True):
     held_until: date | None = Field(default=None, index=True)
     # some issued document still waits to be rendered and stored
     documents_pending: bool = Field(default=False, nullable=False, index=True)
+    # an officer's seal or seize waits for the head's approval (the head's queue finds it)
+    approvals_pending: bool = Field(default=False, nullable=False, index=True)
     drill: bool = Field(default=False, nullable=False)
     history_length: int = 0
     history_head: str | None = None

@@ -69,6 +69,28 @@ class Measure:
 
 
 @dataclass
+class MeasureRequest:
+    """On-site measures with a seal or seize that an officer asked for without the head's
+    approval (行政强制法 art. 18): held until the head approves them, when they take effect,
+    or refuses them with a reason. ``status`` pending, approved or refused."""
+
+    no: int
+    measures: list[dict[str, Any]]
+    officers: list[str]
+    requested_by: str
+    requested_at: datetime
+    status: str = "pending"
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None
+
+    def payload(self, approved_by: str) -> MeasuresIn:
+        """The ``measures`` payload the request becomes once ``approved_by`` approves it."""
+        return MeasuresIn.model_validate({"measures": self.measures, "officers": self.officers,
+                                          "approved_by": approved_by})
+
+
+@dataclass
 class Order:
     """A rectification order (责令限期整改指令书) and the unit's application for a recheck."""
 
@@ -115,6 +137,7 @@ class Inspection:
     measures: list[Measure] = field(default_factory=list)
     orders: list[Order] = field(default_factory=list)
     rechecks: list[Recheck] = field(default_factory=list)
+    requests: list[MeasureRequest] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
@@ -142,6 +165,10 @@ class Inspection:
     def measure(self, ref: str) -> Measure | None:
         """The measure with this ref."""
         return next((m for m in self.measures if m.ref == ref), None)
+
+    def pending_request(self, no: int) -> MeasureRequest | None:
+        """The request with this number, while it waits for the head."""
+        return next((r for r in self.requests if r.no == no and r.status == "pending"), None)
 
     def deadline(self, kind: str) -> Deadline | None:
         """The deadline of this kind, if set."""
@@ -232,6 +259,14 @@ class MeasuresIn(Payload):
     approved_by: Name | None = None
 
 
+class DecideIn(Payload):
+    request: int = Field(ge=1)
+
+
+class RefuseIn(DecideIn):
+    reason: Text
+
+
 class ExtendIn(Payload):
     measure: Ref
     days: int = Field(ge=1, le=30)
@@ -262,13 +297,16 @@ class RecheckIn(Payload):
 
 PAYLOADS: dict[str, type[Payload]] = {
     "inspect": Inspect, "order": OrderIn, "measures": MeasuresIn, "extend_measures": ExtendIn,
-    "lift": LiftIn, "apply_recheck": ApplyIn, "recheck": RecheckIn}
+    "lift": LiftIn, "apply_recheck": ApplyIn, "recheck": RecheckIn,
+    "approve_measures": DecideIn, "refuse_measures": RefuseIn}
 ROLES = {"inspect": "officer", "order": "officer", "measures": "officer",
          "extend_measures": "head", "lift": "head", "apply_recheck": "officer",
-         "recheck": "officer"}
+         "recheck": "officer", "approve_measures": "head", "refuse_measures": "head"}
 FROM_STATES: dict[str, tuple[str, ...]] = {
     "inspect": (), "order": ("open", "uncorrected"),
-    "measures": ("open", "rectifying", "uncorrected"), "extend_measures": STATES,
+    "measures": ("open", "rectifying", "uncorrected"),
+    "approve_measures": ("open", "rectifying", "uncorrected"), "refuse_measures": STATES,
+    "extend_measures": STATES,
     "lift": STATES, "apply_recheck": ("rectifying",), "recheck": ("rectifying",)}
 ACTIONS = tuple(PAYLOADS)
 
@@ -339,13 +377,21 @@ def _check(insp: Inspection | None, action: str, p: Any, ctx: Context) -> list[R
                 if insp.hazard(ref) is None:
                     out.append(_bad(f"measures.{i}.hazards", f"隐患{ref}不在本次检查中",
                                     f"{ref} is no hazard of this inspection"))
-        if any(m.type in COMPULSORY for m in p.measures):
-            head = ctx.people.get(p.approved_by) if p.approved_by else None
+        if p.approved_by is not None and any(m.type in COMPULSORY for m in p.measures):
+            head = ctx.people.get(p.approved_by)
             if head is None or not head.has_role("head"):
                 out.append(Refusal("approval_required", "查封、扣押应经负责人批准（approved_by）",
                                    "seal and seize need the head's approval (approved_by)",
                                    "approved_by"))
         return out
+    if action in ("approve_measures", "refuse_measures"):
+        held = insp.pending_request(p.request)
+        if held is None:
+            return [_bad("request", f"没有待审批的措施申请{p.request}",
+                         f"no measures request {p.request} waits for approval")]
+        if action == "approve_measures":  # judged again as it would be taken today
+            return _check(insp, "measures", held.payload(ctx.actor.id), ctx)
+        return []
     if action in ("extend_measures", "lift"):
         m = insp.measure(p.measure)
         if m is None or m.lifted_at is not None:
@@ -424,9 +470,14 @@ def judge(insp: Inspection | None, action: str, data: Any, ctx: Context) -> Judg
         j.refusals = ordered(refusals)
         return j
     if insp is not None:
+        printed: Any = payload
+        if action == "approve_measures":  # the decision prints the measures as asked
+            held = insp.pending_request(payload.request)  # type: ignore[union-attr]
+            assert held is not None
+            printed = held.payload(ctx.actor.id)
         _APPLY[action](insp, payload, ctx, j.effects)
         j.state_after = insp.state
-        take_facts(insp, ctx, j.effects, payload)
+        take_facts(insp, ctx, j.effects, printed)
     if ctx.periods.unconfirmed:
         j.effects.warn("calendar_unconfirmed")
     if ctx.unconfirmed_used:
@@ -502,6 +553,13 @@ def _apply_order(insp: Inspection, p: OrderIn, ctx: Context, fx: Effects) -> Non
 
 
 def _apply_measures(insp: Inspection, p: MeasuresIn, ctx: Context, fx: Effects) -> None:
+    if p.approved_by is None and any(m.type in COMPULSORY for m in p.measures):
+        insp.requests.append(MeasureRequest(
+            no=len(insp.requests) + 1, measures=[m.model_dump() for m in p.measures],
+            officers=list(dict.fromkeys(p.officers)), requested_by=ctx.actor.id,
+            requested_at=ctx.now))
+        fx.warn("approval_pending")  # nothing takes effect before the head approves
+        return
     _issue(insp, "measures", ctx, fx)
     for m in p.measures:
         until = ctx.periods.calendar_days(ctx.today, ctx.rules.seal_days.value) \
@@ -528,6 +586,20 @@ def _measures_deadline(insp: Inspection, today: date) -> None:
         d.missed = bool(late)
     else:
         d.done_on = None
+
+
+def _apply_approve(insp: Inspection, p: DecideIn, ctx: Context, fx: Effects) -> None:
+    held = insp.pending_request(p.request)
+    assert held is not None
+    _apply_measures(insp, held.payload(ctx.actor.id), ctx, fx)
+    held.status, held.decided_by, held.decided_at = "approved", ctx.actor.id, ctx.now
+
+
+def _apply_refuse(insp: Inspection, p: RefuseIn, ctx: Context, fx: Effects) -> None:
+    held = insp.pending_request(p.request)
+    assert held is not None
+    held.status, held.decided_by, held.decided_at = "refused", ctx.actor.id, ctx.now
+    held.reason = p.reason
 
 
 def _apply_extend(insp: Inspection, p: ExtendIn, ctx: Context, fx: Effects) -> None:
@@ -590,7 +662,8 @@ def _apply_recheck(insp: Inspection, p: RecheckIn, ctx: Context, fx: Effects) ->
 
 _APPLY: dict[str, Any] = {"order": _apply_order, "measures": _apply_measures,
                           "extend_measures": _apply_extend, "lift": _apply_lift,
-                          "apply_recheck": _apply_apply, "recheck": _apply_recheck}
+                          "apply_recheck": _apply_apply, "recheck": _apply_recheck,
+                          "approve_measures": _apply_approve, "refuse_measures": _apply_refuse}
 
 
 # --- the view -----------------------------------------------------------------------------
@@ -619,6 +692,13 @@ def inspection_view(insp: Inspection, today: date) -> dict[str, Any]:
                       for d in insp.deadlines},
         "documents": [{"id": d.id, "kind": d.kind, "number": d.number, "sha256": d.sha256,
                        "issued_at": d.issued_at.isoformat()} for d in insp.documents],
+        "approvals": [{"request": r.no, "status": r.status,
+                       "measures": [{"ref": m["ref"], "type": m["type"], "object": m["object"]}
+                                    for m in r.measures],
+                       "requested_by": r.requested_by,
+                       "requested_at": r.requested_at.isoformat(),
+                       "decided_by": r.decided_by, "reason": r.reason}
+                      for r in insp.requests],
         "cases": list(insp.cases),
         "warnings": list(insp.warnings),
         "history_length": insp.history_length,
