@@ -153,7 +153,7 @@ def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
         render_pending(cf, batch=1000, case_id=case.id, dossiers=False)
         with cf.uow() as uow:
             case = uow.cases.get(case.id) or case
-    docs = [d for d in case.documents if d.kind != DOSSIER]
+    docs = _inspection_documents(cf, case) + [d for d in case.documents if d.kind != DOSSIER]
     unstored = [d.number for d in docs if d.sha256 is None or d.path is None]
     if unstored:
         raise DossierError(f"文书尚未生成：{'、'.join(unstored)} / documents not rendered yet: "
@@ -172,6 +172,17 @@ def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
                           issued_on=cn_date(local_date(d.issued_at)), remark=remark,
                           pdf=store.read_verified(str(d.path), str(d.sha256))))
     return parts + _evidence_parts(cf, case, store)
+
+
+def _inspection_documents(cf: Casefiles, case: Case) -> list[Document]:
+    """The documents of the inspection the case was registered from (its record, order,
+    measures, recheck…), stored now if no run has yet; in each archive group they come
+    before the case's own, as the case rests on them."""
+    if not case.inspection:
+        return []
+    from casefiles.services.inspection_documents import stored_documents
+
+    return list(stored_documents(cf, case.inspection).documents)
 
 
 def _evidence_parts(cf: Casefiles, case: Case, store: Store) -> list[Part]:
