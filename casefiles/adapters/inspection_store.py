@@ -184,7 +184,16 @@ class InspectionStore:
                                                INSPECTIONS.c.drill.is_(False))
                 .order_by(INSPECTIONS.c.held_until).limit(limit))
         ids = [str(r[0]) for r in self.conn.execute(held)]
-        return list(dict.fromkeys(ids + [str(r[0]) for r in self.conn.execute(major)]))
+        return list(dict.fromkeys(self.awaiting_approval(limit) + ids
+                                  + [str(r[0]) for r in self.conn.execute(major)]))
+
+    def awaiting_approval(self, limit: int = 500) -> list[str]:
+        """Ids of the inspections with a seal or seize asked for and not yet decided by the
+        head, oldest inspection first."""
+        return [str(r[0]) for r in self.conn.execute(
+            select(INSPECTIONS.c.id).where(INSPECTIONS.c.approvals_pending.is_(True),
+                                           INSPECTIONS.c.drill.is_(False))
+            .order_by(INSPECTIONS.c.inspected_at).limit(limit))]
 
     def documents_waiting(self, limit: int = 500) -> list[str]:
         """Ids of inspections with a document not rendered yet."""

@@ -344,7 +344,8 @@ def _officers(ids: list[str], ctx: Context) -> list[Refusal]:
     return R.certified_officers(ids, ctx.rules.min_evidence_officers.value, ctx, "officers")
 
 
-def _check(insp: Inspection | None, action: str, p: Any, ctx: Context) -> list[Refusal]:
+def _check(insp: Inspection | None, action: str, p: Any, ctx: Context,
+           approving: int | None = None) -> list[Refusal]:
     today = ctx.today
     if action == "inspect":
         out = _officers(p.officers, ctx)
@@ -369,8 +370,10 @@ def _check(insp: Inspection | None, action: str, p: Any, ctx: Context) -> list[R
     if action == "measures":
         out = _officers(p.officers, ctx)
         refs = [m.ref for m in p.measures]
+        asked = {m["ref"] for r in insp.requests if r.status == "pending" and r.no != approving
+                 for m in r.measures}  # refs a request waiting for the head holds
         for i, m in enumerate(p.measures):
-            if insp.measure(m.ref) is not None or refs.count(m.ref) > 1:
+            if insp.measure(m.ref) is not None or refs.count(m.ref) > 1 or m.ref in asked:
                 out.append(_bad(f"measures.{i}.ref", f"措施编号{m.ref}重复",
                                 f"measure ref {m.ref} is taken"))
             for ref in m.hazards:
@@ -390,7 +393,7 @@ def _check(insp: Inspection | None, action: str, p: Any, ctx: Context) -> list[R
             return [_bad("request", f"没有待审批的措施申请{p.request}",
                          f"no measures request {p.request} waits for approval")]
         if action == "approve_measures":  # judged again as it would be taken today
-            return _check(insp, "measures", held.payload(ctx.actor.id), ctx)
+            return _check(insp, "measures", held.payload(ctx.actor.id), ctx, held.no)
         return []
     if action in ("extend_measures", "lift"):
         m = insp.measure(p.measure)

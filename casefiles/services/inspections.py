@@ -231,7 +231,8 @@ def head_items(app: Casefiles) -> list[dict[str, Any]]:
     for insp in found:
         if insp is None:
             continue
-        steps = []
+        steps = [f"查封、扣押申请{r.no}：{_asked(r)}，待批准" for r in insp.requests
+                 if r.status == "pending"]
         if insp.major_hazard and insp.state != "closed":
             steps.append("重大事故隐患：挂牌督办")
         for m in insp.measures:
@@ -243,6 +244,26 @@ def head_items(app: Casefiles) -> list[dict[str, Any]]:
                           "unit": insp.unit.name, "state": insp.state,
                           "major_hazard": insp.major_hazard, "steps": steps})
     return items
+
+
+def _asked(r: I.MeasureRequest) -> str:
+    return "、".join(f"{I.MEASURE_TYPES[m['type']]}{m['object']}" for m in r.measures)
+
+
+def pending_approvals(app: Casefiles, limit: int = 200) -> list[dict[str, Any]]:
+    """The seals and seizes officers asked for that wait for the head (行政强制法 art. 18),
+    one row per request, the longest waiting first."""
+    with app.uow() as uow:
+        store = InspectionStore(uow.conn)
+        found = [store.get(i) for i in store.awaiting_approval(limit)]
+        names = {p.id: p.name for p in uow.people.all()}
+    rows = [{"inspection_id": insp.id, "number": insp.number, "unit": insp.unit.name,
+             "request": r.no, "asked": _asked(r),
+             "requested_by": names.get(r.requested_by, r.requested_by),
+             "requested_at": r.requested_at}
+            for insp in found if insp is not None
+            for r in insp.requests if r.status == "pending"]
+    return sorted(rows, key=lambda r: r["requested_at"])
 
 
 def register_case(app: Casefiles, by: str, ref: str) -> Outcome:

@@ -179,18 +179,26 @@ def _record_page(request: Request, person: Person, insp: I.Inspection,
         status=status_of(outcome.code) if outcome is not None and not outcome.ok else 200)
 
 
+FLASH = {"approve_measures": "查封、扣押申请：已批准", "refuse_measures": "查封、扣押申请：不予批准"}
+
+
 def action_payload(action: str, form: Submitted, insp: I.Inspection) -> dict[str, Any]:
     """The payload of an inspection form."""
     officers = form.values.get("officers", [])
     if action == "order":
         return {"hazards": form.values.get("hazards", []), "deadline": form.one("deadline")}
     if action == "measures":
-        m = {"ref": f"m{len(insp.measures) + 1}", "type": form.one("type"),
+        asked = sum(len(r.measures) for r in insp.requests if r.status == "pending")
+        m = {"ref": f"m{len(insp.measures) + asked + 1}", "type": form.one("type"),
              "object": form.one("object"), "hazards": form.values.get("hazards", [])}
         payload: dict[str, Any] = {"measures": [m], "officers": officers}
         if form.one("approved_by"):
             payload["approved_by"] = form.one("approved_by")
         return payload
+    if action in ("approve_measures", "refuse_measures"):
+        no = form.one("request")
+        payload = {"request": int(no) if no.isdigit() else no}
+        return payload | ({"reason": form.one("reason")} if action == "refuse_measures" else {})
     if action == "apply_recheck":
         return {"applied_on": form.one("applied_on")} if form.one("applied_on") else {}
     if action == "recheck":
@@ -231,7 +239,8 @@ async def inspection_action(request: Request, ref: str, action: str) -> Response
     cf = web(request).cf
     o = S.act(cf, person.id, action, insp.id, action_payload(action, form, insp))
     if o.ok:
-        request.session["flash"] = f"{I.DOCUMENTS.get(action, action)}：已办理"
+        done = "已报负责人审批，批准后生效" if "approval_pending" in o.warnings else "已办理"
+        request.session["flash"] = FLASH.get(action) or f"{I.DOCUMENTS.get(action, action)}：{done}"
         return RedirectResponse(f"/inspections/{insp.id}", status_code=303)
     return _record_page(request, person, S.get(cf, insp.id), o)
 
@@ -278,11 +287,14 @@ def api_inspections(request: Request, person: Me,
 
 @api.get("/inspections/queue")
 def api_inspection_queue(request: Request, person: Me) -> JSONResponse:
-    """The head's inspection queue: seals and seizes to extend or lift, major hazards."""
+    """The head's inspection queue: seals and seizes asked for to approve (``approvals``),
+    those in force to extend or lift, major hazards."""
     if not person.has_role("head"):
         return JSONResponse({"code": "forbidden_role", "message": "无此权限 / not allowed"},
                             status_code=403)
-    return JSONResponse({"items": S.head_items(web(request).cf)})
+    cf = web(request).cf
+    return JSONResponse({"items": S.head_items(cf),
+                         "approvals": jsonable(S.pending_approvals(cf))})
 
 
 @api.get("/inspections/{ref}")
@@ -312,7 +324,9 @@ def api_inspection_action(request: Request, ref: str, action: str, person: Me,
                           payload: Annotated[dict[str, Any] | None, Body()] = None
                           ) -> JSONResponse:
     """Take an inspection action (order, measures, extend_measures, lift, apply_recheck,
-    recheck) with its payload as in SCENARIOS.md."""
+    recheck) with its payload as in SCENARIOS.md; the head approves a held seal or seize
+    with ``approve_measures`` {request} or refuses it with ``refuse_measures`` {request,
+    reason}."""
     insp = _load(request, person, ref)
     if action not in I.ACTIONS or action == "inspect":
         raise NotFoundError("没有该操作", "no such action")

@@ -139,6 +139,8 @@ def test_i4_a_seal_asked_without_approval_waits_for_the_head_who_decides(
                           "hazards": ["h1"]}], "officers": ["zhang", "li"]}
     held = office.ok("zhang", "measures", insp, seal)
     assert "approval_pending" in held.warnings
+    assert office.act("zhang", "measures", insp, {**seal, "approved_by": "zhao"}
+                      ).code == "invalid_input"  # m1 is held by the request
     v = office.view(insp)
     assert v["measures"] == [] and "measures" not in v["deadlines"]
     assert [d["kind"] for d in v["documents"]] == ["现场检查记录"]
