@@ -13,10 +13,10 @@ from casefiles.domain import payloads as P
 from casefiles.domain import rules as R
 from casefiles.domain.context import Context
 from casefiles.domain.effects import Effects
-from casefiles.domain.engine import unknown_people
+from casefiles.domain.engine import Judgement, begin
 from casefiles.domain.errors import Refusal, ordered
 from casefiles.domain.history import jsonable
-from casefiles.domain.model import Case, Deadline, Document, Party
+from casefiles.domain.model import Case, Deadline, Document, Party, WithDeadlines
 from casefiles.domain.payloads import Day, Name, PartyIn, Payload, Text
 
 STATES = ("open", "rectifying", "closed", "uncorrected")
@@ -116,7 +116,7 @@ class Recheck:
 
 
 @dataclass
-class Inspection:
+class Inspection(WithDeadlines):
     """An inspection (现场检查) and every record of its life."""
 
     id: str
@@ -169,20 +169,6 @@ class Inspection:
     def pending_request(self, no: int) -> MeasureRequest | None:
         """The request with this number, while it waits for the head."""
         return next((r for r in self.requests if r.no == no and r.status == "pending"), None)
-
-    def deadline(self, kind: str) -> Deadline | None:
-        """The deadline of this kind, if set."""
-        return next((d for d in self.deadlines if d.kind == kind), None)
-
-    def set_deadline(self, kind: str, due: date, unconfirmed: bool = False) -> Deadline:
-        """Set (or restart) a deadline."""
-        d = self.deadline(kind)
-        if d is None:
-            d = Deadline(kind=kind, due=due, unconfirmed=unconfirmed)
-            self.deadlines.append(d)
-        else:
-            d.due, d.unconfirmed, d.missed, d.done_on = due, unconfirmed, False, None
-        return d
 
     def warn(self, code: str) -> None:
         """Record a warning (each code once)."""
@@ -319,23 +305,6 @@ def parse(action: str, data: Any, today: date) -> tuple[Payload | None, list[Ref
 # --- judging ------------------------------------------------------------------------------
 
 
-@dataclass
-class Judgement:
-    """The outcome of judging one inspection action."""
-
-    refusals: list[Refusal] = field(default_factory=list)
-    effects: Effects = field(default_factory=Effects)
-    role: str | None = None
-    payload: Payload | None = None
-    state_before: str | None = None
-    state_after: str | None = None
-
-    @property
-    def accepted(self) -> bool:
-        """No rule refused."""
-        return not self.refusals
-
-
 def _bad(field_name: str, zh: str, en: str) -> Refusal:
     return Refusal("invalid_input", zh, en, field_name)
 
@@ -444,16 +413,12 @@ def _check(insp: Inspection | None, action: str, p: Any, ctx: Context,
     raise KeyError(action)
 
 
-def judge(insp: Inspection | None, action: str, data: Any, ctx: Context) -> Judgement:
+def judge(insp: Inspection | None, action: str, data: Any, ctx: Context) -> Judgement[str]:
     """Judge an inspection action by ``ctx.actor``; on acceptance ``insp`` is changed in place
     (``inspect`` creates the inspection: see :func:`new_inspection`)."""
-    j = Judgement(state_before=insp.state if insp else None,
-                  state_after=insp.state if insp else None)
     payload, invalid = parse(action, data, ctx.today)
-    j.payload = payload
-    unknown = unknown_people(ctx.actor.id, data, ctx.people)
-    if unknown:
-        j.refusals = unknown
+    j = begin(insp.state if insp else None, payload, data, ctx)
+    if j.refusals:
         return j
     refusals: list[Refusal] = []
     if insp is not None and insp.state not in FROM_STATES[action]:
@@ -550,9 +515,9 @@ def _apply_order(insp: Inspection, p: OrderIn, ctx: Context, fx: Effects) -> Non
                   ordered_at=ctx.now, by=ctx.actor.id, number=doc.number)
     insp.orders.append(order)
     insp.state = "rectifying"
-    insp.set_deadline("rectification", p.deadline)
+    insp.set_deadline("rectification", p.deadline, restart=True)
     figure = ctx.rules.recheck_working_days
-    insp.set_deadline("recheck", _recheck_due(order, ctx), not figure.confirmed)
+    insp.set_deadline("recheck", _recheck_due(order, ctx), not figure.confirmed, restart=True)
 
 
 def _apply_measures(insp: Inspection, p: MeasuresIn, ctx: Context, fx: Effects) -> None:
@@ -628,7 +593,7 @@ def _apply_apply(insp: Inspection, p: ApplyIn, ctx: Context, fx: Effects) -> Non
     day = p.applied_on or ctx.today
     order.applied_on = min(day, order.applied_on) if order.applied_on else day
     figure = ctx.rules.recheck_working_days
-    insp.set_deadline("recheck", _recheck_due(order, ctx), not figure.confirmed)
+    insp.set_deadline("recheck", _recheck_due(order, ctx), not figure.confirmed, restart=True)
 
 
 def _apply_recheck(insp: Inspection, p: RecheckIn, ctx: Context, fx: Effects) -> None:

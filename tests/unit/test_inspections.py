@@ -362,3 +362,43 @@ def test_i7_the_late_provision_of_each_item_rests_on_its_own_hazard(
         "uncorrected_order_required"
     mine = {"violations": [{**LATE["violations"][0], "code": late}], "penalties": fine}
     assert office.desk.ok("zhang", "propose", case, mine).ok
+
+
+def test_i6_a_new_order_on_an_unrectified_hazard_starts_a_new_period(office: Office) -> None:
+    """The recheck after the deadline closes the first rectification period as missed; a new
+    order opens it again (no longer done) with its own due dates, while a case's deadline
+    moved without a restart keeps the day it was done."""
+    from datetime import date
+
+    from casefiles.domain.model import Case
+
+    insp = office.inspected("2026-03-02T09:30")
+    office.ok("zhang", "order", insp, {"hazards": ["h1"], "deadline": "2026-03-06"})
+    office.ok("li", "recheck", insp, {"officers": ["li", "zhang"], "results": [
+        {"hazard": "h1", "rectified": False}]}, at="2026-03-09T10:00")
+    first = office.view(insp)["deadlines"]
+    assert first["rectification"] == {"due": "2026-03-06", "status": "missed",
+                                      "done_on": "2026-03-09"}
+    office.ok("zhang", "order", insp, {"hazards": ["h1"], "deadline": "2026-03-20"})
+    again = office.view(insp)["deadlines"]
+    assert again["rectification"] == {"due": "2026-03-20", "status": "open", "done_on": None}
+    assert again["recheck"]["status"] == "open" and again["recheck"]["done_on"] is None
+    case = Case.__new__(Case)
+    case.deadlines = []
+    case.set_deadline("payment", date(2026, 3, 20)).done_on = date(2026, 3, 10)
+    assert case.set_deadline("payment", date(2026, 3, 27)).done_on == date(2026, 3, 10)
+
+
+def test_an_inspection_is_judged_into_the_engines_judgement_with_its_string_states(
+        office: Office) -> None:
+    """One Judgement for cases and inspections: an inspection's carries its states as the
+    strings of SPEC §6, refused or accepted."""
+    from casefiles.domain import engine
+    from casefiles.domain import inspections as I
+
+    insp = S.get(office.app, office.inspected("2026-03-02T09:30"))
+    with office.app.uow() as uow:
+        ctx, _, _ = S.context(office.app, uow, "zhang", insp, 2026)
+        j = I.judge(insp, "order", {"hazards": ["h1"], "deadline": "2026-03-13"}, ctx)
+    assert isinstance(j, engine.Judgement) and j.accepted
+    assert (j.state_before, j.state_after) == ("open", "rectifying")
