@@ -24,6 +24,7 @@ STATE_LABELS = {"open": "待整改", "rectifying": "整改中", "closed": "已�
                 "uncorrected": "逾期未整改"}
 MEASURE_TYPES = {"evacuate": "撤出作业人员", "stop_use": "停止使用相关设施、设备",
                  "suspend": "暂时停产停业", "seal": "查封", "seize": "扣押"}
+APPROVAL_LABELS = {"pending": "待负责人批准", "approved": "已批准", "refused": "不予批准"}
 COMPULSORY = ("seal", "seize")  # 行政强制措施 (行政强制法 art. 9)
 # the document each accepted action issues (SPEC §6); the words number them per year
 DOCUMENTS = {"inspect": "现场检查记录", "order": "责令限期整改指令书",
@@ -452,7 +453,8 @@ def judge(insp: Inspection | None, action: str, data: Any, ctx: Context) -> Judg
         j.effects.warn("rule_unconfirmed")
     if insp is not None:
         for w in j.effects.warnings:
-            insp.warn(w)
+            if w != "approval_pending":  # said in the outcome; the request itself stays
+                insp.warn(w)
     return j
 
 

@@ -175,7 +175,8 @@ def _record_page(request: Request, person: Person, insp: I.Inspection,
         "title": insp.number, "v": I.inspection_view(insp, today(request)), "insp": insp,
         "offered": offered, "outcome": outcome, "officers": _people(request, "officer"),
         "heads": _people(request, "head"), "history": S.history(cf, insp.id),
-        "labels": I.STATE_LABELS, "measure_types": I.MEASURE_TYPES, "levels": LEVELS},
+        "labels": I.STATE_LABELS, "measure_types": I.MEASURE_TYPES, "levels": LEVELS,
+        "approval_labels": I.APPROVAL_LABELS},
         status=status_of(outcome.code) if outcome is not None and not outcome.ok else 200)
 
 
