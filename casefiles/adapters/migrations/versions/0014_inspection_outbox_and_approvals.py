@@ -35,7 +35,9 @@ def upgrade() -> None:
     with op.batch_alter_table('inspections', schema=None) as batch_op:
         batch_op.add_column(sa.Column('approvals_pending', sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
-        batch_op.create_index('ix_inspections_approvals_pending', ['approvals_pending'])
+    op.create_index('ix_inspections_approvals_pending', 'inspections', ['approvals_pending'],
+                    sqlite_where=sa.text('approvals_pending = 1'),
+                    postgresql_where=sa.text('approvals_pending = true'))
     conn = op.get_bind()
     payloads: list[dict[str, Any]] = list(conn.execute(sa.select(_OUTBOX.c.payload).where(
         _OUTBOX.c.kind == _KIND, _OUTBOX.c.done_at.is_(None))).scalars())
@@ -54,6 +56,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_inspections_approvals_pending', 'inspections')
     with op.batch_alter_table('inspections', schema=None) as batch_op:
-        batch_op.drop_index('ix_inspections_approvals_pending')
         batch_op.drop_column('approvals_pending')
