@@ -143,3 +143,23 @@ def test_a_case_registered_from_an_inspection_files_its_documents_in_the_case_fi
     assert "于2026年5月20日前整改完毕" in text and "仍有2名新员工未培训" in text
     stored = [e for e in S.history(app, insp) if e.action == "document_stored"]
     assert len(stored) == 3 and all(d["sha256"] for d in S.view(app, insp)["documents"])
+
+
+def test_a_seal_the_head_approved_later_prints_the_head_and_the_officers_who_asked(
+        bureau: tuple[Casefiles, SimulatedClock]) -> None:
+    """现场处理措施决定书 of a held seal: issued on the day of the approval, naming the officers
+    of the request and the head who approved it, the seal running 30 days from then."""
+    app, clock = bureau
+    insp = S.act(app, "zhang", "inspect", None, {
+        "unit": MINE, "sector": "non_coal_mine", "place": "采场", "officers": ["zhang", "li"],
+        "signed_by": "刘建国", "hazards": [{"ref": "h1", "description": "边坡浮石",
+                                          "level": "major", "fix": "deadline"}]}).case_id or ""
+    assert S.act(app, "zhang", "measures", insp, {
+        "measures": [{"ref": "m1", "type": "seal", "object": "一号采场", "hazards": ["h1"]}],
+        "officers": ["zhang", "li"]}).ok
+    clock.set(moment("2026-03-04T10:00"))
+    assert S.act(app, "zhao", "approve_measures", insp, {"request": 1}).ok
+    measures = _text(app, insp, "衡山应急现决〔2026〕1号")
+    assert "现场执法人员：张伟（执法证号：湘0401001）、李娜（执法证号：湘0401002）" in measures
+    assert "经本机关负责人赵强批准" in measures and "至2026年4月3日止" in measures
+    assert "衡山县应急管理局2026年3月4日" in measures
