@@ -361,9 +361,6 @@ def documents(
     report = _background_work("documents", prefect)
     out.print(f"文书 / documents: {report['rendered']} rendered, {report['skipped']} already "
               f"stored, {report['failed']} failed")
-    from casefiles.services.inspections import render_unstored  # inspections (SPEC §6)
-
-    out.print(f"检查文书 / inspection documents: {render_unstored(_ready())} rendered")
     if report["failed"]:
         raise typer.Exit(1)
 

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from casefiles.cli_common import dump, err, out, ready
 from casefiles.domain.errors import CasefilesError
-from casefiles.domain.inspections import MEASURE_TYPES, STATE_LABELS
+from casefiles.domain.inspections import APPROVAL_LABELS, MEASURE_TYPES, STATE_LABELS
 
 inspection_app = typer.Typer(help="现场检查 / inspections", no_args_is_help=True)
 
@@ -68,11 +68,16 @@ def inspection_show(inspection: str,
     out.print(f"[bold]{v['number']}[/bold]  {STATE_LABELS[v['state']]} ({v['state']})  "
               f"{escape(v['unit']['name'])}{flag}")
     for h in v["hazards"]:
-        out.print(f"  隐患 {h['ref']} [{h['level']}/{h['fix']}] {h['status']}: "
+        kind = escape("[" + h["level"] + "/" + h["fix"] + "]")
+        out.print(f"  隐患 {h['ref']} {kind} {h['status']}: "
                   f"{escape(h['description'])}")
     for m in v["measures"]:
         out.print(f"  措施 {m['ref']} {MEASURE_TYPES[m['type']]} {escape(m['object'])} "
                   f"{m['status']}" + (f" 至 {m['until']}" if m["until"] else ""))
+    for a in v["approvals"]:
+        asked = "、".join(f"{MEASURE_TYPES[m['type']]}{escape(m['object'])}" for m in a["measures"])
+        out.print(f"  审批 申请{a['request']} {asked}: {APPROVAL_LABELS[a['status']]}"
+                  + (f"（{escape(a['reason'])}）" if a["reason"] else ""))
     for kind, d in v["deadlines"].items():
         out.print(f"  {kind}: {d['due']} {d['status']}")
     for d in v["documents"]:
@@ -104,7 +109,7 @@ def inspection_history(inspection: str,
 @inspection_app.command("document")
 def inspection_document(inspection: str, number: str) -> None:
     """检查文书PDF的路径（尚未生成时现在生成）/ the path of an inspection document's PDF."""
-    from casefiles.services.inspections import document
+    from casefiles.services.inspection_documents import document
 
     try:
         path = document(ready(), inspection, number)

@@ -339,12 +339,8 @@ def run_demo(console: Console) -> int:
                   f"{swept.checked}件，新发现逾期{swept.missed}项")
     rendering = wallclock.perf_counter()
     rendered = render_pending(cf, batch=10_000)
-    from casefiles.services.inspections import render_unstored  # inspections (SPEC §6)
-
-    inspection_documents = render_unstored(cf)
     rendering = wallclock.perf_counter() - rendering
-    console.print(f"[bold]文书生成[/bold]：{rendered.rendered}份文书（含案卷）生成PDF并登记SHA-256，"
-                  f"另有检查文书{inspection_documents}份，"
+    console.print(f"[bold]文书生成[/bold]：{rendered.rendered}份文书（含检查文书和案卷）生成PDF并登记SHA-256，"
                   f"用时{rendering:.1f}秒，失败{rendered.failed}份")
     figures = gather(cf)
     for note in figures.by_system:

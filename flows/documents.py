@@ -1,5 +1,5 @@
-"""Render the documents actions issued, in leased batches, and build the case file of
-archived cases.
+"""Render the documents actions issued (a case's or an inspection's), in leased batches, and
+build the case file of archived cases.
 
 An action only numbers its documents and fixes what they say; this flow renders them to PDF,
 stores them by SHA-256 and records the hash in the case history. A run leases a bounded batch
@@ -13,7 +13,7 @@ from dataclasses import asdict
 
 from prefect import flow, get_run_logger, task
 
-from casefiles.services.documents import ISSUED, render_pending
+from casefiles.services.documents import RENDERED, render_pending
 from casefiles.services.work import any_due
 from flows.common import application, drain, finish, publish, run_name
 
@@ -30,7 +30,7 @@ async def documents_flow(database_url: str | None = None, batch: int = 100,
     """Render until no document is due (at most ``max_batches`` batches); Failed when any
     document failed."""
     total = {"rendered": 0, "skipped": 0, "failed": 0}
-    if any_due(application(database_url), [ISSUED]):
+    if any_due(application(database_url), RENDERED):
         total |= drain(lambda: render_batch(database_url, batch), batch, max_batches)
     get_run_logger().info("documents: %s", total)
     await publish("casefiles-documents", "文书生成 / documents", total)

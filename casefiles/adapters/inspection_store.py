@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, true, update
 
 from casefiles.adapters.aggregate import _in_shanghai, _times
 from casefiles.adapters.tables import InspectionOfficerRow, InspectionRow, table_of
@@ -96,6 +96,7 @@ class InspectionStore:
                 "major_hazard": insp.major_hazard, "next_due": next_due(insp),
                 "held_until": held_until(insp),
                 "documents_pending": any(d.sha256 is None for d in insp.documents),
+                "approvals_pending": any(r.status == "pending" for r in insp.requests),
                 "drill": insp.drill, "history_length": insp.history_length,
                 "history_head": insp.history_head,
                 "doc": _ENCODER.encode(insp).decode("utf-8")}
@@ -183,7 +184,15 @@ class InspectionStore:
                                                INSPECTIONS.c.drill.is_(False))
                 .order_by(INSPECTIONS.c.held_until).limit(limit))
         ids = [str(r[0]) for r in self.conn.execute(held)]
-        return list(dict.fromkeys(ids + [str(r[0]) for r in self.conn.execute(major)]))
+        return list(dict.fromkeys(self.awaiting_approval(limit) + ids
+                                  + [str(r[0]) for r in self.conn.execute(major)]))
+
+    def awaiting_approval(self, limit: int = 500) -> list[str]:
+        """Ids of the inspections with a seal or seize asked for and not yet decided by the
+        head, from their partial index (its condition, ``= true``, is written as the index's)."""
+        return [str(r[0]) for r in self.conn.execute(
+            select(INSPECTIONS.c.id).where(INSPECTIONS.c.approvals_pending == true(),
+                                           INSPECTIONS.c.drill.is_(False)).limit(limit))]
 
     def documents_waiting(self, limit: int = 500) -> list[str]:
         """Ids of inspections with a document not rendered yet."""

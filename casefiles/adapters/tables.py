@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from casefiles.adapters.types import AwareDateTime
@@ -519,7 +519,12 @@ class InspectionRow(SQLModel, table=True):
     __tablename__ = "inspections"
     __table_args__ = (Index("ix_inspections_state_sector", "state", "sector"),
                       Index("ix_inspections_inspected_id", "inspected_at", "id"),
-                      Index("ix_inspections_major_state", "major_hazard", "state"))
+                      Index("ix_inspections_major_state", "major_hazard", "state"),
+                      # partial: the few awaiting the head, which a planner that knows nearly
+                      # all rows are false would otherwise find by scanning the table
+                      Index("ix_inspections_approvals_pending", "approvals_pending",
+                            sqlite_where=text("approvals_pending = 1"),
+                            postgresql_where=text("approvals_pending = true")))
     id: str = Field(primary_key=True)
     number: str = Field(index=True, unique=True)
     state: str
@@ -535,6 +540,8 @@ class InspectionRow(SQLModel, table=True):
     held_until: date | None = Field(default=None, index=True)
     # some issued document still waits to be rendered and stored
     documents_pending: bool = Field(default=False, nullable=False, index=True)
+    # an officer's seal or seize waits for the head's approval (the head's queue finds it)
+    approvals_pending: bool = Field(default=False, nullable=False)
     drill: bool = Field(default=False, nullable=False)
     history_length: int = 0
     history_head: str | None = None

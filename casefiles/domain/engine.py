@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from casefiles.domain import machine
 from casefiles.domain import rules as R
@@ -21,17 +21,19 @@ from casefiles.domain.registry import ACTIONS
 from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import parse_date
 
+S = TypeVar("S")  # the states of what is judged: a case's, or an inspection's
+
 
 @dataclass
-class Judgement:
-    """The outcome of judging one action on one case."""
+class Judgement(Generic[S]):
+    """The outcome of judging one action on one case (or one inspection)."""
 
     refusals: list[Refusal] = field(default_factory=list)
     effects: Effects = field(default_factory=Effects)
     role: str | None = None
     payload: Payload | None = None
-    state_before: CaseState | None = None
-    state_after: CaseState | None = None
+    state_before: S | None = None
+    state_after: S | None = None
 
     @property
     def accepted(self) -> bool:
@@ -63,6 +65,13 @@ def unknown_people(actor_id: str, data: Any, people: Mapping[str, Person]) -> li
     missing = [i for i in dict.fromkeys(ids) if i not in people]
     return [Refusal("unknown_person", f"没有编号为{i}的人员", f"no person has the id {i!r}",
                     None if i == actor_id else "with") for i in missing]
+
+
+def begin(state: S | None, payload: Payload | None, data: Any, ctx: Context) -> Judgement[S]:
+    """The judgement of an action on a record in ``state`` (None before it exists): its
+    payload, and ``unknown_person`` alone when the actor or the raw payload names nobody."""
+    return Judgement(state_before=state, state_after=state, payload=payload,
+                     refusals=unknown_people(ctx.actor.id, data, ctx.people))
 
 
 def _role(actor: Person, action: str, case: Case | None) -> tuple[str | None, list[Refusal]]:
@@ -101,18 +110,14 @@ def may_take(actor: Person, action: str, case: Case) -> bool:
 
 
 def judge(case: Case | None, action: str, data: Any, ctx: Context,
-          preflight: list[Refusal] | None = None) -> Judgement:
+          preflight: list[Refusal] | None = None) -> Judgement[CaseState]:
     """Judge ``action`` by ``ctx.actor`` on ``case`` (None for ``register``); on acceptance the
     case is changed in place. On refusal the case is untouched. ``preflight`` carries input
     refusals the service found before (an evidence file that cannot be read)."""
-    j = Judgement(state_before=case.state if case else None,
-                  state_after=case.state if case else None)
     payload, invalid = parse(action, data, ctx.today)
     invalid = invalid + list(preflight or [])
-    j.payload = payload
-    unknown = unknown_people(ctx.actor.id, data, ctx.people)
-    if unknown:
-        j.refusals = unknown
+    j = begin(case.state if case else None, payload, data, ctx)
+    if j.refusals:
         return j
     refusals: list[Refusal] = []
     target = None

@@ -52,6 +52,7 @@ WARNING_CODES: tuple[str, ...] = (
     "first_violation_exemption",
     "preservation_late",
     "recheck_late",
+    "approval_pending",
 )
 
 _RANK = {code: i for i, code in enumerate(REFUSAL_CODES)}

@@ -13,10 +13,10 @@ from casefiles.domain import payloads as P
 from casefiles.domain import rules as R
 from casefiles.domain.context import Context
 from casefiles.domain.effects import Effects
-from casefiles.domain.engine import unknown_people
+from casefiles.domain.engine import Judgement, begin
 from casefiles.domain.errors import Refusal, ordered
 from casefiles.domain.history import jsonable
-from casefiles.domain.model import Case, Deadline, Document, Party
+from casefiles.domain.model import Case, Deadline, Document, Party, WithDeadlines
 from casefiles.domain.payloads import Day, Name, PartyIn, Payload, Text
 
 STATES = ("open", "rectifying", "closed", "uncorrected")
@@ -24,6 +24,7 @@ STATE_LABELS = {"open": "待整改", "rectifying": "整改中", "closed": "已�
                 "uncorrected": "逾期未整改"}
 MEASURE_TYPES = {"evacuate": "撤出作业人员", "stop_use": "停止使用相关设施、设备",
                  "suspend": "暂时停产停业", "seal": "查封", "seize": "扣押"}
+APPROVAL_LABELS = {"pending": "待负责人批准", "approved": "已批准", "refused": "不予批准"}
 COMPULSORY = ("seal", "seize")  # 行政强制措施 (行政强制法 art. 9)
 # the document each accepted action issues (SPEC §6); the words number them per year
 DOCUMENTS = {"inspect": "现场检查记录", "order": "责令限期整改指令书",
@@ -69,6 +70,28 @@ class Measure:
 
 
 @dataclass
+class MeasureRequest:
+    """On-site measures with a seal or seize that an officer asked for without the head's
+    approval (行政强制法 art. 18): held until the head approves them, when they take effect,
+    or refuses them with a reason. ``status`` pending, approved or refused."""
+
+    no: int
+    measures: list[dict[str, Any]]
+    officers: list[str]
+    requested_by: str
+    requested_at: datetime
+    status: str = "pending"
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None
+
+    def payload(self, approved_by: str) -> MeasuresIn:
+        """The ``measures`` payload the request becomes once ``approved_by`` approves it."""
+        return MeasuresIn.model_validate({"measures": self.measures, "officers": self.officers,
+                                          "approved_by": approved_by})
+
+
+@dataclass
 class Order:
     """A rectification order (责令限期整改指令书) and the unit's application for a recheck."""
 
@@ -94,7 +117,7 @@ class Recheck:
 
 
 @dataclass
-class Inspection:
+class Inspection(WithDeadlines):
     """An inspection (现场检查) and every record of its life."""
 
     id: str
@@ -115,6 +138,7 @@ class Inspection:
     measures: list[Measure] = field(default_factory=list)
     orders: list[Order] = field(default_factory=list)
     rechecks: list[Recheck] = field(default_factory=list)
+    requests: list[MeasureRequest] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
@@ -143,19 +167,9 @@ class Inspection:
         """The measure with this ref."""
         return next((m for m in self.measures if m.ref == ref), None)
 
-    def deadline(self, kind: str) -> Deadline | None:
-        """The deadline of this kind, if set."""
-        return next((d for d in self.deadlines if d.kind == kind), None)
-
-    def set_deadline(self, kind: str, due: date, unconfirmed: bool = False) -> Deadline:
-        """Set (or restart) a deadline."""
-        d = self.deadline(kind)
-        if d is None:
-            d = Deadline(kind=kind, due=due, unconfirmed=unconfirmed)
-            self.deadlines.append(d)
-        else:
-            d.due, d.unconfirmed, d.missed, d.done_on = due, unconfirmed, False, None
-        return d
+    def pending_request(self, no: int) -> MeasureRequest | None:
+        """The request with this number, while it waits for the head."""
+        return next((r for r in self.requests if r.no == no and r.status == "pending"), None)
 
     def warn(self, code: str) -> None:
         """Record a warning (each code once)."""
@@ -232,6 +246,14 @@ class MeasuresIn(Payload):
     approved_by: Name | None = None
 
 
+class DecideIn(Payload):
+    request: int = Field(ge=1)
+
+
+class RefuseIn(DecideIn):
+    reason: Text
+
+
 class ExtendIn(Payload):
     measure: Ref
     days: int = Field(ge=1, le=30)
@@ -262,13 +284,16 @@ class RecheckIn(Payload):
 
 PAYLOADS: dict[str, type[Payload]] = {
     "inspect": Inspect, "order": OrderIn, "measures": MeasuresIn, "extend_measures": ExtendIn,
-    "lift": LiftIn, "apply_recheck": ApplyIn, "recheck": RecheckIn}
+    "lift": LiftIn, "apply_recheck": ApplyIn, "recheck": RecheckIn,
+    "approve_measures": DecideIn, "refuse_measures": RefuseIn}
 ROLES = {"inspect": "officer", "order": "officer", "measures": "officer",
          "extend_measures": "head", "lift": "head", "apply_recheck": "officer",
-         "recheck": "officer"}
+         "recheck": "officer", "approve_measures": "head", "refuse_measures": "head"}
 FROM_STATES: dict[str, tuple[str, ...]] = {
     "inspect": (), "order": ("open", "uncorrected"),
-    "measures": ("open", "rectifying", "uncorrected"), "extend_measures": STATES,
+    "measures": ("open", "rectifying", "uncorrected"),
+    "approve_measures": ("open", "rectifying", "uncorrected"), "refuse_measures": STATES,
+    "extend_measures": STATES,
     "lift": STATES, "apply_recheck": ("rectifying",), "recheck": ("rectifying",)}
 ACTIONS = tuple(PAYLOADS)
 
@@ -281,23 +306,6 @@ def parse(action: str, data: Any, today: date) -> tuple[Payload | None, list[Ref
 # --- judging ------------------------------------------------------------------------------
 
 
-@dataclass
-class Judgement:
-    """The outcome of judging one inspection action."""
-
-    refusals: list[Refusal] = field(default_factory=list)
-    effects: Effects = field(default_factory=Effects)
-    role: str | None = None
-    payload: Payload | None = None
-    state_before: str | None = None
-    state_after: str | None = None
-
-    @property
-    def accepted(self) -> bool:
-        """No rule refused."""
-        return not self.refusals
-
-
 def _bad(field_name: str, zh: str, en: str) -> Refusal:
     return Refusal("invalid_input", zh, en, field_name)
 
@@ -306,7 +314,8 @@ def _officers(ids: list[str], ctx: Context) -> list[Refusal]:
     return R.certified_officers(ids, ctx.rules.min_evidence_officers.value, ctx, "officers")
 
 
-def _check(insp: Inspection | None, action: str, p: Any, ctx: Context) -> list[Refusal]:
+def _check(insp: Inspection | None, action: str, p: Any, ctx: Context,
+           approving: int | None = None) -> list[Refusal]:
     today = ctx.today
     if action == "inspect":
         out = _officers(p.officers, ctx)
@@ -331,21 +340,31 @@ def _check(insp: Inspection | None, action: str, p: Any, ctx: Context) -> list[R
     if action == "measures":
         out = _officers(p.officers, ctx)
         refs = [m.ref for m in p.measures]
+        asked = {m["ref"] for r in insp.requests if r.status == "pending" and r.no != approving
+                 for m in r.measures}  # refs a request waiting for the head holds
         for i, m in enumerate(p.measures):
-            if insp.measure(m.ref) is not None or refs.count(m.ref) > 1:
+            if insp.measure(m.ref) is not None or refs.count(m.ref) > 1 or m.ref in asked:
                 out.append(_bad(f"measures.{i}.ref", f"措施编号{m.ref}重复",
                                 f"measure ref {m.ref} is taken"))
             for ref in m.hazards:
                 if insp.hazard(ref) is None:
                     out.append(_bad(f"measures.{i}.hazards", f"隐患{ref}不在本次检查中",
                                     f"{ref} is no hazard of this inspection"))
-        if any(m.type in COMPULSORY for m in p.measures):
-            head = ctx.people.get(p.approved_by) if p.approved_by else None
+        if p.approved_by is not None and any(m.type in COMPULSORY for m in p.measures):
+            head = ctx.people.get(p.approved_by)
             if head is None or not head.has_role("head"):
                 out.append(Refusal("approval_required", "查封、扣押应经负责人批准（approved_by）",
                                    "seal and seize need the head's approval (approved_by)",
                                    "approved_by"))
         return out
+    if action in ("approve_measures", "refuse_measures"):
+        held = insp.pending_request(p.request)
+        if held is None:
+            return [_bad("request", f"没有待审批的措施申请{p.request}",
+                         f"no measures request {p.request} waits for approval")]
+        if action == "approve_measures":  # judged again as it would be taken today
+            return _check(insp, "measures", held.payload(ctx.actor.id), ctx, held.no)
+        return []
     if action in ("extend_measures", "lift"):
         m = insp.measure(p.measure)
         if m is None or m.lifted_at is not None:
@@ -395,16 +414,12 @@ def _check(insp: Inspection | None, action: str, p: Any, ctx: Context) -> list[R
     raise KeyError(action)
 
 
-def judge(insp: Inspection | None, action: str, data: Any, ctx: Context) -> Judgement:
+def judge(insp: Inspection | None, action: str, data: Any, ctx: Context) -> Judgement[str]:
     """Judge an inspection action by ``ctx.actor``; on acceptance ``insp`` is changed in place
     (``inspect`` creates the inspection: see :func:`new_inspection`)."""
-    j = Judgement(state_before=insp.state if insp else None,
-                  state_after=insp.state if insp else None)
     payload, invalid = parse(action, data, ctx.today)
-    j.payload = payload
-    unknown = unknown_people(ctx.actor.id, data, ctx.people)
-    if unknown:
-        j.refusals = unknown
+    j = begin(insp.state if insp else None, payload, data, ctx)
+    if j.refusals:
         return j
     refusals: list[Refusal] = []
     if insp is not None and insp.state not in FROM_STATES[action]:
@@ -424,16 +439,22 @@ def judge(insp: Inspection | None, action: str, data: Any, ctx: Context) -> Judg
         j.refusals = ordered(refusals)
         return j
     if insp is not None:
+        printed: Any = payload
+        if action == "approve_measures":  # the decision prints the measures as asked
+            held = insp.pending_request(payload.request)  # type: ignore[union-attr]
+            assert held is not None
+            printed = held.payload(ctx.actor.id)
         _APPLY[action](insp, payload, ctx, j.effects)
         j.state_after = insp.state
-        take_facts(insp, ctx, j.effects, payload)
+        take_facts(insp, ctx, j.effects, printed)
     if ctx.periods.unconfirmed:
         j.effects.warn("calendar_unconfirmed")
     if ctx.unconfirmed_used:
         j.effects.warn("rule_unconfirmed")
     if insp is not None:
         for w in j.effects.warnings:
-            insp.warn(w)
+            if w != "approval_pending":  # said in the outcome; the request itself stays
+                insp.warn(w)
     return j
 
 
@@ -496,12 +517,19 @@ def _apply_order(insp: Inspection, p: OrderIn, ctx: Context, fx: Effects) -> Non
                   ordered_at=ctx.now, by=ctx.actor.id, number=doc.number)
     insp.orders.append(order)
     insp.state = "rectifying"
-    insp.set_deadline("rectification", p.deadline)
+    insp.set_deadline("rectification", p.deadline, restart=True)
     figure = ctx.rules.recheck_working_days
-    insp.set_deadline("recheck", _recheck_due(order, ctx), not figure.confirmed)
+    insp.set_deadline("recheck", _recheck_due(order, ctx), not figure.confirmed, restart=True)
 
 
 def _apply_measures(insp: Inspection, p: MeasuresIn, ctx: Context, fx: Effects) -> None:
+    if p.approved_by is None and any(m.type in COMPULSORY for m in p.measures):
+        insp.requests.append(MeasureRequest(
+            no=len(insp.requests) + 1, measures=[m.model_dump() for m in p.measures],
+            officers=list(dict.fromkeys(p.officers)), requested_by=ctx.actor.id,
+            requested_at=ctx.now))
+        fx.warn("approval_pending")  # nothing takes effect before the head approves
+        return
     _issue(insp, "measures", ctx, fx)
     for m in p.measures:
         until = ctx.periods.calendar_days(ctx.today, ctx.rules.seal_days.value) \
@@ -530,6 +558,20 @@ def _measures_deadline(insp: Inspection, today: date) -> None:
         d.done_on = None
 
 
+def _apply_approve(insp: Inspection, p: DecideIn, ctx: Context, fx: Effects) -> None:
+    held = insp.pending_request(p.request)
+    assert held is not None
+    _apply_measures(insp, held.payload(ctx.actor.id), ctx, fx)
+    held.status, held.decided_by, held.decided_at = "approved", ctx.actor.id, ctx.now
+
+
+def _apply_refuse(insp: Inspection, p: RefuseIn, ctx: Context, fx: Effects) -> None:
+    held = insp.pending_request(p.request)
+    assert held is not None
+    held.status, held.decided_by, held.decided_at = "refused", ctx.actor.id, ctx.now
+    held.reason = p.reason
+
+
 def _apply_extend(insp: Inspection, p: ExtendIn, ctx: Context, fx: Effects) -> None:
     m = insp.measure(p.measure)
     assert m is not None and m.until is not None
@@ -553,7 +595,7 @@ def _apply_apply(insp: Inspection, p: ApplyIn, ctx: Context, fx: Effects) -> Non
     day = p.applied_on or ctx.today
     order.applied_on = min(day, order.applied_on) if order.applied_on else day
     figure = ctx.rules.recheck_working_days
-    insp.set_deadline("recheck", _recheck_due(order, ctx), not figure.confirmed)
+    insp.set_deadline("recheck", _recheck_due(order, ctx), not figure.confirmed, restart=True)
 
 
 def _apply_recheck(insp: Inspection, p: RecheckIn, ctx: Context, fx: Effects) -> None:
@@ -590,7 +632,8 @@ def _apply_recheck(insp: Inspection, p: RecheckIn, ctx: Context, fx: Effects) ->
 
 _APPLY: dict[str, Any] = {"order": _apply_order, "measures": _apply_measures,
                           "extend_measures": _apply_extend, "lift": _apply_lift,
-                          "apply_recheck": _apply_apply, "recheck": _apply_recheck}
+                          "apply_recheck": _apply_apply, "recheck": _apply_recheck,
+                          "approve_measures": _apply_approve, "refuse_measures": _apply_refuse}
 
 
 # --- the view -----------------------------------------------------------------------------
@@ -619,6 +662,13 @@ def inspection_view(insp: Inspection, today: date) -> dict[str, Any]:
                       for d in insp.deadlines},
         "documents": [{"id": d.id, "kind": d.kind, "number": d.number, "sha256": d.sha256,
                        "issued_at": d.issued_at.isoformat()} for d in insp.documents],
+        "approvals": [{"request": r.no, "status": r.status,
+                       "measures": [{"ref": m["ref"], "type": m["type"], "object": m["object"]}
+                                    for m in r.measures],
+                       "requested_by": r.requested_by,
+                       "requested_at": r.requested_at.isoformat(),
+                       "decided_by": r.decided_by, "reason": r.reason}
+                      for r in insp.requests],
         "cases": list(insp.cases),
         "warnings": list(insp.warnings),
         "history_length": insp.history_length,

@@ -297,8 +297,32 @@ class Document:
 SOURCE_RECORD = "案件来源登记表"  # the document registration issues; its number is the 案源编号
 
 
+class WithDeadlines:
+    """The deadlines of a record (a case's or an inspection's), one per kind."""
+
+    deadlines: list[Deadline]
+
+    def deadline(self, kind: str) -> Deadline | None:
+        """The deadline of this kind, if set."""
+        return next((d for d in self.deadlines if d.kind == kind), None)
+
+    def set_deadline(self, kind: str, due: date, unconfirmed: bool = False,
+                     restart: bool = False) -> Deadline:
+        """Set (or move) the due date of a deadline; ``restart`` opens it again even when it
+        was done (a new order starts a new period)."""
+        d = self.deadline(kind)
+        if d is None:
+            d = Deadline(kind=kind, due=due, unconfirmed=unconfirmed)
+            self.deadlines.append(d)
+        else:
+            d.due, d.unconfirmed, d.missed = due, unconfirmed, False
+            if restart:
+                d.done_on = None
+        return d
+
+
 @dataclass
-class Case:
+class Case(WithDeadlines):
     """An enforcement case and every record of its life."""
 
     id: str
@@ -395,20 +419,6 @@ class Case:
             d.proposal_no == self.proposal_no and len(d.attendees) >= min_attendees
             for d in self.discussions
         )
-
-    def deadline(self, kind: str) -> Deadline | None:
-        """The deadline of this kind, if set."""
-        return next((d for d in self.deadlines if d.kind == kind), None)
-
-    def set_deadline(self, kind: str, due: date, unconfirmed: bool = False) -> Deadline:
-        """Set (or move) the due date of a deadline that is not done yet."""
-        d = self.deadline(kind)
-        if d is None:
-            d = Deadline(kind=kind, due=due, unconfirmed=unconfirmed)
-            self.deadlines.append(d)
-        else:
-            d.due, d.unconfirmed, d.missed = due, unconfirmed, False
-        return d
 
     def drop_deadlines(self, *kinds: str) -> None:
         """Deadlines of ``kinds`` not yet done no longer apply (the case ended, or its decision

@@ -72,6 +72,7 @@ WARNINGS: dict[str, str] = {
     "rule_unconfirmed": "所依据的数额或期限尚待本机关法制机构确认",
     "first_violation_exemption": "可能符合首违不罚的条件，请核实是否应不予行政处罚",
     "recheck_late": "复查超过规定期限",
+    "approval_pending": "查封、扣押已报负责人审批，批准前不生效",
 }
 
 PENALTIES: dict[str, str] = {

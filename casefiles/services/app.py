@@ -30,6 +30,7 @@ from casefiles.domain.numbering import Numbers
 from casefiles.domain.payloads import check_person
 from casefiles.domain.policy import Profile, load_calendar, load_profile
 from casefiles.domain.registry import ACTIONS
+from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import local_date
 from casefiles.domain.view import case_view
 from casefiles.domain.workdays import WorkCalendar
@@ -241,7 +242,8 @@ class Casefiles:
         if case is not None and expected_version is not None and case.version != expected_version:
             stale = Refusal("stale_version", "案件已被他人修改，请刷新后重试",
                             f"the case changed since version {expected_version}; reload it")
-            j = Judgement(refusals=[stale], state_before=case.state, state_after=case.state)
+            j: Judgement[CaseState] = Judgement(refusals=[stale], state_before=case.state,
+                                                state_after=case.state)
         else:
             payload, preflight = attached(action, payload, attachments or {})
             j = judge(case, action, payload, ctx, preflight + uncovered)
@@ -270,7 +272,8 @@ class Casefiles:
                        refusals=j.refusals, case=case,
                        view_of=lambda: case_view(case, rules, local_date(now)))
 
-    def _write(self, uow: UnitOfWork, case: Case, j: Judgement, created: bool, now: Any,
+    def _write(self, uow: UnitOfWork, case: Case, j: Judgement[CaseState], created: bool,
+               now: Any,
                by: str, action: str, payload: Any, rule_sets: list[dict[str, str]],
                numbers: Numbers) -> None:
         """An action's writes: its history entry, the case with its record rows, the document

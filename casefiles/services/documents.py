@@ -30,6 +30,8 @@ from casefiles.services.app import SYSTEM_PERSON, Casefiles, Outcome
 from casefiles.services.work import lease, record_failure, run_owner
 
 ISSUED = "document_issued"
+INSPECTION_ISSUED = "inspection_document_issued"  # an inspection's (services/inspection_documents)
+RENDERED = (ISSUED, INSPECTION_ISSUED)  # what the documents flow renders
 
 
 @dataclass
@@ -54,13 +56,13 @@ def renderer(cf: Casefiles) -> Renderer:
 
 def render_pending(cf: Casefiles, batch: int = 100, case_id: str | None = None,
                    dossiers: bool = True) -> RenderReport:
-    """Render and store up to ``batch`` issued documents not stored yet (of one case, when
-    given; without case files when ``dossiers`` is false), leased to this run so that no
+    """Render and store up to ``batch`` issued documents not stored yet, the inspections'
+    too (of one case only, when given; without case files when ``dossiers`` is false), leased to this run so that no
     other run renders them meanwhile. A document that fails is counted, its error kept on
     the outbox item, and retried after a backoff (parked after the settings' attempts)."""
     report = RenderReport()
     owner = run_owner()
-    items = lease(cf, owner, [ISSUED], batch, case_id=case_id)
+    items = lease(cf, owner, [ISSUED] if case_id else RENDERED, batch, case_id=case_id)
     later = [i["id"] for i in items if not dossiers and i["payload"].get("kind") == DOSSIER]
     if later:  # the case file waits for the run that builds it
         with cf.uow(write=True) as uow:
@@ -84,6 +86,10 @@ def render_pending(cf: Casefiles, batch: int = 100, case_id: str | None = None,
 
 
 def _render_item(cf: Casefiles, item: dict[str, Any]) -> bool:
+    if item["kind"] == INSPECTION_ISSUED:
+        from casefiles.services.inspection_documents import store_item
+
+        return store_item(cf, item)
     document_id = item["payload"]["document_id"]
     with cf.uow() as uow:
         case = uow.cases.get(item["case_id"])
@@ -147,7 +153,7 @@ def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
         render_pending(cf, batch=1000, case_id=case.id, dossiers=False)
         with cf.uow() as uow:
             case = uow.cases.get(case.id) or case
-    docs = [d for d in case.documents if d.kind != DOSSIER]
+    docs = _inspection_documents(cf, case) + [d for d in case.documents if d.kind != DOSSIER]
     unstored = [d.number for d in docs if d.sha256 is None or d.path is None]
     if unstored:
         raise DossierError(f"文书尚未生成：{'、'.join(unstored)} / documents not rendered yet: "
@@ -166,6 +172,17 @@ def _parts(cf: Casefiles, case: Case, dossier: Document) -> list[Part]:
                           issued_on=cn_date(local_date(d.issued_at)), remark=remark,
                           pdf=store.read_verified(str(d.path), str(d.sha256))))
     return parts + _evidence_parts(cf, case, store)
+
+
+def _inspection_documents(cf: Casefiles, case: Case) -> list[Document]:
+    """The documents of the inspection the case was registered from (its record, order,
+    measures, recheck…), stored now if no run has yet; in each archive group they come
+    before the case's own, as the case rests on them."""
+    if not case.inspection:
+        return []
+    from casefiles.services.inspection_documents import stored_documents
+
+    return list(stored_documents(cf, case.inspection).documents)
 
 
 def _evidence_parts(cf: Casefiles, case: Case, store: Store) -> list[Part]:

@@ -5,9 +5,7 @@ hash chain (chain = the inspection's id), like a case's. Replay, the CLI and the
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from casefiles.adapters.inspection_store import InspectionStore
@@ -97,6 +95,8 @@ def act(app: Casefiles, by: str, action: str, ref: str | None, payload: Any = No
             raise RuntimeError("the inspection changed under its lock")
         if j.accepted:
             uow.counters.write(numbers.year, numbers.taken)
+        for kind, data in j.effects.events:  # the documents flow renders each (SPEC §6)
+            uow.outbox.add(None, kind, data, now)
         uow.commit()
     final = insp
     return Outcome(action=action, result="ok" if j.accepted else "refused", case_id=insp.id,
@@ -231,7 +231,8 @@ def head_items(app: Casefiles) -> list[dict[str, Any]]:
     for insp in found:
         if insp is None:
             continue
-        steps = []
+        steps = [f"查封、扣押申请{r.no}：{_asked(r)}，待批准" for r in insp.requests
+                 if r.status == "pending"]
         if insp.major_hazard and insp.state != "closed":
             steps.append("重大事故隐患：挂牌督办")
         for m in insp.measures:
@@ -245,45 +246,24 @@ def head_items(app: Casefiles) -> list[dict[str, Any]]:
     return items
 
 
-def document(app: Casefiles, ref: str, which: str) -> Path:
-    """The PDF of one of the inspection's documents (by number or id), rendered and stored
-    with its SHA-256 the first time it is asked for, from the facts fixed when it was
-    issued; the storing enters the inspection's chain."""
-    from casefiles.domain.inspection_facts import TEMPLATES
-    from casefiles.services.documents import renderer
+def _asked(r: I.MeasureRequest) -> str:
+    return "、".join(f"{I.MEASURE_TYPES[m['type']]}{m['object']}" for m in r.measures)
 
-    insp = get(app, ref)
-    doc = next((d for d in insp.documents if which in (d.number, d.id)), None)
-    if doc is None:
-        raise InspectionNotFoundError(f"检查记录{insp.number}没有文书{which} / no document "
-                                      f"{which!r}")
-    if doc.path and Path(doc.path).is_file():
-        return Path(doc.path)
-    r = renderer(app)
-    page, _ = r.html(TEMPLATES[doc.kind], insp.facts[doc.id], created=doc.issued_at.isoformat())
-    pdf, _pages = r.render_html(page)
-    folder = Path(app.settings.data_dir) / "inspections" / insp.id
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{doc.id}.pdf"
-    path.write_bytes(pdf)
-    sha = hashlib.sha256(pdf).hexdigest()
-    now = app.clock.now()
-    with app.uow(write=True) as uow:
+
+def pending_approvals(app: Casefiles, limit: int = 200) -> list[dict[str, Any]]:
+    """The seals and seizes officers asked for that wait for the head (行政强制法 art. 18),
+    one row per request, the longest waiting first."""
+    with app.uow() as uow:
         store = InspectionStore(uow.conn)
-        locked = store.get(insp.id, lock=True)
-        assert locked is not None
-        stored = next(d for d in locked.documents if d.id == doc.id)
-        if stored.sha256 is None:
-            stored.sha256, stored.path = sha, str(path)
-            record(uow, locked, at=now, actor="system", role="system",
-                   action="document_stored", payload={"document_id": doc.id,
-                                                      "kind": doc.kind},
-                   result="ok", codes=[], warnings=[], state_before=locked.state,
-                   state_after=locked.state, files=[sha],
-                   rule_sets=[_rules(app, locked, local_date(now))[0].stamp()])
-            store.save(locked, local_date(now), bump=False)
-            uow.commit()
-    return path
+        found = [store.get(i) for i in store.awaiting_approval(limit)]
+        names = {p.id: p.name for p in uow.people.all()}
+    rows = [{"inspection_id": insp.id, "number": insp.number, "unit": insp.unit.name,
+             "request": r.no, "asked": _asked(r),
+             "requested_by": names.get(r.requested_by, r.requested_by),
+             "requested_at": r.requested_at}
+            for insp in found if insp is not None
+            for r in insp.requests if r.status == "pending"]
+    return sorted(rows, key=lambda r: r["requested_at"])
 
 
 def register_case(app: Casefiles, by: str, ref: str) -> Outcome:
@@ -313,15 +293,3 @@ def head_count(app: Casefiles) -> int:
     """How many inspections wait for the head (read from the index alone, for the queue)."""
     with app.uow() as uow:
         return len(InspectionStore(uow.conn).for_head())
-
-
-def render_unstored(app: Casefiles) -> int:
-    """Render and store every inspection document not stored yet; how many were."""
-    with app.uow() as uow:
-        store = InspectionStore(uow.conn)
-        waiting = [(insp.id, d.id) for i in store.documents_waiting(limit=100_000)
-                   if (insp := store.get(i)) is not None
-                   for d in insp.documents if d.sha256 is None]
-    for inspection_id, document_id in waiting:
-        document(app, inspection_id, document_id)
-    return len(waiting)

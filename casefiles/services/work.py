@@ -106,6 +106,8 @@ def dispatch(cf: Casefiles, batch: int = 200) -> DispatchReport:
 
 # outbox kind → what the item does, for people
 KIND_LABELS = {"document_issued": ("生成文书PDF", "render a document"),
+               "inspection_document_issued": ("生成检查文书PDF",
+                                              "render an inspection document"),
                "publish_decision": ("公示处罚决定", "publish a decision"),
                "withdraw_publication": ("撤回公示", "withdraw a publication")}
 

@@ -20,6 +20,7 @@ from casefiles.domain.model import Person
 from casefiles.domain.vocabulary import SECTORS
 from casefiles.services import inspections as S
 from casefiles.services.app import Outcome
+from casefiles.services.inspection_documents import document as inspection_document_path
 from casefiles.web.api import Me, RefusalOut
 from casefiles.web.common import NotFoundError, render, signed_in, today, web
 from casefiles.web.forms_io import Submitted, submitted
@@ -174,8 +175,12 @@ def _record_page(request: Request, person: Person, insp: I.Inspection,
         "title": insp.number, "v": I.inspection_view(insp, today(request)), "insp": insp,
         "offered": offered, "outcome": outcome, "officers": _people(request, "officer"),
         "heads": _people(request, "head"), "history": S.history(cf, insp.id),
-        "labels": I.STATE_LABELS, "measure_types": I.MEASURE_TYPES, "levels": LEVELS},
+        "labels": I.STATE_LABELS, "measure_types": I.MEASURE_TYPES, "levels": LEVELS,
+        "approval_labels": I.APPROVAL_LABELS},
         status=status_of(outcome.code) if outcome is not None and not outcome.ok else 200)
+
+
+FLASH = {"approve_measures": "查封、扣押申请：已批准", "refuse_measures": "查封、扣押申请：不予批准"}
 
 
 def action_payload(action: str, form: Submitted, insp: I.Inspection) -> dict[str, Any]:
@@ -184,12 +189,17 @@ def action_payload(action: str, form: Submitted, insp: I.Inspection) -> dict[str
     if action == "order":
         return {"hazards": form.values.get("hazards", []), "deadline": form.one("deadline")}
     if action == "measures":
-        m = {"ref": f"m{len(insp.measures) + 1}", "type": form.one("type"),
+        asked = sum(len(r.measures) for r in insp.requests if r.status == "pending")
+        m = {"ref": f"m{len(insp.measures) + asked + 1}", "type": form.one("type"),
              "object": form.one("object"), "hazards": form.values.get("hazards", [])}
         payload: dict[str, Any] = {"measures": [m], "officers": officers}
         if form.one("approved_by"):
             payload["approved_by"] = form.one("approved_by")
         return payload
+    if action in ("approve_measures", "refuse_measures"):
+        no = form.one("request")
+        payload = {"request": int(no) if no.isdigit() else no}
+        return payload | ({"reason": form.one("reason")} if action == "refuse_measures" else {})
     if action == "apply_recheck":
         return {"applied_on": form.one("applied_on")} if form.one("applied_on") else {}
     if action == "recheck":
@@ -230,7 +240,8 @@ async def inspection_action(request: Request, ref: str, action: str) -> Response
     cf = web(request).cf
     o = S.act(cf, person.id, action, insp.id, action_payload(action, form, insp))
     if o.ok:
-        request.session["flash"] = f"{I.DOCUMENTS.get(action, action)}：已办理"
+        done = "已报负责人审批，批准后生效" if "approval_pending" in o.warnings else "已办理"
+        request.session["flash"] = FLASH.get(action) or f"{I.DOCUMENTS.get(action, action)}：{done}"
         return RedirectResponse(f"/inspections/{insp.id}", status_code=303)
     return _record_page(request, person, S.get(cf, insp.id), o)
 
@@ -241,7 +252,7 @@ def inspection_document(request: Request, ref: str, number: str) -> Response:
     person = signed_in(request)
     insp = _load(request, person, ref)
     try:
-        path = S.document(web(request).cf, insp.id, number)
+        path = inspection_document_path(web(request).cf, insp.id, number)
     except CasefilesError as exc:
         raise NotFoundError("没有该文书", "no such document") from exc
     return FileResponse(path, media_type="application/pdf")
@@ -277,11 +288,14 @@ def api_inspections(request: Request, person: Me,
 
 @api.get("/inspections/queue")
 def api_inspection_queue(request: Request, person: Me) -> JSONResponse:
-    """The head's inspection queue: seals and seizes to extend or lift, major hazards."""
+    """The head's inspection queue: seals and seizes asked for to approve (``approvals``),
+    those in force to extend or lift, major hazards."""
     if not person.has_role("head"):
         return JSONResponse({"code": "forbidden_role", "message": "无此权限 / not allowed"},
                             status_code=403)
-    return JSONResponse({"items": S.head_items(web(request).cf)})
+    cf = web(request).cf
+    return JSONResponse({"items": S.head_items(cf),
+                         "approvals": jsonable(S.pending_approvals(cf))})
 
 
 @api.get("/inspections/{ref}")
@@ -311,7 +325,9 @@ def api_inspection_action(request: Request, ref: str, action: str, person: Me,
                           payload: Annotated[dict[str, Any] | None, Body()] = None
                           ) -> JSONResponse:
     """Take an inspection action (order, measures, extend_measures, lift, apply_recheck,
-    recheck) with its payload as in SCENARIOS.md."""
+    recheck) with its payload as in SCENARIOS.md; the head approves a held seal or seize
+    with ``approve_measures`` {request} or refuses it with ``refuse_measures`` {request,
+    reason}."""
     insp = _load(request, person, ref)
     if action not in I.ACTIONS or action == "inspect":
         raise NotFoundError("没有该操作", "no such action")

@@ -317,11 +317,11 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000),
                       lambda case: head_step(case, cf.profile.rule_set(case.rule_set_id), today,
                                              may_take(person, "decide", case), near),
                       ("head", person.id, tuple(person.roles), near), page)
-    from casefiles.services.inspections import head_count  # inspections (SPEC §6)
+    from casefiles.services.inspections import head_count, pending_approvals  # SPEC §6
 
     parked = [i for i in failing(cf, 50) if i["status"] == "parked"]  # issue 17
     return _queue(request, "待负责人审批", found, "/queue/head", "", q, parked=parked,
-                  inspection_items=head_count(cf))
+                  inspection_items=head_count(cf), approvals=pending_approvals(cf))
 
 
 def _searched(cf: Casefiles, candidates: ColumnElement[bool], q: str) -> ColumnElement[bool]:

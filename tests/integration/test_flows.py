@@ -113,6 +113,40 @@ def test_documents_flow_stores_each_issued_document_once(harness: None, url: str
                for d in documents)
 
 
+def test_documents_flow_stores_an_inspections_documents_once_beside_the_cases(
+        harness: None, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An inspection's record and order reach the flow through the outbox: the one a clerk
+    opened first is stored then and only claimed by the run, the other is rendered by the run,
+    and a rerun stores nothing; each has one ``document_stored`` entry in the chain."""
+    from casefiles.services import inspections as S
+    from casefiles.services.inspection_documents import document
+    from tests.support import MINE, moment
+    from tests.unit.test_inspections import HAZARD
+
+    monkeypatch.setenv("CASEFILES_DATA_DIR", str(tmp_path))
+    cf, _ = open_bureau(url, start=moment("2026-03-02T09:00"), data_dir=tmp_path,
+                        drill=None)
+    insp = S.act(cf, "zhang", "inspect", None, {
+        "unit": MINE, "sector": "non_coal_mine", "place": "破碎车间", "officers": ["zhang", "li"],
+        "signed_by": "刘建国", "hazards": [HAZARD]}).case_id or ""
+    assert S.act(cf, "zhang", "order", insp, {"hazards": ["h1"], "deadline": "2026-03-13"}).ok
+    with cf.uow() as uow:
+        queued = [i["payload"]["kind"] for i in uow.outbox.pending(100)
+                  if i["kind"] == "inspection_document_issued"]
+    assert queued == ["现场检查记录", "责令限期整改指令书"]
+    opened = document(cf, insp, "衡山应急检记〔2026〕1号")
+    first = asyncio.run(documents_flow(database_url=url))
+    second = asyncio.run(documents_flow(database_url=url))
+    assert first == {"rendered": 1, "skipped": 1, "failed": 0}
+    assert second == {"rendered": 0, "skipped": 0, "failed": 0}
+    documents = S.view(cf, insp)["documents"]
+    stored = [e for e in S.history(cf, insp) if e.action == "document_stored"]
+    assert sorted(e.files[0] for e in stored) == sorted(d["sha256"] for d in documents)
+    assert opened == document(cf, insp, "衡山应急检记〔2026〕1号")
+    assert all((tmp_path / "documents" / d["sha256"][:2] / f"{d['sha256']}.pdf").is_file()
+               for d in documents)
+
+
 def _artifact(key: str) -> str:
     """The markdown of the latest artifact under ``key``."""
     from prefect.artifacts import Artifact

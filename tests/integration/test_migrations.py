@@ -54,3 +54,37 @@ def test_upgrading_to_0003_lets_officers_find_the_cases_registered_before(db_url
         pairs = conn.execute(select(CASE_OFFICERS.c.person_id)
                              .where(CASE_OFFICERS.c.case_id == case_id)).scalars().all()
     assert sorted(pairs) == ["li", "zhang"]
+
+
+def test_upgrading_to_0014_queues_the_inspection_documents_still_waiting(db_url: str) -> None:
+    """An inspection recorded at 0012 has no outbox item for its documents; the upgrade queues
+    one for each document not stored yet (not for a stored one), so the documents flow renders
+    it."""
+    from alembic import command
+    from sqlalchemy import delete
+
+    from casefiles.adapters.db import alembic_config
+    from casefiles.adapters.stores import OUTBOX
+    from casefiles.services import inspections as S
+    from tests.support import MINE, moment, open_bureau
+
+    cf, _ = open_bureau(db_url, start=moment("2026-03-02T09:00"), drill=None)
+    insp = S.act(cf, "zhang", "inspect", None, {
+        "unit": MINE, "sector": "non_coal_mine", "place": "采场", "officers": ["zhang", "li"],
+        "signed_by": "刘建国", "hazards": [{"ref": "h1", "description": "防护罩缺失",
+                                          "level": "general", "fix": "deadline"}]}).case_id
+    assert S.act(cf, "zhang", "order", insp, {"hazards": ["h1"], "deadline": "2026-03-13"}).ok
+    with engine_for(db_url).begin() as conn:  # back to how 0012 left such a database
+        conn.execute(delete(OUTBOX))
+    cf.engine.dispose()
+    command.downgrade(alembic_config(db_url), "0012")
+    command.upgrade(alembic_config(db_url), "head")
+    with cf.uow() as uow:
+        queued = [(i["kind"], i["payload"]["kind"], i["payload"]["inspection_id"])
+                  for i in uow.outbox.pending(100)]
+    assert sorted(queued) == [("inspection_document_issued", "现场检查记录", insp),
+                              ("inspection_document_issued", "责令限期整改指令书", insp)]
+    command.downgrade(alembic_config(db_url), "0012")
+    command.upgrade(alembic_config(db_url), "head")  # queued once, however often it runs
+    with cf.uow() as uow:
+        assert len(uow.outbox.pending(100)) == 2

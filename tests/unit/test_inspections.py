@@ -98,13 +98,14 @@ def test_i3_an_order_names_open_deadline_hazards_and_a_later_day(office: Office)
 
 
 def test_i4_seal_needs_approval_lasts_30_days_and_extends_once(office: Office) -> None:
-    """A seal without the head's approval is refused; approved on 2 March it runs to 1 April
+    """A seal "approved" by someone not the head is refused; approved on 2 March it runs to 1 April
     (the 30th day), in force that day; one extension of at most 30 days, not two; lifted
     after its last day, the measures deadline is missed."""
     insp = office.inspected("2026-03-02T09:30")
     seal = {"measures": [{"ref": "m1", "type": "seal", "object": "2号破碎机",
                           "hazards": ["h1"]}], "officers": ["zhang", "li"]}
-    assert office.act("zhang", "measures", insp, seal).code == "approval_required"
+    assert office.act("zhang", "measures", insp, {**seal, "approved_by": "li"}
+                      ).code == "approval_required"
     office.ok("zhang", "measures", insp, {**seal, "approved_by": "zhao"})
     v = office.view(insp)
     assert v["measures"][0]["until"] == "2026-04-01"
@@ -126,6 +127,41 @@ def test_i4_seal_needs_approval_lasts_30_days_and_extends_once(office: Office) -
     assert office.view(insp)["measures"][0]["status"] == "expired"
     office.ok("zhao", "lift", insp, {"measure": "m1", "reason": "期限届满"})
     assert office.view(insp)["deadlines"]["measures"]["status"] == "missed"
+
+
+def test_i4_a_seal_asked_without_approval_waits_for_the_head_who_decides(
+        office: Office) -> None:
+    """Without ``approved_by`` the seal is held for the head: nothing in force, no decision
+    issued. The head's refusal keeps its reason; an approval the next day puts the seal in
+    force from then (30 days) with the head recorded as approver and the decision issued."""
+    insp = office.inspected("2026-03-02T09:30")
+    seal = {"measures": [{"ref": "m1", "type": "seal", "object": "2号破碎机",
+                          "hazards": ["h1"]}], "officers": ["zhang", "li"]}
+    held = office.ok("zhang", "measures", insp, seal)
+    assert "approval_pending" in held.warnings
+    assert office.act("zhang", "measures", insp, {**seal, "approved_by": "zhao"}
+                      ).code == "invalid_input"  # m1 is held by the request
+    v = office.view(insp)
+    assert v["measures"] == [] and "measures" not in v["deadlines"]
+    assert [d["kind"] for d in v["documents"]] == ["现场检查记录"]
+    assert v["approvals"] == [{"request": 1, "status": "pending", "measures": [
+        {"ref": "m1", "type": "seal", "object": "2号破碎机"}], "requested_by": "zhang",
+        "requested_at": "2026-03-02T09:30:00+08:00", "decided_by": None, "reason": None}]
+    assert office.act("zhang", "approve_measures", insp, {"request": 1}).code == "forbidden_role"
+    office.ok("zhao", "refuse_measures", insp, {"request": 1, "reason": "责令停止使用即可"})
+    assert office.act("zhao", "approve_measures", insp, {"request": 1}).code == "invalid_input"
+    office.ok("zhang", "measures", insp, seal)
+    office.ok("zhao", "approve_measures", insp, {"request": 2}, at="2026-03-03T10:00")
+    v = office.view(insp)
+    assert [(a["status"], a["decided_by"], a["reason"]) for a in v["approvals"]] == [
+        ("refused", "zhao", "责令停止使用即可"), ("approved", "zhao", None)]
+    assert v["measures"] == [{"ref": "m1", "type": "seal", "status": "in_force",
+                              "until": "2026-04-02", "object": "2号破碎机"}]
+    assert v["deadlines"]["measures"]["due"] == "2026-04-02"
+    assert v["documents"][-1]["kind"] == "现场处理措施决定书"
+    assert S.get(office.app, insp).measures[0].approved_by == "zhao"
+    assert [e.action for e in S.history(office.app, insp)][-1] == "approve_measures"
+    assert office.act("zhao", "approve_measures", insp, {"request": 2}).code == "invalid_input"
 
 
 def test_i5_a_stop_use_is_lifted_only_once_its_hazard_is_rectified(office: Office) -> None:
@@ -326,3 +362,43 @@ def test_i7_the_late_provision_of_each_item_rests_on_its_own_hazard(
         "uncorrected_order_required"
     mine = {"violations": [{**LATE["violations"][0], "code": late}], "penalties": fine}
     assert office.desk.ok("zhang", "propose", case, mine).ok
+
+
+def test_i6_a_new_order_on_an_unrectified_hazard_starts_a_new_period(office: Office) -> None:
+    """The recheck after the deadline closes the first rectification period as missed; a new
+    order opens it again (no longer done) with its own due dates, while a case's deadline
+    moved without a restart keeps the day it was done."""
+    from datetime import date
+
+    from casefiles.domain.model import Case
+
+    insp = office.inspected("2026-03-02T09:30")
+    office.ok("zhang", "order", insp, {"hazards": ["h1"], "deadline": "2026-03-06"})
+    office.ok("li", "recheck", insp, {"officers": ["li", "zhang"], "results": [
+        {"hazard": "h1", "rectified": False}]}, at="2026-03-09T10:00")
+    first = office.view(insp)["deadlines"]
+    assert first["rectification"] == {"due": "2026-03-06", "status": "missed",
+                                      "done_on": "2026-03-09"}
+    office.ok("zhang", "order", insp, {"hazards": ["h1"], "deadline": "2026-03-20"})
+    again = office.view(insp)["deadlines"]
+    assert again["rectification"] == {"due": "2026-03-20", "status": "open", "done_on": None}
+    assert again["recheck"]["status"] == "open" and again["recheck"]["done_on"] is None
+    case = Case.__new__(Case)
+    case.deadlines = []
+    case.set_deadline("payment", date(2026, 3, 20)).done_on = date(2026, 3, 10)
+    assert case.set_deadline("payment", date(2026, 3, 27)).done_on == date(2026, 3, 10)
+
+
+def test_an_inspection_is_judged_into_the_engines_judgement_with_its_string_states(
+        office: Office) -> None:
+    """One Judgement for cases and inspections: an inspection's carries its states as the
+    strings of SPEC §6, refused or accepted."""
+    from casefiles.domain import engine
+    from casefiles.domain import inspections as I
+
+    insp = S.get(office.app, office.inspected("2026-03-02T09:30"))
+    with office.app.uow() as uow:
+        ctx, _, _ = S.context(office.app, uow, "zhang", insp, 2026)
+        j = I.judge(insp, "order", {"hazards": ["h1"], "deadline": "2026-03-13"}, ctx)
+    assert isinstance(j, engine.Judgement) and j.accepted
+    assert (j.state_before, j.state_after) == ("open", "rectifying")

@@ -1,6 +1,7 @@
 """Real headless Chromium on a phone-sized screen: an officer records an inspection, orders
 rectification and, after the deadline, rechecks and registers a case from the inspection; the
-head sees the major hazard among 检查督办 and lifts the seal."""
+head approves the seal the officer asked for from the queue, sees the major hazard among
+检查督办 and lifts the seal."""
 
 from __future__ import annotations
 
@@ -54,20 +55,25 @@ def test_an_inspection_from_the_phone_form_to_a_case(sqlite_url: str, tmp_path: 
         zhang.fill('form[action$="/measures"] [name="object"]', "一号采场")
         zhang.select_option('form[action$="/measures"] [name="type"]', "seal")
         zhang.check('form[action$="/measures"] [name="officers"][value="li"]')
-        zhang.click('form[action$="/measures"] button.primary')
-        assert "approval_required" in zhang.inner_text(".refusal")
-        zhang.fill('form[action$="/measures"] [name="object"]', "一号采场")
-        zhang.select_option('form[action$="/measures"] [name="type"]', "seal")
-        zhang.select_option('form[action$="/measures"] [name="approved_by"]', "zhao")
-        zhang.check('form[action$="/measures"] [name="officers"][value="li"]')
-        zhang.click('form[action$="/measures"] button.primary')
+        zhang.click('form[action$="/measures"] button.primary')  # no approval chosen
+        assert "待负责人批准" in zhang.inner_text("main")
+        assert "至 2026-04-01" not in zhang.inner_text("main")
+
+        zhao = signed("zhao")  # the request is a row of the head's queue, approved there
+        zhao.goto(f"{base}/queue/head")
+        row = zhao.inner_text("table.approvals")
+        assert "查封一号采场" in row and "张伟" in row
+        zhao.click('table.approvals button.primary')
+        assert "已批准" in zhao.inner_text("main") and "至 2026-04-01" in zhao.inner_text("main")
+        zhao.goto(f"{base}/queue/head")
+        assert zhao.locator("table.approvals").count() == 0
+        zhang.goto(inspection_url)
         assert "至 2026-04-01" in zhang.inner_text("main")
         zhang.fill('form[action$="/order"] [name="deadline"]', "2026-03-13")
         zhang.click('form[action$="/order"] button.primary')
         zhang.goto(f"{base}/inspections")
         assert "2026-03-13" in zhang.inner_text("table.list")
 
-        zhao = signed("zhao")
         zhao.goto(f"{base}/queue/inspections")
         assert "重大事故隐患：挂牌督办" in zhao.inner_text("main")
 

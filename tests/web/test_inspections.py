@@ -120,3 +120,45 @@ def test_the_api_keeps_the_same_rules_and_registers_a_case_after_a_failed_rechec
         ("inspect", "ok"), ("order", "ok"), ("recheck", "refused"), ("lift", "refused"),
         ("recheck", "ok"), ("register", "ok")]
     assert history[1]["prev_hash"] == history[0]["hash"]
+
+
+def test_the_head_approves_or_refuses_a_held_seal_through_the_api_and_on_the_queue_page(
+        app26: TestClient, bureau26: Bureau) -> None:
+    """A seal asked for without approval answers 200 with ``approval_pending`` and nothing in
+    force; it is a row of /queue/head and of the API's queue until the head refuses it (the
+    reason kept) or approves it (in force, the head its approver); an officer cannot."""
+    zhang, zhao = api_token(app26, "zhang"), api_token(app26, "zhao")
+    insp = app26.post("/api/inspections", headers=zhang, json={
+        "unit": MINE, "sector": "non_coal_mine", "place": "采场", "officers": ["zhang", "li"],
+        "signed_by": "刘建国", "hazards": [{"ref": "h1", "description": "防护罩缺失",
+                                         "level": "general", "fix": "deadline"}]}
+    ).json()["inspection"]
+    seal = {"measures": [{"ref": "m1", "type": "seal", "object": "2号破碎机",
+                          "hazards": ["h1"]}], "officers": ["zhang", "li"]}
+    r = app26.post(f"/api/inspections/{insp}/actions/measures", headers=zhang, json=seal)
+    assert r.status_code == 200 and "approval_pending" in r.json()["warnings"]
+    assert r.json()["view"]["measures"] == []
+    queue = app26.get("/api/inspections/queue", headers=zhao).json()["approvals"]
+    assert [(a["inspection_id"], a["request"], a["asked"]) for a in queue] == [
+        (insp, 1, "查封2号破碎机")]
+    sign_in(app26, "zhao")
+    page = app26.get("/queue/head").text
+    assert "查封、扣押待批准" in page and "查封2号破碎机" in page and "张伟" in page
+    assert app26.post(f"/api/inspections/{insp}/actions/approve_measures", headers=zhang,
+                      json={"request": 1}).json()["code"] == "forbidden_role"
+    r = app26.post(f"/api/inspections/{insp}/actions/refuse_measures", headers=zhao,
+                   json={"request": 1, "reason": "停止使用即可消除危险"})
+    assert r.status_code == 200 and r.json()["view"]["approvals"][0]["status"] == "refused"
+    assert app26.get("/api/inspections/queue", headers=zhao).json()["approvals"] == []
+    assert "查封、扣押待批准" not in app26.get("/queue/head").text
+    app26.post(f"/api/inspections/{insp}/actions/measures", headers=zhang, json=seal)
+    r = app26.post(f"/api/inspections/{insp}/actions/approve_measures", headers=zhao,
+                   json={"request": 2})
+    assert r.status_code == 200, r.text
+    view = r.json()["view"]
+    assert view["measures"][0]["status"] == "in_force" and view["measures"][0]["until"] == \
+        "2026-04-01"
+    assert view["approvals"][1] | {"requested_at": None} == {
+        "request": 2, "status": "approved", "measures": [
+            {"ref": "m1", "type": "seal", "object": "2号破碎机"}], "requested_by": "zhang",
+        "requested_at": None, "decided_by": "zhao", "reason": None}
