@@ -10,7 +10,7 @@ from typing import Any
 
 from casefiles.domain.inspections import Inspection
 from casefiles.domain.timefmt import local_date
-from casefiles.domain.vocabulary import SECTORS
+from casefiles.domain.vocabulary import PENALTIES, SECTORS
 
 PENALTY_TYPES = ("warning", "fine", "confiscation", "suspension", "revocation")
 APPEAL_OUTCOMES = ("upheld", "changed", "revoked")
@@ -46,6 +46,47 @@ def add_into(total: dict[str, Any], figures: dict[str, Any]) -> None:
             add_into(total[key], value)
         else:
             total[key] += value
+
+
+def _appeal_columns(key: str, word: str, short: str) -> list[tuple[tuple[str, ...], str]]:
+    return [((key, "filed"), f"{word}（件）"), ((key, "upheld"), f"{short}维持"),
+            ((key, "changed"), f"{short}变更"), ((key, "revoked"), f"{short}撤销")]
+
+
+# every figure of a sector, in the order of SCENARIOS.md: its path and its Chinese heading
+COLUMNS: list[tuple[tuple[str, ...], str]] = [
+    (("inspections",), "检查次数"), (("units_inspected",), "检查单位数"),
+    (("hazards", "found"), "发现隐患"), (("hazards", "major"), "其中重大隐患"),
+    (("hazards", "rectified"), "整改隐患"), (("orders",), "责令限期整改"),
+    (("measures",), "现场处理措施"), (("rechecks",), "整改复查"),
+    (("cases", "registered"), "案源登记"), (("cases", "filed"), "立案"),
+    (("cases", "decided"), "作出决定"), (("cases", "closed"), "结案"),
+    *[(("penalties", t), f"{PENALTIES[t]}（件）") for t in PENALTY_TYPES],
+    (("fines", "decided"), "罚款决定金额（元）"), (("fines", "collected"), "罚款收缴金额（元）"),
+    (("fines", "surcharge_collected"), "加处罚款收缴金额（元）"),
+    (("hearings",), "听证"), (("reviews", "passed"), "法制审核通过"),
+    (("reviews", "returned"), "法制审核退回"), (("discussions",), "集体讨论"),
+    (("complaints", "registered"), "投诉举报立案"),
+    (("complaints", "dismissed"), "投诉举报不予立案"),
+    *_appeal_columns("reconsiderations", "行政复议", "复议"),
+    *_appeal_columns("lawsuits", "行政诉讼", "诉讼"),
+    (("deadlines", "met"), "期限按时完成"), (("deadlines", "missed"), "期限逾期"),
+]
+
+
+def figure(figures: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """The figure at ``path`` of one sector's (or the total's) figures."""
+    value: Any = figures
+    for key in path:
+        value = value[key]
+    return value
+
+
+def table_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """The report as rows: one per sector (its Chinese name first), then 合计."""
+    named = [(SECTORS.get(s, s), f) for s, f in report["sectors"].items()]
+    return [[name, *(figure(f, path) for path, _ in COLUMNS)]
+            for name, f in [*named, ("合计", report["total"])]]
 
 
 # the path of an inspection event's figure in a sector's figures

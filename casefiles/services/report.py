@@ -15,7 +15,13 @@ from sqlalchemy import Connection, ColumnElement, and_, case, func, not_, or_, s
 from casefiles.adapters import tables as T
 from casefiles.adapters.inspection_store import INSPECTION_EVENTS
 from casefiles.domain.money import yuan_number
-from casefiles.domain.statistics import INSPECTION_FIGURES, add_into, empty_figures, empty_sectors
+from casefiles.domain.statistics import (
+    INSPECTION_FIGURES,
+    add_into,
+    empty_figures,
+    empty_sectors,
+    figure,
+)
 from casefiles.domain.timefmt import SHANGHAI
 from casefiles.services.app import Casefiles
 
@@ -83,9 +89,7 @@ class _Counter:
             if figures is None:  # a sector no longer offered: counted in the total only
                 figures = self.sectors.setdefault(sector, empty_figures())
             *inner, last = path
-            for key in inner:
-                figures = figures[key]
-            figures[last] += int(n or 0)
+            figure(figures, tuple(inner))[last] += int(n or 0)
 
     # --- the queries ----------------------------------------------------------------------------
 
