@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -32,6 +33,8 @@ def report(
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV，每个行业领域一行")] = False,
     include_drills: Annotated[bool, typer.Option("--include-drills",
                                                  help="计入演练 / count drills")] = False,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="报告 PDF 的保存路径 / write the "
+                                                           "bureau's PDF report here")] = None,
     db: Annotated[str | None, typer.Option(help="database URL")] = None,
 ) -> None:
     """执法统计报表 / the period report: figures by sector and in total."""
@@ -42,7 +45,13 @@ def report(
     if as_json and as_csv:
         err.print("[red]--json 与 --csv 只能选一 / choose one of --json and --csv[/red]")
         raise typer.Exit(2)
-    data = period_report(ready(db), first, last, include_drills=include_drills)
+    cf = ready(db)
+    data = period_report(cf, first, last, include_drills=include_drills)
+    if pdf is not None:  # the bureau's PDF report (issue 16, n16b); stdout keeps JSON or CSV
+        from casefiles.services.report_pdf import report_pdf
+
+        pdf.write_bytes(report_pdf(cf, data))
+        err.print(f"已生成统计报告 / report written: {escape(str(pdf))}")
     if as_json:
         dump(data)
         return

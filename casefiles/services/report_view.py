@@ -15,37 +15,33 @@ from typing import Any
 
 from markupsafe import Markup
 
+from casefiles.domain import statistics
 from casefiles.domain.docfacts import cn_date
+from casefiles.domain.statistics import APPEAL_OUTCOMES, COLUMNS, PENALTY_TYPES
 from casefiles.domain.vocabulary import SECTORS
 from casefiles.services.report_charts import Series, bar_chart
 
 TOTAL = "合计"
 MONEY = "（元）"
+_LABELS = dict(COLUMNS)
 
-# (section title, [(column label, path in a sector's figures)]); a label ending in （元） is an
-# amount in yuan. Every figure of the report object appears in exactly one column.
-SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("一、执法检查", [("检查次数", "inspections"), ("检查单位数", "units_inspected")]),
-    ("二、隐患排查整改", [("发现隐患", "hazards.found"), ("其中重大隐患", "hazards.major"),
-                   ("已整改", "hazards.rectified")]),
-    ("三、责令整改、现场处理措施与复查", [("责令限期整改", "orders"), ("现场处理措施", "measures"),
-                             ("整改复查意见", "rechecks")]),
-    ("四、案件办理", [("案源登记", "cases.registered"), ("立案", "cases.filed"),
-                ("作出决定", "cases.decided"), ("结案", "cases.closed")]),
-    ("五、处罚种类", [("警告", "penalties.warning"), ("罚款", "penalties.fine"),
-                ("没收", "penalties.confiscation"), ("责令停产停业", "penalties.suspension"),
-                ("吊销、暂扣许可", "penalties.revocation")]),
-    ("六、罚款", [("决定罚款" + MONEY, "fines.decided"), ("收缴罚款" + MONEY, "fines.collected"),
-              ("收缴加处罚款" + MONEY, "fines.surcharge_collected")]),
-    ("七、听证、法制审核与集体讨论", [("举行听证", "hearings"), ("法制审核通过", "reviews.passed"),
-                          ("法制审核退回", "reviews.returned"), ("集体讨论", "discussions")]),
-    ("八、投诉举报", [("登记", "complaints.registered"), ("不予立案", "complaints.dismissed")]),
-    ("九、行政复议", [("申请", "reconsiderations.filed"), ("维持", "reconsiderations.upheld"),
-                ("变更", "reconsiderations.changed"), ("撤销", "reconsiderations.revoked")]),
-    ("十、行政诉讼", [("起诉", "lawsuits.filed"), ("维持", "lawsuits.upheld"),
-                ("变更", "lawsuits.changed"), ("撤销", "lawsuits.revoked")]),
-    ("十一、办案期限", [("按期完成", "deadlines.met"), ("逾期", "deadlines.missed")]),
-]
+# the sections of the bureau's half-year summary, each a table of some figures (their headings
+# are those of the CSV, domain/statistics.COLUMNS); every figure appears in one section
+SECTIONS: list[tuple[str, list[tuple[str, tuple[str, ...]]]]] = [
+    (title, [(_LABELS[path], path) for path in paths]) for title, paths in [
+        ("一、执法检查", [("inspections",), ("units_inspected",)]),
+        ("二、隐患排查整改", [("hazards", "found"), ("hazards", "major"), ("hazards", "rectified")]),
+        ("三、责令整改、现场处理措施与复查", [("orders",), ("measures",), ("rechecks",)]),
+        ("四、案件办理", [("cases", k) for k in ("registered", "filed", "decided", "closed")]),
+        ("五、处罚种类", [("penalties", t) for t in PENALTY_TYPES]),
+        ("六、罚款", [("fines", k) for k in ("decided", "collected", "surcharge_collected")]),
+        ("七、听证、法制审核与集体讨论", [("hearings",), ("reviews", "passed"),
+                                ("reviews", "returned"), ("discussions",)]),
+        ("八、投诉举报", [("complaints", "registered"), ("complaints", "dismissed")]),
+        ("九、行政复议", [("reconsiderations", k) for k in ("filed", *APPEAL_OUTCOMES)]),
+        ("十、行政诉讼", [("lawsuits", k) for k in ("filed", *APPEAL_OUTCOMES)]),
+        ("十一、办案期限", [("deadlines", "met"), ("deadlines", "missed")]),
+    ]]
 
 
 @dataclass(frozen=True)
@@ -58,12 +54,9 @@ class Table:
     rows: list[tuple[str, list[str]]]
 
 
-def figure(figures: dict[str, Any], path: str) -> Decimal:
-    """The figure at ``path`` (``hazards.found``) of one sector's figures, exactly."""
-    value: Any = figures
-    for key in path.split("."):
-        value = value[key]
-    return Decimal(str(value))
+def figure(figures: dict[str, Any], path: tuple[str, ...]) -> Decimal:
+    """The figure at ``path`` of one sector's figures, exactly (amounts through ``str``)."""
+    return Decimal(str(statistics.figure(figures, path)))
 
 
 def number(value: Decimal, money: bool = False) -> str:
@@ -106,30 +99,28 @@ def charts(report: dict[str, Any]) -> list[Markup]:
     sectors = report["sectors"]
     names = [sector_name(code) for code in sectors]
 
-    def column(path: str) -> list[Decimal]:
+    def column(*path: str) -> list[Decimal]:
         return [figure(f, path) for f in sectors.values()]
 
     return [
-        bar_chart("各行业领域案件数", names, [Series("立案", column("cases.filed"), "#1f4e8c"),
-                                       Series("作出决定", column("cases.decided"), "#7aa6d8")]),
-        bar_chart("罚款（元）", names, [Series("决定罚款", column("fines.decided"), "#8c1f1f"),
-                                   Series("收缴罚款", column("fines.collected"), "#d88a7a")],
+        bar_chart("各行业领域案件数", names, [Series("立案", column("cases", "filed"), "#1f4e8c"),
+                                       Series("作出决定", column("cases", "decided"), "#7aa6d8")]),
+        bar_chart("罚款（元）", names, [Series("决定罚款", column("fines", "decided"), "#8c1f1f"),
+                                   Series("收缴罚款", column("fines", "collected"), "#d88a7a")],
                   money=True),
         bar_chart("责令整改与复查", names, [Series("责令限期整改", column("orders"), "#4d6b1f"),
                                      Series("整改复查意见", column("rechecks"), "#a8c47a")]),
-        bar_chart("办案期限按期与逾期", names, [Series("按期完成", column("deadlines.met"), "#1f6b5e"),
-                                        Series("逾期", column("deadlines.missed"), "#c4541f")]),
+        bar_chart("办案期限按期与逾期", names, [Series("按期完成", column("deadlines", "met"), "#1f6b5e"),
+                                        Series("逾期", column("deadlines", "missed"), "#c4541f")]),
     ]
 
 
 def glance(report: dict[str, Any]) -> list[tuple[str, str]]:
-    """The few figures the head's landing page shows for a period: (label, printed figure)."""
-    t = report["total"]
-    picks = [("检查次数", "inspections", False), ("发现隐患", "hazards.found", False),
-             ("已整改", "hazards.rectified", False), ("立案", "cases.filed", False),
-             ("作出决定", "cases.decided", False), ("决定罚款（元）", "fines.decided", True),
-             ("收缴罚款（元）", "fines.collected", True)]
-    return [(label, number(figure(t, path), money)) for label, path, money in picks]
+    """The few figures the head's landing page shows for a period: (heading, printed figure)."""
+    picks = [("inspections",), ("hazards", "found"), ("hazards", "rectified"), ("cases", "filed"),
+             ("cases", "decided"), ("fines", "decided"), ("fines", "collected")]
+    return [(_LABELS[path], number(figure(report["total"], path), _LABELS[path].endswith(MONEY)))
+            for path in picks]
 
 
 def closing(report: dict[str, Any]) -> str:

@@ -5,6 +5,8 @@ figures come from ``services/report.py`` only."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
@@ -15,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from casefiles.domain.model import Person
+from casefiles.domain.statistics import COLUMNS, table_rows
 from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.services.app import Casefiles
 from casefiles.services.report import period_report
@@ -122,6 +125,22 @@ class BadPeriodError(WebError):
     def __init__(self, period: Period) -> None:
         reasons = "；".join(period.errors.values())
         super().__init__(f"统计期间有误：{reasons}", "invalid period")
+
+
+@router.get("/stats.csv")
+def stats_csv(request: Request, start: Annotated[DateBox, Query(alias="from")] = None,
+              end: Annotated[DateBox, Query(alias="to")] = None,
+              drills: bool = False) -> Response:
+    """The report as CSV, one row per sector then 合计, under the CLI's Chinese headings (UTF-8
+    with BOM, so that spreadsheet programs read the Chinese)."""
+    cf, period, report = _download(request, start, end, drills)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["行业领域", *(label for _, label in COLUMNS)])
+    writer.writerows(table_rows(report))
+    name = download_name(cf.profile.agency.name, period.start, period.end, "csv")
+    return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": disposition(name, "attachment")})
 
 
 @router.get("/stats.pdf")

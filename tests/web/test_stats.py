@@ -5,9 +5,12 @@ this year at a glance. The figures are those of the world the test played."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import subprocess
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -52,9 +55,9 @@ def test_the_head_picks_a_period_and_reads_its_figures(busy: tuple[Bureau, Done]
         page = client.get("/stats", params={"from": "2026-01-01", "to": "2026-06-30"}).text
     fine = f"{done.fine:,.2f}"
     sector = SECTORS[done.case_sector]
-    assert _cell(page, sector, "决定罚款（元）") == fine
-    assert _cell(page, sector, "收缴罚款（元）") == fine
-    assert _cell(page, "合计", "决定罚款（元）") == fine
+    assert _cell(page, sector, "罚款决定金额（元）") == fine
+    assert _cell(page, sector, "罚款收缴金额（元）") == fine
+    assert _cell(page, "合计", "罚款决定金额（元）") == fine
     assert _cell(page, SECTORS[done.inspection_sector], "发现隐患") == str(done.hazards)
     assert _cell(page, SECTORS[done.inspection_sector], "其中重大隐患") == \
         str(done.major_hazards)
@@ -71,10 +74,10 @@ def test_blank_dates_mean_this_year_and_a_later_period_leaves_the_fine_out(
         sign_in(client, "zhou")
         page = client.get("/stats", params={"from": "", "to": ""}).text
         assert "2026年1月1日至2026年6月20日" in page
-        assert _cell(page, "合计", "收缴罚款（元）") == f"{done.fine:,.2f}"
+        assert _cell(page, "合计", "罚款收缴金额（元）") == f"{done.fine:,.2f}"
         later = client.get("/stats", params={"from": "2026-06-16", "to": "2026-06-20"}).text
-    assert _cell(later, "合计", "决定罚款（元）") == "0.00"
-    assert _cell(later, "合计", "收缴罚款（元）") == "0.00"
+    assert _cell(later, "合计", "罚款决定金额（元）") == "0.00"
+    assert _cell(later, "合计", "罚款收缴金额（元）") == "0.00"
 
 
 def test_a_bad_date_is_refused_beside_its_box_in_chinese(busy: tuple[Bureau, Done]) -> None:
@@ -159,7 +162,25 @@ def test_the_heads_landing_page_shows_this_month_and_this_year(
     assert "本月" in month and 'href="/stats?from=2026-06-01&amp;to=2026-06-20"' in month
     assert "<dt>检查次数</dt><dd>0</dd>" in month
     assert "<dt>立案</dt><dd>1</dd>" in month
-    assert f"<dt>收缴罚款（元）</dt><dd>{done.fine:,.2f}</dd>" in month
+    assert f"<dt>罚款收缴金额（元）</dt><dd>{done.fine:,.2f}</dd>" in month
     assert "本年" in year and 'href="/stats?from=2026-01-01&amp;to=2026-06-20"' in year
     assert "<dt>检查次数</dt><dd>1</dd>" in year
     assert f"<dt>发现隐患</dt><dd>{done.hazards}</dd>" in year
+
+
+def test_the_csv_downloads_one_row_per_sector_with_the_period_in_its_name(
+        busy: tuple[Bureau, Done]) -> None:
+    """The CSV (with a BOM for spreadsheets) has a row per sector and 合计 under Chinese
+    headings; the world's fine stands in its sector's row; its name carries the period."""
+    bureau, done = busy
+    with TestClient(create_app(bureau.cf)) as client:
+        sign_in(client, "zhou")
+        r = client.get("/stats.csv", params={"from": "2026-01-01", "to": "2026-06-30"})
+    assert r.status_code == 200 and r.text.startswith("\ufeff")
+    name = unquote(r.headers["content-disposition"].split("filename*=utf-8''")[1])
+    assert name == f"{bureau.cf.profile.agency.name}执法统计（2026-01-01至2026-06-30）.csv"
+    rows = list(csv.DictReader(io.StringIO(r.text.lstrip("\ufeff"))))
+    assert [row["行业领域"] for row in rows] == [*SECTORS.values(), "合计"]
+    sector = next(row for row in rows if row["行业领域"] == SECTORS[done.case_sector])
+    assert Decimal(sector["罚款决定金额（元）"]) == done.fine
+    assert Decimal(sector["罚款收缴金额（元）"]) == done.fine
