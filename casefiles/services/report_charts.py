@@ -53,11 +53,11 @@ def bar_chart(title: str, categories: list[str], series: list[Series],
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     group = plot_w / max(len(categories), 1)
     bar = group * 0.8 / max(len(series), 1)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-           f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" {FONT}>',
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+            f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" {FONT}>'),
            f"<title>{escape(title)}</title>",
-           f'<text x="{WIDTH / 2:.0f}" y="18" text-anchor="middle" font-size="15" '
-           f'font-weight="bold">{escape(title)}</text>']
+           (f'<text x="{WIDTH / 2:.0f}" y="18" text-anchor="middle" font-size="15" '
+            f'font-weight="bold">{escape(title)}</text>')]
     tick = Decimal(0)
     while tick <= top:
         y = TOP + plot_h - float(tick / top) * plot_h

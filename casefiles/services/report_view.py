@@ -27,21 +27,22 @@ _LABELS = dict(COLUMNS)
 
 # the sections of the bureau's half-year summary, each a table of some figures (their headings
 # are those of the CSV, domain/statistics.COLUMNS); every figure appears in one section
+_PATHS: list[tuple[str, list[tuple[str, ...]]]] = [
+    ("一、执法检查", [("inspections",), ("units_inspected",)]),
+    ("二、隐患排查整改", [("hazards", "found"), ("hazards", "major"), ("hazards", "rectified")]),
+    ("三、责令整改、现场处理措施与复查", [("orders",), ("measures",), ("rechecks",)]),
+    ("四、案件办理", [("cases", k) for k in ("registered", "filed", "decided", "closed")]),
+    ("五、处罚种类", [("penalties", t) for t in PENALTY_TYPES]),
+    ("六、罚款", [("fines", k) for k in ("decided", "collected", "surcharge_collected")]),
+    ("七、听证、法制审核与集体讨论", [("hearings",), ("reviews", "passed"),
+                            ("reviews", "returned"), ("discussions",)]),
+    ("八、投诉举报", [("complaints", "registered"), ("complaints", "dismissed")]),
+    ("九、行政复议", [("reconsiderations", k) for k in ("filed", *APPEAL_OUTCOMES)]),
+    ("十、行政诉讼", [("lawsuits", k) for k in ("filed", *APPEAL_OUTCOMES)]),
+    ("十一、办案期限", [("deadlines", "met"), ("deadlines", "missed")]),
+]
 SECTIONS: list[tuple[str, list[tuple[str, tuple[str, ...]]]]] = [
-    (title, [(_LABELS[path], path) for path in paths]) for title, paths in [
-        ("一、执法检查", [("inspections",), ("units_inspected",)]),
-        ("二、隐患排查整改", [("hazards", "found"), ("hazards", "major"), ("hazards", "rectified")]),
-        ("三、责令整改、现场处理措施与复查", [("orders",), ("measures",), ("rechecks",)]),
-        ("四、案件办理", [("cases", k) for k in ("registered", "filed", "decided", "closed")]),
-        ("五、处罚种类", [("penalties", t) for t in PENALTY_TYPES]),
-        ("六、罚款", [("fines", k) for k in ("decided", "collected", "surcharge_collected")]),
-        ("七、听证、法制审核与集体讨论", [("hearings",), ("reviews", "passed"),
-                                ("reviews", "returned"), ("discussions",)]),
-        ("八、投诉举报", [("complaints", "registered"), ("complaints", "dismissed")]),
-        ("九、行政复议", [("reconsiderations", k) for k in ("filed", *APPEAL_OUTCOMES)]),
-        ("十、行政诉讼", [("lawsuits", k) for k in ("filed", *APPEAL_OUTCOMES)]),
-        ("十一、办案期限", [("deadlines", "met"), ("deadlines", "missed")]),
-    ]]
+    (title, [(_LABELS[path], path) for path in paths]) for title, paths in _PATHS]
 
 
 @dataclass(frozen=True)

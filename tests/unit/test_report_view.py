@@ -102,7 +102,7 @@ def test_bars_stand_in_proportion_to_their_figures_and_text_is_escaped() -> None
     """A bar twice the figure of another is twice as tall; a category holding markup is text
     in the SVG, not an element."""
     svg = bar_chart("罚款（元）", ["<b>甲</b>", "乙"],
-                    [Series("决定罚款", [Decimal("30000"), Decimal("60000.50")], "#000")],
+                    [Series("决定罚款", [Decimal(30000), Decimal("60000.50")], "#000")],
                     money=True)
     root = ET.fromstring(str(svg))
     bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
