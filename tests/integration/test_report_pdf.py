@@ -10,10 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from casefiles.clock import SimulatedClock
 from casefiles.domain.vocabulary import SECTORS
+from casefiles.replay import load, run
+from casefiles.services.app import Casefiles
 from casefiles.services.report import period_report
 from casefiles.services.report_pdf import report_pdf
 from casefiles.services.report_view import SECTIONS, figure
+from casefiles.settings import Settings
 from tests.report_world import half_year
 from tests.support import moment, open_bureau
 
@@ -105,3 +109,27 @@ def test_a_quiet_period_prints_zeros_and_a_fine_paid_later_moves_out(
     text = _text(report_pdf(cf, report), tmp_path)
     assert all(row == ["0.00", "0.00", "0.00"] for row in _rows(text, "六、罚款").values())
     assert _rows(text, "一、执法检查")[SECTORS[done.inspection_sector]][0] == "1"
+
+
+def test_the_years_appeals_are_printed_with_their_outcomes(sqlite_url: str,
+                                                           tmp_path: Path) -> None:
+    """Over tests/scenarios/half_year_report.yaml's second half (a reconsideration upheld, a
+    lawsuit ending in revocation), the 行政复议 and 行政诉讼 tables print each sector's outcomes
+    as the report counts them, and the closing line counts them instead of saying 零."""
+    scenario_path = Path(__file__).parents[1] / "scenarios" / "half_year_report.yaml"
+    assert all(r.line["met"] for r in run(scenario_path, load(scenario_path), sqlite_url))
+    cf = Casefiles(Settings(data_dir=tmp_path / "data"), SimulatedClock(moment("2026-12-31")),
+                   sqlite_url)
+    report = period_report(cf, date(2026, 7, 1), date(2026, 12, 31))
+    text = _text(report_pdf(cf, report), tmp_path)
+    total = report["total"]
+    assert total["reconsiderations"]["upheld"] and total["lawsuits"]["revoked"]
+    for title, key in (("九、行政复议", "reconsiderations"), ("十、行政诉讼", "lawsuits")):
+        rows = _rows(text, title)
+        for code, figures in report["sectors"].items():
+            appeals = figures[key]
+            assert rows[SECTORS[code]] == [str(appeals[k]) for k in
+                                           ("filed", "upheld", "changed", "revoked")]
+    lawsuits = total["lawsuits"]["filed"]
+    assert (f"诉讼{lawsuits}件" if lawsuits else "零诉讼") in text
+    assert "本期零投诉、零复议、零诉讼" not in text
