@@ -50,7 +50,7 @@ def report(
     if pdf is not None:  # the bureau's PDF report (issue 16, n16b); stdout keeps JSON or CSV
         from casefiles.services.report_pdf import report_pdf
 
-        pdf.write_bytes(report_pdf(cf, data))
+        pdf.write_bytes(report_pdf(cf, data, drills=include_drills))
         err.print(f"已生成统计报告 / report written: {escape(str(pdf))}")
     if as_json:
         dump(data)

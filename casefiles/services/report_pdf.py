@@ -27,8 +27,9 @@ def _environment(reports_dir: Path) -> Environment:
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def report_html(cf: Casefiles, report: dict[str, Any]) -> str:
-    """The report's page of HTML (the bureau's name cleaned of characters no font has)."""
+def report_html(cf: Casefiles, report: dict[str, Any], *, drills: bool = False) -> str:
+    """The report's page of HTML (the bureau's name cleaned of characters no font has); the
+    cover says so when ``drills`` were counted."""
     r = renderer(cf)
     agency = cf.profile.agency.name
     missing = set(r.fonts.lacks(agency))
@@ -39,10 +40,10 @@ def report_html(cf: Casefiles, report: dict[str, Any]) -> str:
     return page.get_template("period.html").render(
         agency=agency, period=period_text(start, end), made=cn_date(made),
         tables=tables(report), charts=charts(report),
-        closing=closing(report))
+        closing=closing(report), drills=drills)
 
 
-def report_pdf(cf: Casefiles, report: dict[str, Any]) -> bytes:
-    """The PDF of a report object of ``services/report.py``."""
-    pdf, _pages = renderer(cf).render_html(report_html(cf, report))
+def report_pdf(cf: Casefiles, report: dict[str, Any], *, drills: bool = False) -> bytes:
+    """The PDF of a report object of ``services/report.py`` (``drills``: they were counted)."""
+    pdf, _pages = renderer(cf).render_html(report_html(cf, report, drills=drills))
     return pdf

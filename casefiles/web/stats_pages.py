@@ -86,7 +86,10 @@ def sees_statistics(person: Person) -> bool:
 
 
 def _report(cf: Casefiles, period: Period, drills: bool) -> dict[str, Any]:
-    return period_report(cf, period.start, period.end, include_drills=drills)
+    """The report; drills counted when asked, and always on a training installation, whose
+    lists show drills everywhere (settings.show_drills)."""
+    return period_report(cf, period.start, period.end,
+                         include_drills=drills or cf.settings.show_drills)
 
 
 @router.get("/stats")
@@ -97,6 +100,7 @@ def stats_page(request: Request, start: Annotated[DateBox, Query(alias="from")] 
     signed_in(request, *ROLES)
     cf = web(request).cf
     period = period_asked(start, end, local_date(cf.clock.now()))
+    drills = drills or cf.settings.show_drills
     context: dict[str, Any] = {"title": "统计", "period": period, "drills": drills}
     if period.errors:
         return render(request, "stats.html", context, status=422)
@@ -150,7 +154,8 @@ def stats_pdf(request: Request, start: Annotated[DateBox, Query(alias="from")] =
     """The report as the bureau's PDF, named with the period."""
     cf, period, report = _download(request, start, end, drills)
     name = download_name(cf.profile.agency.name, period.start, period.end, "pdf")
-    return Response(report_pdf(cf, report), media_type="application/pdf",
+    return Response(report_pdf(cf, report, drills=drills or cf.settings.show_drills),
+                    media_type="application/pdf",
                     headers={"Content-Disposition": disposition(name, "attachment")})
 
 

@@ -18,11 +18,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from casefiles.domain.vocabulary import SECTORS
+from casefiles.services.app import Casefiles
 from casefiles.services.report import period_report
+from casefiles.settings import Settings
 from casefiles.web import create_app
 from casefiles.web.security import hash_password
 from tests.report_world import Done, half_year
-from tests.support import moment
+from tests.support import SMALL_FINE, moment, play
 from tests.web.conftest import PASSWORD, Bureau, api_token, make_bureau, sign_in
 
 
@@ -184,3 +186,25 @@ def test_the_csv_downloads_one_row_per_sector_with_the_period_in_its_name(
     sector = next(row for row in rows if row["行业领域"] == SECTORS[done.case_sector])
     assert Decimal(sector["罚款决定金额（元）"]) == done.fine
     assert Decimal(sector["罚款收缴金额（元）"]) == done.fine
+
+
+def test_drills_are_left_out_unless_the_box_is_ticked(sqlite_url: str, tmp_path: Path) -> None:
+    """A drill of 2020 counts nothing in 统计 for 2020; ticked 含演练案件, its case is counted and
+    the PDF's cover says drills were counted."""
+    bureau = make_bureau(sqlite_url, tmp_path / "data", hash_password(PASSWORD))
+    play(bureau.cf, bureau.clock, SMALL_FINE)  # a drill world: the bureau plays 2020 as drills
+    live = Casefiles(Settings(data_dir=tmp_path / "data", secret_key="test-secret-key"),
+                     bureau.clock, sqlite_url)
+    year = {"from": "2020-01-01", "to": "2020-12-31"}
+    with TestClient(create_app(live)) as client:
+        sign_in(client, "zhao")
+        assert _cell(client.get("/stats", params=year).text, "合计", "立案") == "0"
+        ticked = client.get("/stats", params={**year, "drills": "true"}).text
+        assert _cell(ticked, "合计", "立案") == "1"
+        assert 'href="/stats.pdf?from=2020-01-01&amp;to=2020-12-31&amp;drills=true"' in ticked
+        pdf = client.get("/stats.pdf", params={**year, "drills": "true"}).content
+    path = tmp_path / "drills.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert "含演练案件" in text
