@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, ColumnElement, and_, case, func, not_, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, not_, or_, select
 
 from casefiles.adapters import tables as T
 from casefiles.adapters.inspection_store import INSPECTION_EVENTS
@@ -118,7 +118,7 @@ class _Counter:
             select(e.sector, e.kind, func.count(), func.count(e.unit_code.distinct()))
             .where(self._on(e.on), *self._real(e.drill)).group_by(e.sector, e.kind))
         for sector, kind, n, units in rows:
-            self._add([(sector, n)], *INSPECTION_FIGURES[kind])
+            self._add([(sector, n)], *INSPECTION_FIGURES[str(kind)])
             if kind == "inspection":
                 self._add([(sector, units)], "units_inspected")
 
@@ -139,7 +139,7 @@ class _Counter:
             .where(self._at(DECISIONS.c.decided_at), *self._real(CASES.c.drill))
             .group_by(CASES.c.sector, PENALTIES.c.type))
         for sector, kind, n, amount in rows:
-            self._add([(sector, n)], "penalties", kind)
+            self._add([(sector, n)], "penalties", str(kind))
             if kind == "fine":
                 self._add([(sector, amount)], "fines", "decided")
 
@@ -203,14 +203,14 @@ class _Counter:
                              .where(self._on(a.filed_on), *self._real(CASES.c.drill))
                              .group_by(CASES.c.sector, a.kind))
         for sector, kind, n in filed:
-            self._add([(sector, n)], _APPEAL_FIGURES[kind], "filed")
+            self._add([(sector, n)], _APPEAL_FIGURES[str(kind)], "filed")
         ruled = conn.execute(select(CASES.c.sector, a.kind, a.outcome, func.count())
                              .select_from(joined)
                              .where(self._on(a.decided_on), a.outcome != "pending",
                                     *self._real(CASES.c.drill))
                              .group_by(CASES.c.sector, a.kind, a.outcome))
         for sector, kind, outcome, n in ruled:
-            self._add([(sector, n)], _APPEAL_FIGURES[kind], outcome)
+            self._add([(sector, n)], _APPEAL_FIGURES[str(kind)], str(outcome))
 
     def _deadlines(self, conn: Connection) -> None:
         """Case deadlines met (on the day done) and missed (on the day due); the inspections'

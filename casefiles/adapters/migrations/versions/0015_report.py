@@ -75,7 +75,7 @@ def _events_of_existing_inspections() -> None:
 
     conn = op.get_bind()
     for (doc,) in conn.execute(sa.text('SELECT doc FROM inspections')):
-        write_events(conn, decode(doc))
+        write_events(conn, decode(str(doc)))
 
 
 def downgrade() -> None:
