@@ -26,7 +26,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 def test_the_head_reads_the_half_year_and_downloads_its_csv(sqlite_url: str,
                                                              tmp_path: Path) -> None:
     """After a bad date is refused beside its box, the period 2026-01-01 to 2026-06-30 shows
-    the world's fine in its sector's row, four charts, and a CSV whose row carries the fine."""
+    the world's fine in its sector's row, four charts (no sideways scroll on a phone), and a CSV whose row carries the fine."""
     bureau = make_bureau(sqlite_url, tmp_path / "data", hash_password(PASSWORD),
                          moment("2026-03-02T09:00"), drill=None)
     done = half_year(bureau.cf, bureau.clock)
@@ -63,6 +63,10 @@ def test_the_head_reads_the_half_year_and_downloads_its_csv(sqlite_url: str,
         # the fine chart labels its decided and its collected bar with the fine
         assert page.locator("svg.chart").nth(1).locator("text", has_text=fine).count() == 2
         shot(page, "stats")
+        page.set_viewport_size({"width": 390, "height": 844})  # on a phone: no sideways scroll
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        shot(page, "stats-phone")
+        page.set_viewport_size({"width": 1366, "height": 768})
 
         with page.expect_download() as info:
             page.click("text=下载 CSV")
