@@ -320,10 +320,8 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000),
     from casefiles.services.inspections import head_count  # inspections (SPEC §6)
 
     parked = [i for i in failing(cf, 50) if i["status"] == "parked"]  # issue 17
-    from casefiles.web.stats_pages import landing_glance  # statistics (SPEC §7)
-
     return _queue(request, "待负责人审批", found, "/queue/head", "", q, parked=parked,
-                  inspection_items=head_count(cf), glance=landing_glance(cf))
+                  inspection_items=head_count(cf), glance="/stats/glance")  # SPEC §7
 
 
 def _searched(cf: Casefiles, candidates: ColumnElement[bool], q: str) -> ColumnElement[bool]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
@@ -176,14 +177,35 @@ def report_json(request: Request, person: Me,
     return JSONResponse(_report(cf, period, include_drills))
 
 
-def landing_glance(cf: Casefiles) -> list[dict[str, Any]]:
+# the landing figures are recounted at most this often per application: two reports over
+# 100,000 cases take seconds (tests/benchmarks/report_pages.py), too long for every landing
+GLANCE_SECONDS = 300
+
+
+def landing_glance(request: Request) -> dict[str, Any]:
     """This month and this year at a glance for the head's landing page: each period's name,
-    its link to 统计 and its few figures."""
-    today = local_date(cf.clock.now())
-    out = []
+    its link to 统计 and its few figures, and the time they were counted (kept on the
+    application for :data:`GLANCE_SECONDS`)."""
+    cf = web(request).cf
+    now = cf.clock.now()
+    today = local_date(now)
+    kept: dict[date, tuple[float, dict[str, Any]]] = getattr(request.app.state, "glance", {})
+    hit = kept.get(today)
+    if hit is not None and time.monotonic() - hit[0] < GLANCE_SECONDS:
+        return hit[1]
+    periods = []
     for name, start in (("本月", today.replace(day=1)), ("本年", date(today.year, 1, 1))):
         period = Period(start, today, {})
-        out.append({"name": name, "text": period_text(start, today),
-                    "href": f"/stats?{period.query()}",
-                    "figures": glance(_report(cf, period, False))})
-    return out
+        periods.append({"name": name, "text": period_text(start, today),
+                        "href": f"/stats?{period.query()}",
+                        "figures": glance(_report(cf, period, False))})
+    counted = {"periods": periods, "at": now}
+    request.app.state.glance = {today: (time.monotonic(), counted)}
+    return counted
+
+
+@router.get("/stats/glance")
+def glance_part(request: Request) -> Response:
+    """The landing page's figures, fetched after the page has shown (a part, not a page)."""
+    signed_in(request, *ROLES)
+    return render(request, "stats_glance.html", {"glance": landing_glance(request)})

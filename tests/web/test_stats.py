@@ -155,11 +155,17 @@ def test_statistics_are_in_the_navigation_of_the_head_and_supervisors_only(
 def test_the_heads_landing_page_shows_this_month_and_this_year(
         busy: tuple[Bureau, Done]) -> None:
     """On 20 June the head's first page shows June (the case filed and decided this month,
-    no inspection) and 2026 (the March inspection too), each linking to 统计 for its period."""
+    no inspection) and 2026 (the March inspection too), each linking to 统计 for its period;
+    the figures come in a part fetched after the page, for the head and supervisors only."""
     bureau, done = busy
     with TestClient(create_app(bureau.cf)) as client:
         sign_in(client, "zhao")
-        page = client.get("/").text
+        landing = client.get("/").text
+        assert 'data-glance="/stats/glance"' in landing  # fetched once the page has shown
+        page = client.get("/stats/glance").text
+        sign_in(client, "zhang")
+        assert client.get("/stats/glance").status_code == 403
+    assert "截至 2026年6月20日 09:00" in page
     month, year = page.split('class="card glance-period"')[1:3]
     assert "本月" in month and 'href="/stats?from=2026-06-01&amp;to=2026-06-20"' in month
     assert "<dt>检查次数</dt><dd>0</dd>" in month
