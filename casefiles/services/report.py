@@ -107,9 +107,12 @@ class _Counter:
                    table: Any = None) -> None:
         """Count the rows of ``table`` (joined to their case) whose day is in the period."""
         source = CASES if table is None else table.join(CASES, CASES.c.id == table.c.case_id)
-        query = select(CASES.c.sector, func.count()).select_from(source)
-        rows = conn.execute(query.where(day, *self._real(CASES.c.drill))
-                            .group_by(CASES.c.sector))
+        # grouped by an expression, not the column: SQLite would otherwise read the cases
+        # through ix_cases_sector_registered for its order (and each row for its drill mark)
+        # instead of the day's range of a covering index (50 ms against 10 with 100,000 cases)
+        sector = func.coalesce(CASES.c.sector, "")
+        query = select(sector, func.count()).select_from(source)
+        rows = conn.execute(query.where(day, *self._real(CASES.c.drill)).group_by(sector))
         self._add(rows, *path)
 
     def _inspections(self, conn: Connection) -> None:
