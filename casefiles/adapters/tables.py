@@ -260,7 +260,8 @@ class DecisionRow(SQLModel, table=True):
     """A decision and its service, publication, revocation and withdrawal."""
 
     __tablename__ = "decisions"
-    __table_args__ = (Index("ix_decisions_report", "decided_at", "case_id", "id"),)
+    __table_args__ = (Index("ix_decisions_report", "decided_at", "case_id", "id"),
+                      Index("ix_decisions_case_report", "case_id", "id"))
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int

@@ -25,6 +25,7 @@ _INDEXES = [
     ('ix_cases_closed_at', 'cases', ['closed_at', 'drill', 'sector']),
     ('ix_cases_report', 'cases', ['id', 'sector', 'drill']),
     ('ix_decisions_report', 'decisions', ['decided_at', 'case_id', 'id']),
+    ('ix_decisions_case_report', 'decisions', ['case_id', 'id']),
     ('ix_penalties_report', 'penalties', ['owner_id', 'type', 'amount']),
     ('ix_hearings_held_at', 'hearings', ['held_at', 'status', 'case_id']),
     ('ix_reviews_at', 'reviews', ['at', 'verdict', 'case_id']),
