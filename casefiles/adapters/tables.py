@@ -57,9 +57,12 @@ class CaseRow(SQLModel, table=True):
                       # the lists page through case ids newest first from these indexes alone
                       Index("ix_cases_registered_id", "registered_at", "id"),
                       Index("ix_cases_sector_registered", "sector", "registered_at", "id"),
-                      # the period report counts filings and closings by day
-                      Index("ix_cases_filed_at", "filed_at"),
-                      Index("ix_cases_closed_at", "closed_at"))
+                      # the period report counts registrations, filings and closings by day,
+                      # and finds the sector of a record's case, from these indexes alone
+                      Index("ix_cases_registered_report", "registered_at", "drill", "sector"),
+                      Index("ix_cases_filed_at", "filed_at", "drill", "sector"),
+                      Index("ix_cases_closed_at", "closed_at", "drill", "sector"),
+                      Index("ix_cases_report", "id", "sector", "drill"))
     id: str = Field(primary_key=True)
     number: str | None = Field(default=None, index=True, unique=True)
     state: str
@@ -148,6 +151,7 @@ class PenaltyRow(SQLModel, table=True):
     """A penalty of a proposal or of a decision (``owner_id``)."""
 
     __tablename__ = "penalties"
+    __table_args__ = (Index("ix_penalties_report", "owner_id", "type", "amount"),)
     id: str = Field(primary_key=True)
     case_id: str = _case()
     owner_id: str = Field(index=True)
@@ -187,7 +191,7 @@ class HearingRow(SQLModel, table=True):
     """A hearing from request to holding."""
 
     __tablename__ = "hearings"
-    __table_args__ = (Index("ix_hearings_held_at", "held_at"),)
+    __table_args__ = (Index("ix_hearings_held_at", "held_at", "status", "case_id"),)
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -209,7 +213,7 @@ class ReviewRow(SQLModel, table=True):
     """A legal review."""
 
     __tablename__ = "reviews"
-    __table_args__ = (Index("ix_reviews_at", "at"),)
+    __table_args__ = (Index("ix_reviews_at", "at", "verdict", "case_id"),)
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -225,7 +229,7 @@ class DiscussionRow(SQLModel, table=True):
     """A collective discussion."""
 
     __tablename__ = "discussions"
-    __table_args__ = (Index("ix_discussions_at", "at"),)
+    __table_args__ = (Index("ix_discussions_at", "at", "case_id"),)
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -256,6 +260,8 @@ class DecisionRow(SQLModel, table=True):
     """A decision and its service, publication, revocation and withdrawal."""
 
     __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_report", "decided_at", "case_id", "id"),
+                      Index("ix_decisions_case_report", "case_id", "id"))
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -282,7 +288,8 @@ class PaymentRow(SQLModel, table=True):
     """A payment."""
 
     __tablename__ = "payments"
-    __table_args__ = (Index("ix_payments_paid_on", "paid_on", "case_id"),)
+    __table_args__ = (Index("ix_payments_paid_on", "paid_on", "case_id"),
+                      Index("ix_payments_case_report", "case_id", "paid_on", "amount"))
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -335,8 +342,12 @@ class DeadlineRow(SQLModel, table=True):
                       # open deadlines past due, and their cases, from the index alone (the
                       # sweep and the overdue filter)
                       Index("ix_deadlines_open", "done_on", "not_applicable", "due", "case_id"),
-                      # the period report counts missed deadlines by due day
-                      Index("ix_deadlines_due", "due"))
+                      # the period report counts deadlines met by the day done and missed by
+                      # the day due
+                      Index("ix_deadlines_due", "due", "not_applicable", "missed", "done_on",
+                            "case_id"),
+                      Index("ix_deadlines_done", "done_on", "due", "missed", "not_applicable",
+                            "case_id"))
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -563,8 +574,8 @@ class AppealRow(SQLModel, table=True):
     """A reconsideration or lawsuit against a case's decision, and its outcome (SPEC §7)."""
 
     __tablename__ = "appeals"
-    __table_args__ = (Index("ix_appeals_filed_on", "filed_on", "kind"),
-                      Index("ix_appeals_decided_on", "decided_on", "kind", "outcome"))
+    __table_args__ = (Index("ix_appeals_filed_on", "filed_on", "kind", "case_id"),
+                      Index("ix_appeals_decided_on", "decided_on", "kind", "outcome", "case_id"))
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int

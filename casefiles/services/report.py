@@ -17,6 +17,7 @@ from casefiles.adapters.inspection_store import INSPECTION_EVENTS
 from casefiles.domain.money import yuan_number
 from casefiles.domain.statistics import (
     INSPECTION_FIGURES,
+    PENALTY_TYPES,
     add_into,
     empty_figures,
     empty_sectors,
@@ -107,9 +108,12 @@ class _Counter:
                    table: Any = None) -> None:
         """Count the rows of ``table`` (joined to their case) whose day is in the period."""
         source = CASES if table is None else table.join(CASES, CASES.c.id == table.c.case_id)
-        query = select(CASES.c.sector, func.count()).select_from(source)
-        rows = conn.execute(query.where(day, *self._real(CASES.c.drill))
-                            .group_by(CASES.c.sector))
+        # grouped by an expression, not the column: SQLite would otherwise read the cases
+        # through ix_cases_sector_registered for its order (and each row for its drill mark)
+        # instead of the day's range of a covering index (50 ms against 10 with 100,000 cases)
+        sector = func.coalesce(CASES.c.sector, "")
+        query = select(sector, func.count()).select_from(source)
+        rows = conn.execute(query.where(day, *self._real(CASES.c.drill)).group_by(sector))
         self._add(rows, *path)
 
     def _inspections(self, conn: Connection) -> None:
@@ -128,46 +132,46 @@ class _Counter:
         self._by_sector(conn, self._at(CASES.c.closed_at), "cases", "closed")
 
     def _decisions(self, conn: Connection) -> None:
-        """Decisions made in the period, their penalties by type, and the fines decided."""
-        self._by_sector(conn, self._at(DECISIONS.c.decided_at), "cases", "decided",
-                        table=DECISIONS)
+        """Decisions made in the period, their penalties by type, and the fines decided (one
+        pass over the period's decisions, their penalties beside them)."""
+        d, p = DECISIONS.c, PENALTIES.c
+        sector = func.coalesce(CASES.c.sector, "")
+        by_type = [func.count(case((p.type == t, d.id)).distinct()) for t in PENALTY_TYPES]
+        fined = func.sum(case((p.type == "fine", p.amount), else_=0))
         rows = conn.execute(
-            select(CASES.c.sector, PENALTIES.c.type, func.count(DECISIONS.c.id.distinct()),
-                   func.sum(PENALTIES.c.amount))
-            .select_from(DECISIONS.join(CASES, CASES.c.id == DECISIONS.c.case_id)
-                         .join(PENALTIES, PENALTIES.c.owner_id == DECISIONS.c.id))
-            .where(self._at(DECISIONS.c.decided_at), *self._real(CASES.c.drill))
-            .group_by(CASES.c.sector, PENALTIES.c.type))
-        for sector, kind, n, amount in rows:
-            self._add([(sector, n)], "penalties", str(kind))
-            if kind == "fine":
-                self._add([(sector, amount)], "fines", "decided")
+            select(sector, func.count(d.id.distinct()), fined, *by_type)
+            .select_from(DECISIONS.join(CASES, CASES.c.id == d.case_id)
+                         .outerjoin(PENALTIES, p.owner_id == d.id))
+            .where(self._at(d.decided_at), *self._real(CASES.c.drill)).group_by(sector))
+        for sector_, decided, fines, *counts in rows:
+            self._add([(sector_, decided)], "cases", "decided")
+            self._add([(sector_, fines)], "fines", "decided")
+            for kind, n in zip(PENALTY_TYPES, counts, strict=True):
+                self._add([(sector_, n)], "penalties", kind)
 
     def _payments(self, conn: Connection) -> None:
         """Payments made in the period, split into fine and surcharge: a payment goes to the
         fine first (model.Payment), so the fine collected in the period is what the payments
         up to its end cover of the fine less what those before it covered."""
         p = PAYMENTS.c
-        paying = select(p.case_id).where(self._on(p.paid_on)).distinct().subquery()
-        paid = (select(p.case_id,
-                       func.sum(case((p.paid_on < self.start, p.amount), else_=0)).label("before"),
-                       func.sum(case((p.paid_on >= self.start, p.amount), else_=0)).label("within"))
-                .where(p.case_id.in_(select(paying.c.case_id)), p.paid_on <= self.end)
-                .group_by(p.case_id).subquery())
-        fine = (select(DECISIONS.c.case_id, func.sum(PENALTIES.c.amount).label("fine"))
-                .join(PENALTIES, PENALTIES.c.owner_id == DECISIONS.c.id)
-                .where(PENALTIES.c.type == "fine",
-                       DECISIONS.c.case_id.in_(select(paying.c.case_id)))
-                .group_by(DECISIONS.c.case_id).subquery())
-        owed = func.coalesce(fine.c.fine, 0)
-        upto = paid.c.before + paid.c.within
-        collected = (case((upto < owed, upto), else_=owed)
-                     - case((paid.c.before < owed, paid.c.before), else_=owed))
+        within = func.sum(case((p.paid_on >= self.start, p.amount), else_=0))
+        paid = (select(p.case_id, func.sum(case((p.paid_on < self.start, p.amount), else_=0))
+                       .label("before"), within.label("within"))
+                .where(p.paid_on <= self.end).group_by(p.case_id).having(within > 0)
+                .subquery())
+        fine = (select(func.coalesce(func.sum(PENALTIES.c.amount), 0))
+                .select_from(DECISIONS.join(PENALTIES, PENALTIES.c.owner_id == DECISIONS.c.id))
+                .where(DECISIONS.c.case_id == paid.c.case_id, PENALTIES.c.type == "fine")
+                .scalar_subquery())
+        owed = select(paid, fine.label("fine")).subquery()  # the fine read once per case
+        upto = owed.c.before + owed.c.within
+        collected = (case((upto < owed.c.fine, upto), else_=owed.c.fine)
+                     - case((owed.c.before < owed.c.fine, owed.c.before), else_=owed.c.fine))
+        sector = func.coalesce(CASES.c.sector, "")
         rows = conn.execute(
-            select(CASES.c.sector, func.sum(collected), func.sum(paid.c.within - collected))
-            .select_from(paid.join(CASES, CASES.c.id == paid.c.case_id)
-                         .outerjoin(fine, fine.c.case_id == paid.c.case_id))
-            .where(*self._real(CASES.c.drill)).group_by(CASES.c.sector)).all()
+            select(sector, func.sum(collected), func.sum(owed.c.within - collected))
+            .select_from(owed.join(CASES, CASES.c.id == owed.c.case_id))
+            .where(*self._real(CASES.c.drill)).group_by(sector)).all()
         self._add([(s, c) for s, c, _ in rows], "fines", "collected")
         self._add([(s, x) for s, _, x in rows], "fines", "surcharge_collected")
 

@@ -20,13 +20,21 @@ depends_on = None
 
 # (index, table, columns) on the days the report filters
 _INDEXES = [
-    ('ix_cases_filed_at', 'cases', ['filed_at']),
-    ('ix_cases_closed_at', 'cases', ['closed_at']),
-    ('ix_hearings_held_at', 'hearings', ['held_at']),
-    ('ix_reviews_at', 'reviews', ['at']),
-    ('ix_discussions_at', 'discussions', ['at']),
+    ('ix_cases_registered_report', 'cases', ['registered_at', 'drill', 'sector']),
+    ('ix_cases_filed_at', 'cases', ['filed_at', 'drill', 'sector']),
+    ('ix_cases_closed_at', 'cases', ['closed_at', 'drill', 'sector']),
+    ('ix_cases_report', 'cases', ['id', 'sector', 'drill']),
+    ('ix_decisions_report', 'decisions', ['decided_at', 'case_id', 'id']),
+    ('ix_decisions_case_report', 'decisions', ['case_id', 'id']),
+    ('ix_penalties_report', 'penalties', ['owner_id', 'type', 'amount']),
+    ('ix_hearings_held_at', 'hearings', ['held_at', 'status', 'case_id']),
+    ('ix_reviews_at', 'reviews', ['at', 'verdict', 'case_id']),
+    ('ix_discussions_at', 'discussions', ['at', 'case_id']),
     ('ix_payments_paid_on', 'payments', ['paid_on', 'case_id']),
-    ('ix_deadlines_due', 'deadlines', ['due']),
+    ('ix_payments_case_report', 'payments', ['case_id', 'paid_on', 'amount']),
+    ('ix_deadlines_due', 'deadlines', ['due', 'not_applicable', 'missed', 'done_on', 'case_id']),
+    ('ix_deadlines_done', 'deadlines', ['done_on', 'due', 'missed', 'not_applicable',
+                                        'case_id']),
     ('ix_complaints_handled_at', 'complaints', ['handled_at']),
 ]
 
@@ -48,8 +56,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_appeals_case_id', 'appeals', ['case_id'])
-    op.create_index('ix_appeals_filed_on', 'appeals', ['filed_on', 'kind'])
-    op.create_index('ix_appeals_decided_on', 'appeals', ['decided_on', 'kind', 'outcome'])
+    op.create_index('ix_appeals_filed_on', 'appeals', ['filed_on', 'kind', 'case_id'])
+    op.create_index('ix_appeals_decided_on', 'appeals', ['decided_on', 'kind', 'outcome',
+                                                         'case_id'])
     op.create_table(
         'inspection_events',
         sa.Column('inspection_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
