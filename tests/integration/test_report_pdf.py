@@ -52,12 +52,11 @@ def _printed(value: Decimal, money: bool) -> str:
     return f"{value:,.2f}" if money else str(int(value))
 
 
-def test_the_pdf_reads_back_every_figure_of_every_section(sqlite_url: str,
-                                                          tmp_path: Path) -> None:
+def test_the_pdf_reads_back_every_figure_of_every_section(db_url: str, tmp_path: Path) -> None:
     """Each section's row of each sector, and the total, carries the report's figures in the
     order of its columns; the fine the world decided and collected stands in its sector's row,
     and the mine's hazards in the mine's."""
-    cf, clock = open_bureau(sqlite_url, start=moment("2026-03-02T09:00"),
+    cf, clock = open_bureau(db_url, start=moment("2026-03-02T09:00"),
                             data_dir=tmp_path / "data", drill=None)
     done = half_year(cf, clock)
     report = period_report(cf, *H1)
