@@ -231,3 +231,23 @@ def test_the_cli_prints_the_report_as_json_and_as_csv(tmp_path: Path) -> None:
     assert [r[0] for r in rows[1:]] == ["非煤矿山", "危险化学品", "烟花爆竹", "工贸", "其他", "合计"]
     mine = dict(zip(rows[0], rows[1], strict=True))
     assert (mine["发现隐患"], mine["罚款决定金额（元）"], mine["行政诉讼（件）"]) == ("3", "5000", "1")
+
+
+INSPECTION_KEYS = ("inspections", "units_inspected", "hazards", "orders", "measures", "rechecks")
+
+
+def test_migration_0015_counts_the_inspections_already_held(db_url: str) -> None:
+    """A database of 0012 (inspections without report events) upgraded to 0015 reports the
+    inspections it held: the migration derives their events."""
+    from alembic import command
+
+    from casefiles.adapters.db import alembic_config
+
+    cf = _replayed(db_url)
+    cf.engine.dispose()
+    command.downgrade(alembic_config(db_url), "0012")
+    command.upgrade(alembic_config(db_url), "head")
+    sectors = period_report(cf, *H1)["sectors"]
+    for name, expected in EXPECTED_H1["sectors"].items():
+        assert {k: sectors[name][k] for k in INSPECTION_KEYS} == \
+            {k: expected[k] for k in INSPECTION_KEYS}, name
