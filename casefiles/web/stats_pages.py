@@ -31,7 +31,7 @@ from casefiles.services.report_view import (
     period_text,
     tables,
 )
-from casefiles.web.api import Me
+from casefiles.web.api import ERRORS, Me, OutcomeOut
 from casefiles.web.case_pages import disposition
 from casefiles.web.common import (
     ForbiddenError,
@@ -47,6 +47,9 @@ router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["statistics"], route_class=StrictJSONRoute)
 ROLES = ("head", "supervisor")
 DateBox = Annotated[str | None, Query(max_length=40)]
+# the dates a period may span: well around the bureau's records, and far from date.min/max,
+# where a day's arithmetic overflows
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 @dataclass
@@ -76,6 +79,9 @@ def period_asked(start: str | None, end: str | None, today: date) -> Period:
             days[box] = parse_date(text)
         except ValueError:
             errors[box] = "日期应按“年-月-日”填写，如 2026-06-30"
+            continue
+        if not EARLIEST <= days[box] <= LATEST:
+            errors[box] = f"统计期间应在{EARLIEST.year}年至{LATEST.year}年之间"
     if not errors and days["to"] < days["from"]:
         errors["to"] = "结束日期不能早于开始日期"
     return Period(days["from"], days["to"], typed, errors)
@@ -160,7 +166,7 @@ def stats_pdf(request: Request, start: Annotated[DateBox, Query(alias="from")] =
                     headers={"Content-Disposition": disposition(name, "attachment")})
 
 
-@api.get("/report")
+@api.get("/report", responses={**ERRORS, 422: {"model": OutcomeOut}})
 def report_json(request: Request, person: Me,
                 start: Annotated[DateBox, Query(alias="from")] = None,
                 end: Annotated[DateBox, Query(alias="to")] = None,

@@ -95,6 +95,8 @@ def test_a_bad_date_is_refused_beside_its_box_in_chinese(busy: tuple[Bureau, Don
         r = client.get("/stats", params={"from": "2026-06-30", "to": "2026-01-01"})
         assert r.status_code == 422
         assert 'id="stats-to-error">结束日期不能早于开始日期' in r.text
+        r = client.get("/stats", params={"from": "0001-01-01", "to": "9999-12-31"})
+        assert 'id="stats-to-error">统计期间应在2000年至2099年之间' in r.text
         r = client.get("/stats.pdf", params={"from": "2026-13-01"})
         assert r.status_code == 422 and "统计期间有误" in r.text
 
