@@ -17,6 +17,7 @@ from casefiles.cli_common import err, history_table, out
 from casefiles.cli_common import ready as _ready
 from casefiles.cli_inspection import inspection_app
 from casefiles.cli_outbox import outbox_app
+from casefiles.cli_report import report
 from casefiles.cli_rules import calendar_app, calendar_gap, policy_app, start_up
 from casefiles.domain.errors import CasefilesError, ScenarioError
 from casefiles.domain.inspections import ACTIONS as INSPECTION_ACTIONS
@@ -37,6 +38,7 @@ app.add_typer(inspection_app, name="inspection")
 app.add_typer(policy_app, name="policy")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(outbox_app, name="outbox")
+app.command("report")(report)
 
 
 @app.command()

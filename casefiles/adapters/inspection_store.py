@@ -12,11 +12,18 @@ import msgspec
 from sqlalchemy import Connection, delete, func, insert, select, true, update
 
 from casefiles.adapters.aggregate import _in_shanghai, _times
-from casefiles.adapters.tables import InspectionOfficerRow, InspectionRow, table_of
+from casefiles.adapters.tables import (
+    InspectionEventRow,
+    InspectionOfficerRow,
+    InspectionRow,
+    table_of,
+)
 from casefiles.domain import inspections as I
+from casefiles.domain.statistics import inspection_events
 
 INSPECTIONS = table_of(InspectionRow)
 INSPECTION_OFFICERS = table_of(InspectionOfficerRow)
+INSPECTION_EVENTS = table_of(InspectionEventRow)
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(I.Inspection)
 _RECORD_TIMES = {f.name: _times(typing.get_args(typing.get_type_hints(I.Inspection)[f.name])[0])
@@ -54,6 +61,17 @@ def officers_of(insp: I.Inspection) -> list[str]:
     """Everyone the inspection names as an officer present."""
     ids = list(insp.officers) + [r for rc in insp.rechecks for r in rc.officers]
     return list(dict.fromkeys(ids))
+
+
+def write_events(conn: Connection, insp: I.Inspection) -> None:
+    """Replace the rows of ``inspection_events`` of ``insp`` with its events now."""
+    conn.execute(delete(INSPECTION_EVENTS).where(INSPECTION_EVENTS.c.inspection_id == insp.id))
+    unit = insp.unit.credit_code or insp.unit.id_number or insp.unit.name
+    conn.execute(insert(INSPECTION_EVENTS), [
+        {"inspection_id": insp.id, "kind": e.kind, "ref": e.ref, "on": e.on,
+         "sector": insp.sector, "drill": insp.drill,
+         "unit_code": unit if e.kind == "inspection" else None}
+        for e in inspection_events(insp)])
 
 
 class InspectionStore:
@@ -107,6 +125,7 @@ class InspectionStore:
         self.conn.execute(insert(INSPECTIONS), {"id": insp.id, "version": 1,
                                                 **self._columns(insp, today)})
         self._officers(insp)
+        self._events(insp)
 
     def save(self, insp: I.Inspection, today: date, bump: bool = True) -> bool:
         """Write the inspection back; False when its version moved under us."""
@@ -118,7 +137,12 @@ class InspectionStore:
             return False
         insp.version = version
         self._officers(insp)
+        self._events(insp)
         return True
+
+    def _events(self, insp: I.Inspection) -> None:
+        """The inspection's report events, rewritten (a recheck or the sweep changes them)."""
+        write_events(self.conn, insp)
 
     def _officers(self, insp: I.Inspection) -> None:
         self.conn.execute(delete(INSPECTION_OFFICERS)

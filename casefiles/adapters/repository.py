@@ -38,6 +38,7 @@ COLLECTIONS: dict[str, tuple[Table, type]] = {
     "instalments": (T.table_of(T.InstalmentRow), M.Instalment),
     "reminders": (T.table_of(T.ReminderRow), M.Reminder),
     "enforcements": (T.table_of(T.EnforcementRow), M.EnforcementApplication),
+    "appeals": (T.table_of(T.AppealRow), M.Appeal),
     "deadlines": (T.table_of(T.DeadlineRow), M.Deadline),
     "documents": (T.table_of(T.DocumentRow), M.Document),
 }

@@ -56,7 +56,13 @@ class CaseRow(SQLModel, table=True):
     __table_args__ = (Index("ix_cases_state_sector", "state", "sector"),
                       # the lists page through case ids newest first from these indexes alone
                       Index("ix_cases_registered_id", "registered_at", "id"),
-                      Index("ix_cases_sector_registered", "sector", "registered_at", "id"))
+                      Index("ix_cases_sector_registered", "sector", "registered_at", "id"),
+                      # the period report counts registrations, filings and closings by day,
+                      # and finds the sector of a record's case, from these indexes alone
+                      Index("ix_cases_registered_report", "registered_at", "drill", "sector"),
+                      Index("ix_cases_filed_at", "filed_at", "drill", "sector"),
+                      Index("ix_cases_closed_at", "closed_at", "drill", "sector"),
+                      Index("ix_cases_report", "id", "sector", "drill"))
     id: str = Field(primary_key=True)
     number: str | None = Field(default=None, index=True, unique=True)
     state: str
@@ -145,6 +151,7 @@ class PenaltyRow(SQLModel, table=True):
     """A penalty of a proposal or of a decision (``owner_id``)."""
 
     __tablename__ = "penalties"
+    __table_args__ = (Index("ix_penalties_report", "owner_id", "type", "amount"),)
     id: str = Field(primary_key=True)
     case_id: str = _case()
     owner_id: str = Field(index=True)
@@ -185,6 +192,7 @@ class HearingRow(SQLModel, table=True):
     """A hearing from request to holding."""
 
     __tablename__ = "hearings"
+    __table_args__ = (Index("ix_hearings_held_at", "held_at", "status", "case_id"),)
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -206,6 +214,7 @@ class ReviewRow(SQLModel, table=True):
     """A legal review."""
 
     __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_at", "at", "verdict", "case_id"),)
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -221,6 +230,7 @@ class DiscussionRow(SQLModel, table=True):
     """A collective discussion."""
 
     __tablename__ = "discussions"
+    __table_args__ = (Index("ix_discussions_at", "at", "case_id"),)
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -253,6 +263,8 @@ class DecisionRow(SQLModel, table=True):
     """A decision and its service, publication, revocation and withdrawal."""
 
     __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_report", "decided_at", "case_id", "id"),
+                      Index("ix_decisions_case_report", "case_id", "id"))
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -279,6 +291,8 @@ class PaymentRow(SQLModel, table=True):
     """A payment."""
 
     __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_paid_on", "paid_on", "case_id"),
+                      Index("ix_payments_case_report", "case_id", "paid_on", "amount"))
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -330,7 +344,13 @@ class DeadlineRow(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("case_id", "kind"),
                       # open deadlines past due, and their cases, from the index alone (the
                       # sweep and the overdue filter)
-                      Index("ix_deadlines_open", "done_on", "not_applicable", "due", "case_id"))
+                      Index("ix_deadlines_open", "done_on", "not_applicable", "due", "case_id"),
+                      # the period report counts deadlines met by the day done and missed by
+                      # the day due
+                      Index("ix_deadlines_due", "due", "not_applicable", "missed", "done_on",
+                            "case_id"),
+                      Index("ix_deadlines_done", "done_on", "due", "missed", "not_applicable",
+                            "case_id"))
     id: str = Field(primary_key=True)
     case_id: str = _case()
     seq: int
@@ -443,7 +463,7 @@ class ComplaintRow(SQLModel, table=True):
     sender_hash: str = Field(index=True)
     status: str = Field(default="waiting", index=True)
     handled_by: str | None = None
-    handled_at: datetime | None = _at(nullable=True)
+    handled_at: datetime | None = _at(nullable=True, index=True)
     dismiss_reason: str | None = None
     case_id: str | None = Field(default=None, foreign_key="cases.id")
 
@@ -558,6 +578,42 @@ class InspectionOfficerRow(SQLModel, table=True):
     inspection_id: str = Field(foreign_key="inspections.id", primary_key=True)
     person_id: str = Field(primary_key=True)
     inspected_at: datetime = _at()
+
+
+class AppealRow(SQLModel, table=True):
+    """A reconsideration or lawsuit against a case's decision, and its outcome (SPEC §7)."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (Index("ix_appeals_filed_on", "filed_on", "kind", "case_id"),
+                      Index("ix_appeals_decided_on", "decided_on", "kind", "outcome", "case_id"))
+    id: str = Field(primary_key=True)
+    case_id: str = _case()
+    seq: int
+    kind: str
+    filed_on: date
+    body: str
+    recorded_at: datetime = _at()
+    recorded_by: str
+    outcome: str = "pending"
+    decided_on: date | None = None
+
+
+class InspectionEventRow(SQLModel, table=True):
+    """A dated event of an inspection that the period report counts (domain.statistics):
+    rewritten with the inspection at each of its actions, with its sector and drill mark so
+    that the report counts them by sector from one index range."""
+
+    __tablename__ = "inspection_events"
+    __table_args__ = (Index("ix_inspection_events_on", "on", "drill", "sector", "kind",
+                            "unit_code"),)
+    inspection_id: str = Field(foreign_key="inspections.id", primary_key=True)
+    kind: str = Field(primary_key=True)
+    ref: str = Field(primary_key=True)
+    on: date
+    sector: str
+    drill: bool = Field(default=False, nullable=False)
+    # the unit's 统一社会信用代码 or 身份证号 (or name), on ``inspection`` events: units inspected
+    unit_code: str | None = None
 
 
 def declared(name: str | None, type_: str, parent_names: Any) -> bool:

@@ -14,6 +14,7 @@ from casefiles.domain.documents import DECISION_DOCUMENTS, DOSSIER
 from casefiles.domain.effects import Effects, fine_balance, fine_schedule, issue
 from casefiles.domain.errors import Refusal
 from casefiles.domain.model import (
+    Appeal,
     Case,
     Decision,
     EnforcementApplication,
@@ -24,6 +25,7 @@ from casefiles.domain.model import (
 )
 from casefiles.domain.money import to_fen, to_yuan
 from casefiles.domain.timefmt import local_date
+from casefiles.domain.vocabulary import APPEAL_KINDS
 
 
 def decided_penalties(case: Case, p: P.Decide) -> list[Penalty]:
@@ -255,14 +257,38 @@ def check_revoke(case: Case, p: P.Reason, ctx: Context) -> list[Refusal]:
 
 
 def apply_revoke(case: Case, p: P.Reason, ctx: Context, fx: Effects) -> None:
-    d = _decision(case)
-    d.revoked_at, d.revoke_reason = ctx.now, p.reason
-    case.drop_deadlines("service", "publication", "payment")
     issue(case, "撤销行政处罚决定书", ctx, fx)
+    _revoke(case, p.reason, ctx, fx)
+
+
+def _revoke(case: Case, reason: str, ctx: Context, fx: Effects) -> None:
+    """The decision no longer stands: its open deadlines lapse, and a published one is to be
+    withdrawn (the flows run ``withdraw`` within the withdrawal deadline)."""
+    d = _decision(case)
+    d.revoked_at, d.revoke_reason = ctx.now, reason
+    case.drop_deadlines("service", "publication", "payment")
     if d.published_at is not None:
         case.set_deadline("withdrawal", deadlines.withdrawal_due(ctx.today, ctx.rules,
                                                                   ctx.periods))
         fx.events.append(("withdraw_publication", {"decision_id": d.id}))
+
+
+def apply_appeal(case: Case, p: P.AppealIn, ctx: Context, fx: Effects) -> None:
+    """Record a reconsideration or lawsuit; a later one of the same kind, while the first is
+    pending, gives its outcome. A revoking outcome revokes the decision as ``revoke`` does, but
+    the bureau issues no document: the revoking decision or judgment is the other body's."""
+    appeal = next((a for a in reversed(case.appeals)
+                   if a.kind == p.kind and a.outcome == "pending"), None)
+    if appeal is None:
+        appeal = Appeal(kind=p.kind, filed_on=p.filed_on, body=p.body, recorded_at=ctx.now,
+                        recorded_by=ctx.actor.id)
+        case.appeals.append(appeal)
+    if p.outcome is None or p.outcome == "pending":
+        return
+    appeal.outcome, appeal.decided_on = p.outcome, p.decided_on or ctx.today
+    if p.outcome == "revoked" and _decision(case).revoked_at is None:
+        _revoke(case, f"{APPEAL_KINDS[p.kind]}撤销（{p.body}，{appeal.decided_on.isoformat()}）",
+                ctx, fx)
 
 
 def check_withdraw(case: Case, p: P.Empty, ctx: Context) -> list[Refusal]:

@@ -87,6 +87,7 @@ class CaseMachine(StateMachine):
     close = decided.to(closed) | served.to(closed) | executing.to(closed)
     archive = closed.to(archived)
     revoke = _stay(decided, served, executing, closed)
+    appeal = _stay(decided, served, executing, closed, archived)
     withdraw = _stay(
         registered, investigating, proposed, notified, hearing, legal_review, decided, served,
         executing, closed, archived,

@@ -242,6 +242,21 @@ class Instalment:
 
 
 @dataclass
+class Appeal:
+    """A reconsideration (行政复议) or lawsuit (行政诉讼) against the decision, and its outcome
+    once the reconsideration body or the court has ruled (kept for the statistics, SPEC §7)."""
+
+    kind: str  # reconsideration or lawsuit
+    filed_on: date
+    body: str  # 复议机关 or 人民法院
+    recorded_at: datetime
+    recorded_by: str
+    outcome: str = "pending"  # pending, upheld, changed, revoked
+    decided_on: date | None = None
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
 class Reminder:
     """A written reminder (催告书) before an application to the court."""
 
@@ -367,6 +382,7 @@ class Case(WithDeadlines):
     instalments: list[Instalment] = field(default_factory=list)
     reminders: list[Reminder] = field(default_factory=list)
     enforcements: list[EnforcementApplication] = field(default_factory=list)
+    appeals: list[Appeal] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
 

@@ -393,6 +393,26 @@ class Pay(Payload):
         return v
 
 
+class AppealIn(Payload):
+    """A reconsideration or lawsuit as filed; a later one of the same kind gives its outcome."""
+
+    kind: Literal["reconsideration", "lawsuit"]
+    filed_on: Day
+    body: Name
+    outcome: Literal["pending", "upheld", "changed", "revoked"] | None = None
+    decided_on: Day | None = None
+
+    _past = field_validator("filed_on", "decided_on")(_not_after_clock)
+
+    @model_validator(mode="after")
+    def _decided_after_filed(self) -> AppealIn:
+        if self.decided_on is not None and self.decided_on < self.filed_on:
+            raise ValueError("裁决日期早于申请（起诉）日期 / decided_on is before filed_on")
+        if self.decided_on is not None and self.outcome in (None, "pending"):
+            raise ValueError("有裁决日期时应写明结果 / decided_on needs an outcome")
+        return self
+
+
 class InstalmentIn(Payload):
     due: Day
     amount: Amount
@@ -448,7 +468,7 @@ PAYLOADS: dict[str, type[Payload]] = {
     "publish": Empty, "pay": Pay, "instalments": Instalments, "remind": Empty,
     "apply_enforcement": ApplyEnforcement, "close": Close, "archive": Archive, "revoke": Reason,
     "withdraw": Empty, "terminate": Reason, "preserve": Preserve,
-    "handle_preservation": HandlePreservation,
+    "handle_preservation": HandlePreservation, "appeal": AppealIn,
 }
 
 

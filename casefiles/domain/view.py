@@ -89,6 +89,10 @@ def case_view(case: Case, rules: RuleSet, today: date) -> dict[str, Any]:
             "revoked": decision.revoked_at is not None,
             "withdrawn": decision.withdrawn_at is not None,
         },
+        "appeals": [{"kind": a.kind, "filed_on": a.filed_on.isoformat(), "body": a.body,
+                     "outcome": a.outcome,
+                     "decided_on": a.decided_on.isoformat() if a.decided_on else None}
+                    for a in case.appeals],
         "notice": _notice(case),
         "deadlines": _deadlines(case, today),
         "amounts": {"fine": yuan_number(bal.fine), "paid": yuan_number(bal.paid),

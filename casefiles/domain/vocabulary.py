@@ -23,7 +23,12 @@ ACTIONS: dict[str, str] = {
     "apply_enforcement": "申请强制执行", "close": "结案", "archive": "归档",
     "revoke": "撤销决定", "withdraw": "撤回公示", "terminate": "终止调查",
     "preserve": "先行登记保存", "handle_preservation": "先行登记保存处理决定",
+    "appeal": "复议诉讼",
 }
+
+APPEAL_KINDS: dict[str, str] = {"reconsideration": "行政复议", "lawsuit": "行政诉讼"}
+APPEAL_OUTCOMES: dict[str, str] = {"pending": "审理中", "upheld": "维持", "changed": "变更",
+                                   "revoked": "撤销"}
 
 REFUSALS: dict[str, str] = {
     "unknown_person": "人员不存在",

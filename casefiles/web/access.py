@@ -86,4 +86,6 @@ def workplaces(person: Person) -> list[tuple[str, str]]:
         links.append(("/inspections", "检查记录"))  # inspections (SPEC §6)
     if person.has_role("head"):
         links.append(("/queue/inspections", "检查督办"))
+    if person.has_role("head") or person.has_role("supervisor"):
+        links.append(("/stats", "统计"))  # statistics (SPEC §7)
     return links

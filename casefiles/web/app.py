@@ -59,6 +59,10 @@ def create_app(cf: Casefiles, key: str | None = None) -> FastAPI:
 
     app.include_router(inspection_pages.api)
     app.include_router(inspection_pages.router)
+    from casefiles.web import stats_pages  # statistics (SPEC §7)
+
+    app.include_router(stats_pages.api)
+    app.include_router(stats_pages.router)
     _handlers(app)
     app.add_middleware(BodyLimit, upload_max_bytes=cf.settings.upload_max_bytes,
                        form_max_bytes=cf.settings.form_max_bytes)

@@ -124,6 +124,11 @@ FORMS: dict[str, list[Field]] = {
     "close": [Field("summary", "结案报告", "textarea")],
     "archive": [],
     "revoke": [Field("reason", "撤销理由", "textarea")],
+    "appeal": [Field("kind", "类别", "select", tuple(V.APPEAL_KINDS.items())),
+               Field("filed_on", "申请（起诉）日期", "date"),
+               Field("body", "复议机关或人民法院"),
+               Field("outcome", "结果", "select", tuple(V.APPEAL_OUTCOMES.items())),
+               Field("decided_on", "复议决定（判决）日期", "date", hint="有结果时填写")],
     "withdraw": [],
     "terminate": [Field("reason", "终止理由", "textarea")],
 }

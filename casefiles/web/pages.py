@@ -321,7 +321,8 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000),
 
     parked = [i for i in failing(cf, 50) if i["status"] == "parked"]  # issue 17
     return _queue(request, "待负责人审批", found, "/queue/head", "", q, parked=parked,
-                  inspection_items=head_count(cf), approvals=pending_approvals(cf))
+                  inspection_items=head_count(cf), approvals=pending_approvals(cf),
+                  glance="/stats/glance")  # SPEC §7
 
 
 def _searched(cf: Casefiles, candidates: ColumnElement[bool], q: str) -> ColumnElement[bool]:

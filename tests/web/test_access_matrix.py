@@ -21,14 +21,14 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     "liu": {"/mine", "/register", "/complaints"},
     "wang": {"/queue/review", "case", "history", "review"},
     "qian": {"/queue/review", "case", "history", "review"},
-    "zhao": {"/queue/head", "/cases", "/cases.csv", "/complaints", "case", "history"},
-    "sun": {"/mine", "/register", "/complaints", "/queue/head", "/cases", "/cases.csv", "case",
-            "history"},
+    "zhao": {"/queue/head", "/cases", "/cases.csv", "/complaints", "/stats", "case", "history"},
+    "sun": {"/mine", "/register", "/complaints", "/queue/head", "/cases", "/cases.csv", "/stats",
+            "case", "history"},
     "chen": {"/queue/hearings", "case", "history"},
-    "zhou": {"/cases", "/cases.csv", "case", "history"},
+    "zhou": {"/cases", "/cases.csv", "/stats", "case", "history"},
 }
 PAGES = ["/mine", "/register", "/complaints", "/queue/review", "/queue/head", "/queue/hearings",
-         "/cases", "/cases.csv", "case", "history", "review"]
+         "/cases", "/cases.csv", "/stats", "case", "history", "review"]
 
 PAYLOADS: dict[str, dict[str, Any]] = {
     "record": {"kind": "document", "title": "补充书证", "officers": ["zhang", "li"],
