@@ -22,6 +22,9 @@ def audit_verify(
         help="目录：已归档的检查点 / folder of archived checkpoints to compare with")] = None,
     public_key: Annotated[Path | None, typer.Option(
         help="检查点公钥PEM（默认取自私钥文件）/ the checkpoints' public key")] = None,
+    processes: Annotated[int | None, typer.Option(
+        min=1, help="同时校验的进程数（默认每核一个）/ processes verifying at once "
+                    "(default: one a core, for a large history)")] = None,
 ) -> None:
     """校验全过程记录的哈希链，列出每一处断裂 / verify every history chain, naming every
     broken entry (and, with --checkpoints, every entry that differs from a checkpoint)."""
@@ -33,7 +36,7 @@ def audit_verify(
     read = 0
     with cf.uow() as uow:
         case_id = uow.cases.resolve(case) if case else None
-        report = verify_all(uow, case_id)
+        report = verify_all(uow, case_id, processes=processes)
         breaks = list(report.breaks)
         if checkpoints is not None:
             try:

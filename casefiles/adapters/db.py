@@ -88,11 +88,18 @@ def migrate(url: str) -> None:
 def is_current(url: str) -> bool:
     """Whether the database has the schema of the newest migration."""
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    engine = engine_for(url)
-    script = ScriptDirectory.from_config(alembic_config(url))
-    with engine.connect() as conn:
+    with engine_for(url).connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return False
-        return MigrationContext.configure(conn).get_current_revision() == script.get_current_head()
+        return MigrationContext.configure(conn).get_current_revision() == _newest_revision()
+
+
+@lru_cache(maxsize=1)
+def _newest_revision() -> str | None:
+    """The newest migration's revision, read once a process (each replay asks again)."""
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()

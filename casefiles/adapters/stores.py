@@ -3,11 +3,9 @@ connection."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from itertools import groupby
-from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -189,14 +187,6 @@ class HistoryStore:
         rows = self.conn.execute(select(HISTORY).where(HISTORY.c.chain == chain)
                                  .order_by(HISTORY.c.seq)).mappings()
         return [Entry(**{f: r[f] for f in _ENTRY}) for r in rows]
-
-    def every_chain(self, rows_at_once: int = 5000) -> Iterator[tuple[str, list[Entry]]]:
-        """Every chain with its entries in order, streamed from one query (rows fetched
-        ``rows_at_once`` at a time; a server-side cursor on PostgreSQL)."""
-        rows = self.conn.execution_options(yield_per=rows_at_once).execute(
-            select(*(HISTORY.c[f] for f in _ENTRY)).order_by(HISTORY.c.chain, HISTORY.c.seq))
-        for chain, group in groupby(rows, key=itemgetter(0)):
-            yield chain, [Entry(*cast(tuple[Any, ...], r)) for r in group]
 
     def chains(self) -> list[str]:
         """Every chain name."""

@@ -68,7 +68,7 @@ class Entry:
 
     def content(self) -> dict[str, Any]:
         """The hashed fields (everything but the hash itself)."""
-        data = {name: getattr(self, name) for name in _HASHED}
+        data = {name: getattr(self, name) for name in HASHED}
         data["at"] = aware(self.at).isoformat(timespec="microseconds")
         if data["rule_sets"] is None:
             del data["rule_sets"]
@@ -76,19 +76,25 @@ class Entry:
 
     def recomputed(self) -> str:
         """The hash these fields should have ('' when they have no canonical form)."""
-        try:
-            return digest(self.content())
-        except NotJSONError:
-            return ""
+        return content_digest(self.content())
 
 
-_HASHED = [name for name in Entry.__dataclass_fields__ if name != "hash"]
+# the hashed fields, in the order of the entry's fields
+HASHED = tuple(name for name in Entry.__dataclass_fields__ if name != "hash")
 
 
 def digest(content: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON of ``content`` (the same bytes as before canonical JSON
     refused ``NaN``: every chain written since still verifies)."""
     return hashlib.sha256(canonical_bytes(content)).hexdigest()
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    """:func:`digest`, or '' when ``content`` has no canonical form."""
+    try:
+        return digest(content)
+    except NotJSONError:
+        return ""
 
 
 def make_entry(*, chain: str, seq: int, prev_hash: str | None, **fields: Any) -> Entry:
@@ -122,22 +128,34 @@ def chain_breaks(entries: list[Entry], head: str | None = None,
     a later one (each link is checked against the hash the entry before it holds).
 
     ``head`` and ``length``, when known (from the case row), also catch a cut-off tail."""
+    return link_breaks([(e.chain, e.seq, e.prev_hash, e.hash, e.recomputed()) for e in entries],
+                       head, length)
+
+
+Link = tuple[str, int, str | None, str, str]
+"""An entry as the chain check sees it: chain, seq, prev_hash, hash, and the recomputed hash."""
+
+
+def link_breaks(links: list[Link], head: str | None = None,
+                length: int | None = None) -> list[Break]:
+    """:func:`chain_breaks` over links whose hashes were recomputed already (`audit verify`
+    recomputes them from rows without building entries)."""
     breaks: list[Break] = []
     prev: str | None = None
     prev_seq = 0
-    for e in entries:
-        if e.seq != prev_seq + 1:
-            breaks.append(Break(e.chain, e.seq, f"entry {prev_seq + 1} is missing"))
-        elif e.prev_hash != prev:
-            breaks.append(Break(e.chain, e.seq, "prev_hash does not match the entry before"))
-        if e.recomputed() != e.hash:
-            breaks.append(Break(e.chain, e.seq, "content does not match its hash"))
-        prev, prev_seq = e.hash, e.seq
-    if length is not None and len(entries) != length:
-        breaks.append(Break(entries[0].chain if entries else "?", len(entries) + 1,
+    for chain, seq, prev_hash, stored, recomputed in links:
+        if seq != prev_seq + 1:
+            breaks.append(Break(chain, seq, f"entry {prev_seq + 1} is missing"))
+        elif prev_hash != prev:
+            breaks.append(Break(chain, seq, "prev_hash does not match the entry before"))
+        if recomputed != stored:
+            breaks.append(Break(chain, seq, "content does not match its hash"))
+        prev, prev_seq = stored, seq
+    if length is not None and len(links) != length:
+        breaks.append(Break(links[0][0] if links else "?", len(links) + 1,
                             f"the case records {length} entries, the history holds "
-                            f"{len(entries)}"))
+                            f"{len(links)}"))
     elif head is not None and prev != head:
-        breaks.append(Break(entries[-1].chain if entries else "?", len(entries),
+        breaks.append(Break(links[-1][0] if links else "?", len(links),
                             "the last entry is not the case's recorded head"))
     return breaks

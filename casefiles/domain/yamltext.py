@@ -7,8 +7,12 @@ from typing import Any
 
 import yaml
 
+# libyaml's parser when PyYAML has it: the pure-Python one spent about a sixth of a replay's
+# time reading the policy again for each replayed case (tests/benchmarks/replay_import.py)
+_SAFE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class TextDatesLoader(yaml.SafeLoader):
+
+class TextDatesLoader(_SAFE):  # type: ignore[valid-type,misc]
     """The safe loader without the implicit timestamp type."""
 
 

@@ -60,7 +60,13 @@ def render_pending(cf: Casefiles, batch: int = 100, case_id: str | None = None,
     too (of one case only, when given; without case files when ``dossiers`` is false), leased to this run so that no
     other run renders them meanwhile. A document that fails is counted, its error kept on
     the outbox item, and retried after a backoff (parked after the settings' attempts)."""
-    report = RenderReport()
+    return render_items(cf, lease_pending(cf, batch, case_id, dossiers))
+
+
+def lease_pending(cf: Casefiles, batch: int = 100, case_id: str | None = None,
+                  dossiers: bool = True) -> list[dict[str, Any]]:
+    """Lease up to ``batch`` issued documents to render (see :func:`render_pending`); the
+    flow renders them in chunks of its own with :func:`render_items`."""
     owner = run_owner()
     items = lease(cf, owner, [ISSUED] if case_id else RENDERED, batch, case_id=case_id)
     later = [i["id"] for i in items if not dossiers and i["payload"].get("kind") == DOSSIER]
@@ -68,9 +74,14 @@ def render_pending(cf: Casefiles, batch: int = 100, case_id: str | None = None,
         with cf.uow(write=True) as uow:
             uow.outbox.release(later, owner)
             uow.commit()
+    return [i for i in items if i["id"] not in later]
+
+
+def render_items(cf: Casefiles, items: list[dict[str, Any]]) -> RenderReport:
+    """Render and store leased documents, each claimed in the transaction that records it (so
+    an item done by another run, or by an earlier try of this one, is only skipped)."""
+    report = RenderReport()
     for item in items:
-        if item["id"] in later:
-            continue
         try:
             stored = _render_item(cf, item)
         # any failure is kept on the item for the supervisor, and the batch goes on

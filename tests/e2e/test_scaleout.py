@@ -1,10 +1,13 @@
-"""The real thing on loopback: `prefect server start` (on PostgreSQL), `casefiles deploy`, two
-process workers with data folders of their own on one casefiles PostgreSQL database and one S3
-store (moto's server). The shared scenarios are replayed into the database; every document is
-stored exactly once, also after a worker is killed with SIGKILL in the middle of a run, the
-history chains stay whole, and with one worker stopped the other goes on.
+"""The real thing on loopback, started by the README's own commands: its scale-out blocks are
+read from README.md and run with bash, changing only what must be fresh here (ports,
+database and bucket names, folders, worker names: ``changes`` in the test). A Prefect server on
+PostgreSQL, `casefiles init` and `casefiles deploy`, two process workers with data folders of
+their own on one casefiles PostgreSQL database and one S3 store (moto's server), and the web
+app. The shared scenarios are replayed into the database; every document is stored exactly
+once, also after a worker is killed with SIGKILL in the middle of a run, the history chains
+stay whole, and with one worker stopped the other goes on.
 
-About a minute and a half; deselect with ``-m "not scaleout"``."""
+About two and a half minutes; deselect with ``-m "not scaleout"``."""
 
 from __future__ import annotations
 
@@ -46,23 +49,56 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+README = PROJECT_ROOT / "README.md"
+SECTION = "## Flows on a Prefect server, one machine or several"
+
+
+def readme_blocks() -> dict[str, str]:
+    """The command blocks of the README's scale-out section, by their bold title."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index(SECTION):]
+    section = section[:section.index("\n## ", len(SECTION))]
+    blocks: dict[str, list[str]] = {}
+    title = None
+    for line in section.splitlines():
+        if line.startswith("**") and "**" in line[2:]:
+            title = line[2:line.index("**", 2)]
+        elif line.startswith("    ") and title is not None:
+            blocks.setdefault(title, []).append(line[4:])
+        elif line.strip() and title in blocks:
+            title = None  # the prose after a block
+    return {t: "\n".join(lines) + "\n" for t, lines in blocks.items()}
+
+
+def changed(block: str, changes: dict[str, str]) -> str:
+    """``block`` with each README value replaced by the test's; a value no longer in the
+    README fails the test (the README changed: change :data:`CHANGES` with it)."""
+    for readme, ours in changes.items():
+        assert readme in block, f"README.md no longer says {readme!r}"
+        block = block.replace(readme, ours)
+    return block
+
+
 @pytest.fixture
-def prefect_db() -> Iterator[str]:
-    """A fresh PostgreSQL database for the Prefect server (asyncpg URL), dropped afterwards."""
+def fresh_names() -> Iterator[dict[str, str]]:
+    """Names for the Prefect server's and the cases' databases (made by the README's
+    `createdb`), both dropped afterwards; and the PostgreSQL server's address."""
     server = os.environ.get(POSTGRES_ENV)
     if not server:
         pytest.skip(f"{POSTGRES_ENV} not set")
     if not SCENARIOS:  # the workers render what the shared scenarios leave
         pytest.skip("../shared is not beside the checkout: no scenarios to replay")
-    name = f"prefect_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    tag = uuid.uuid4().hex[:12]
+    names = {"prefect": f"prefect_test_{tag}", "cases": f"casefiles_test_{tag}"}
+    parts = urlsplit(server)
     try:
-        yield urlsplit(server)._replace(scheme="postgresql+asyncpg", path=f"/{name}").geturl()
+        yield names | {"host": parts.hostname or "127.0.0.1", "port": str(parts.port or 5432),
+                       "user": parts.username or "postgres"}
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                          .format(sql.Identifier(name)))
+            for name in names.values():
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                              .format(sql.Identifier(name)))
 
 
 class Machines:
@@ -72,10 +108,12 @@ class Machines:
         self.tmp = tmp
         self.started: list[subprocess.Popen[bytes]] = []
 
-    def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    def start(self, name: str, script: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        """``script`` run by bash in a session of its own (stopped as a service manager stops
+        one: its whole process group)."""
         log = (self.tmp / f"{name}.log").open("wb")
-        proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True, cwd=self.tmp)
+        proc = subprocess.Popen(["bash", "-ec", script], env=env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True, cwd=self.tmp)
         self.started.append(proc)
         return proc
 
@@ -107,11 +145,28 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _runs_below(pid: int) -> bool:
+    """Whether a flow run runs below ``pid`` (bash, or the worker bash became)."""
+    for each in _descendants(pid):
+        try:
+            if b"worker" not in Path(f"/proc/{each}/cmdline").read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """The resident memory of ``pid`` and the processes below it (bash and what it started)."""
+    total = 0.0
+    for each in (pid, *_descendants(pid)):
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return total
 
 
 def _wait(what: str, check: Callable[[], bool], seconds: float, machines: Machines) -> None:
@@ -121,7 +176,7 @@ def _wait(what: str, check: Callable[[], bool], seconds: float, machines: Machin
             return
         time.sleep(0.2)
     logs = "\n".join(f"--- {n}\n{machines.log(n)}" for n in ("server", "worker-a", "worker-b",
-                                                             "worker-a2")
+                                                             "worker-a2", "web")
                      if (machines.tmp / f"{n}.log").exists())
     raise AssertionError(f"timed out waiting for {what}\n{logs}")
 
@@ -180,64 +235,88 @@ class Hook:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
-def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and_stop(
-        postgres_url: str, prefect_db: str, s3: Any, tmp_path: Path) -> None:
+def test_the_readme_commands_start_two_workers_that_store_every_document_once_through_kill_and_stop(
+        fresh_names: dict[str, str], s3: Any, tmp_path: Path) -> None:
+    """The README's server, deployment, worker and web app commands, run as written on
+    loopback, give a working scale-out: every document stored once, through kill and stop."""
     from prefect import get_client
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     machines = Machines(tmp_path)
-    port = _free_port()
+    port, web_port, hook = _free_port(), _free_port(), Hook()
     api = f"http://127.0.0.1:{port}/api"
+    pg, cases = f"{fresh_names['host']}:{fresh_names['port']}", fresh_names["cases"]
+    # what this test changes in the README's commands: fresh names, ports and folders
+    changes = {"-h 127.0.0.1 -U postgres": f"-h {fresh_names['host']} -p {fresh_names['port']} "
+                                            f"-U {fresh_names['user']}",
+               "postgres@127.0.0.1:5432": f"{fresh_names['user']}@{pg}",
+               "postgres prefect": f"postgres {fresh_names['prefect']}",
+               "5432/prefect": f"5432/{fresh_names['prefect']}",
+               "postgres casefiles": f"postgres {cases}", "5432/casefiles": f"5432/{cases}",
+               ":4200": f":{port}", "--port 4200": f"--port {port}",
+               "--port 8000": f"--port {web_port}",
+               "s3://casefiles-files/hengshan": os.environ["CASEFILES_STORE_URL"],
+               "http://127.0.0.1:9000": os.environ["CASEFILES_S3_ENDPOINT_URL"],
+               "http://127.0.0.1:8900/casefiles": hook.url,
+               # heartbeats every 30 s (Prefect's least): a dead machine's run is Crashed in 70 s
+               "PREFECT_FLOWS_HEARTBEAT_FREQUENCY=60": "PREFECT_FLOWS_HEARTBEAT_FREQUENCY=30",
+               "/opt/casefiles": str(PROJECT_ROOT)}
+    blocks = readme_blocks()
+    missing = [k for k in changes if not any(k in block for block in blocks.values())]
+    assert not missing, f"README.md no longer says {missing}: change the test with it"
+    environment = changed(blocks["Environment"], {k: v for k, v in changes.items()
+                                                  if k in blocks["Environment"]})
+
+    def script(title: str, **more: str) -> str:
+        block = blocks[title]
+        ours = {k: v for k, v in changes.items() if k in block} | more
+        return (environment if title != "Prefect server" else "") + changed(block, ours)
+
+    cases_url = f"postgresql://{fresh_names['user']}@{pg}/{cases}"
+    # each machine's own: its Prefect home, and what the machine itself provides (the tools,
+    # the fonts); a killed run's items come back after 15 s (not 15 minutes) in this test
     base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("CASEFILES_", "PREFECT_"))} | {
-        "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_API_URL": api, "PATH": f"{BIN}:{os.environ['PATH']}",
-        "CASEFILES_DATABASE_URL": postgres_url, "CASEFILES_HOME": str(PROJECT_ROOT),
-        "CASEFILES_STORE_URL": os.environ["CASEFILES_STORE_URL"],
-        "CASEFILES_S3_ENDPOINT_URL": os.environ["CASEFILES_S3_ENDPOINT_URL"],
+            if not k.startswith(("CASEFILES_", "PREFECT_", "AWS_"))} | {
+        "PATH": f"{BIN}:{os.environ['PATH']}",
         "CASEFILES_FONTS_DIR": os.environ["CASEFILES_FONTS_DIR"],
-        # a killed run's items come back after 15 s (not 15 minutes) in this test
-        "CASEFILES_OUTBOX_LEASE_SECONDS": "15", "PREFECT_WORKER_QUERY_SECONDS": "1",
-        # heartbeats every 30 s (Prefect's least): a dead machine's run is Crashed after 70 s
-        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}
-    settings = Settings(data_dir=tmp_path / "replay")
-    cf = Casefiles(settings, database_url=postgres_url)
-    cf.init()
-    _replay(postgres_url, settings)
+        "CASEFILES_OUTBOX_LEASE_SECONDS": "15", "PREFECT_WORKER_QUERY_SECONDS": "1"}
 
     def machine_env(name: str) -> dict[str, str]:
         return base | {"PREFECT_HOME": str(tmp_path / name / "prefect"),
                        "CASEFILES_DATA_DIR": str(tmp_path / name / "data")}
 
+    def start_worker(name: str) -> subprocess.Popen[bytes]:
+        return machines.start(name, script("Workers", **{
+            "/var/lib/casefiles": str(tmp_path / name / "data"), '"$(hostname)"': name}),
+            machine_env(name))
+
     try:
         started = time.monotonic()
-        server = machines.start("server", [str(BIN / "prefect"), "server", "start", "--host",
-                                           "127.0.0.1", "--port", str(port), "--no-ui"],
-                                machine_env("server") | {
-                                    "PREFECT_API_DATABASE_CONNECTION_URL": prefect_db})
+        server = machines.start("server", script("Prefect server"), machine_env("server"))
 
-        def healthy() -> bool:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    pass
-                import httpx
-                return httpx.get(f"{api}/health", timeout=2).status_code == 200
-            except OSError:
-                return False
-            except Exception:  # noqa: BLE001  (not up yet)
-                return False
+        def answers(url: str) -> Callable[[], bool]:
+            def check() -> bool:
+                try:
+                    import httpx
+                    return httpx.get(url, timeout=2).status_code == 200
+                except Exception:  # noqa: BLE001  (not up yet)
+                    return False
+            return check
 
-        _wait("the Prefect server", healthy, 90, machines)
+        _wait("the Prefect server", answers(f"{api}/health"), 90, machines)
         ready_after = time.monotonic() - started
-        hook = Hook()
-        deployed = subprocess.run([str(BIN / "casefiles"), "deploy", "--notify", hook.url],
-                                  env=machine_env("admin"),
-                                  capture_output=True, text=True, timeout=180, check=False)
+        assert answers(f"http://127.0.0.1:{port}/")(), "the Prefect UI does not answer"
+        deployed = subprocess.run(["bash", "-ec", script("Cases database and deployments")],
+                                  env=machine_env("admin"), cwd=tmp_path,
+                                  capture_output=True, text=True, timeout=240, check=False)
         assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-        worker = [str(BIN / "prefect"), "worker", "start", "--pool", "casefiles", "--name"]
-        workers = {n: machines.start(n, [*worker, n], machine_env(n))
-                   for n in ("worker-a", "worker-b")}
+        settings = Settings(data_dir=tmp_path / "replay")
+        cf = Casefiles(settings, database_url=cases_url)
+        _replay(cases_url, settings)
+        workers = {n: start_worker(n) for n in ("worker-a", "worker-b")}
+        machines.start("web", script("Web app"), machine_env("web"))
+        _wait("the web app", answers(f"http://127.0.0.1:{web_port}/public"), 60, machines)
 
         with temporary_settings({PREFECT_API_URL: api}):
             triggered: list[str] = []
@@ -272,14 +351,14 @@ def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and
             assert "casefiles-dispatch" in hook.calls[0]
 
             # 2. more documents; SIGKILL the worker running them, with its run, mid-run
-            _replay(postgres_url, settings)
+            _replay(cases_url, settings)
             before = len(_counts(cf)[1])
             killed = trigger("casefiles-documents/documents", batch=1)
 
             def running_on() -> str | None:
                 if len(_counts(cf)[1]) == before:
                     return None
-                return next((n for n, p in workers.items() if _descendants(p.pid)), None)
+                return next((n for n, p in workers.items() if _runs_below(p.pid)), None)
 
             _wait("a documents run under way", lambda: running_on() is not None, 90, machines)
             victim = running_on()
@@ -294,8 +373,7 @@ def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and
             workers[victim].wait(timeout=30)
             assert _counts(cf)[0] > 0, "the run finished before it was killed"
             survivor = "worker-b" if victim == "worker-a" else "worker-a"
-            workers["worker-a2"] = machines.start("worker-a2", [*worker, "worker-a2"],
-                                                  machine_env("worker-a2"))  # the restart
+            workers["worker-a2"] = start_worker("worker-a2")  # the restart
             time.sleep(16)  # the killed run's lease passes
 
             def drained() -> bool:
@@ -319,7 +397,7 @@ def test_two_workers_on_a_real_server_store_every_document_once_through_kill_and
             assert not report.breaks and report.entries > 0
 
             # 3. stop the survivor: the restarted worker goes on alone
-            workers[survivor].send_signal(signal.SIGTERM)
+            os.killpg(workers[survivor].pid, signal.SIGTERM)
             workers[survivor].wait(timeout=60)
             run_id = trigger("casefiles-dispatch/dispatch")
             _wait("a run on the remaining worker",

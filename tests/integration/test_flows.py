@@ -147,6 +147,33 @@ def test_documents_flow_stores_an_inspections_documents_once_beside_the_cases(
                for d in documents)
 
 
+def test_a_documents_run_renders_its_batch_in_mapped_chunks_storing_each_document_once(
+        harness: None, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A leased batch is rendered by mapped task runs of at most ``chunk`` documents each, and
+    every document is stored once."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    monkeypatch.setenv("CASEFILES_DATA_DIR", str(tmp_path))
+    cf, clock = open_bureau(url, data_dir=tmp_path)
+    case = play(cf, clock, until(SMALL_FINE, "decide"))
+    issued = len(cf.view(case)["documents"])
+    assert issued > 2
+    state = asyncio.run(documents_flow(database_url=url, chunk=2, return_state=True))
+    assert state.is_completed()
+
+    async def chunk_runs() -> list[str]:
+        async with get_client() as client:
+            runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(
+                id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+        return [r.name for r in runs if r.name.startswith("生成文书")]
+
+    sizes = sorted(int(name.split("（")[1].split("件")[0]) for name in asyncio.run(chunk_runs()))
+    assert sum(sizes) == issued and max(sizes) == 2 and len(sizes) == (issued + 1) // 2
+    stored = [e.payload["document_id"] for e in cf.history(case) if e.action == "store_document"]
+    assert sorted(stored) == sorted(d["id"] for d in cf.view(case)["documents"])
+
+
 def _artifact(key: str) -> str:
     """The markdown of the latest artifact under ``key``."""
     from prefect.artifacts import Artifact

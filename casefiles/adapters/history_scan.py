@@ -1,0 +1,148 @@
+"""History chains read for `audit verify`: rows streamed by a range of chain names and hashed
+straight from their columns, so that ranges can be verified in processes of their own.
+
+Light on purpose (SQLAlchemy Core and the domain's hashing only): a verifying process starts
+by importing this module. JSON columns are read as their stored text and decoded here; an
+entry whose values hold no float is encoded by orjson, whose bytes for such values are the
+canonical ones (keys sorted by code point, characters as they are, the same escapes); an entry
+with a float, an integer beyond 64 bits or anything orjson refuses takes the domain's own
+canonical encoding. Either way the hash compared is the one :meth:`Entry.recomputed` gives."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+import msgspec
+import orjson
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Text,
+    cast,
+    column,
+    func,
+    literal,
+    select,
+    table,
+)
+
+from casefiles.domain.history import HASHED, Link, content_digest
+from casefiles.domain.timefmt import SHANGHAI
+
+_JSON_FIELDS = ("payload", "codes", "warnings", "files", "rule_sets")
+_PLAIN = [f for f in (*HASHED, "hash") if f not in _JSON_FIELDS]
+HISTORY = table("history", *(column(f) for f in (*HASHED, "hash")))
+_HEADED = [table(name, column("id"), column("history_head"), column("history_length"))
+           for name in ("cases", "inspections")]  # inspections keep their own chains (SPEC §6)
+# the JSON columns' stored texts joined into one JSON array: one decoding a row, not five
+_JSON_ARRAY: ColumnElement[str] = literal("[", Text)
+for _i, _f in enumerate(_JSON_FIELDS):
+    _JSON_ARRAY = _JSON_ARRAY.concat(func.coalesce(cast(HISTORY.c[_f], Text), "null")).concat(
+        "," if _i < len(_JSON_FIELDS) - 1 else "]")
+_ROW = select(*(HISTORY.c[f] for f in _PLAIN), _JSON_ARRAY)
+_CHAIN, _SEQ, _AT, _PREV, _HASH = (_PLAIN.index(f) for f in ("chain", "seq", "at", "prev_hash",
+                                                            "hash"))
+
+
+def _no_float(_: str) -> float:
+    raise ValueError("a float: the entry takes the canonical encoder")
+
+
+_DECODE_NO_FLOAT = msgspec.json.Decoder(float_hook=_no_float).decode
+_DECODE = msgspec.json.Decoder().decode  # as the engine reads JSON columns (adapters/db.py)
+
+
+def heads(conn: Connection) -> dict[str, tuple[str | None, int]]:
+    """Each case's and inspection's recorded history head and length, by id."""
+    return {str(r[0]): (r[1], int(r[2])) for t in _HEADED
+            for r in conn.execute(select(t.c.id, t.c.history_head, t.c.history_length))}
+
+
+def chain_links(conn: Connection, lo: str | None = None, hi: str | None = None, *,
+                only: str | None = None, rows_at_once: int = 5000
+                ) -> Iterator[tuple[str, list[Link]]]:
+    """Every chain named from ``lo`` (included) to ``hi`` (excluded), or the chain ``only``,
+    with its links in order, streamed from one query (a server-side cursor on PostgreSQL)."""
+    query = _ROW if only is None else _ROW.where(HISTORY.c.chain == only)
+    if lo is not None:
+        query = query.where(HISTORY.c.chain >= lo)
+    if hi is not None:
+        query = query.where(HISTORY.c.chain < hi)
+    for chain, group in groupby(_raw_rows(conn, query.order_by(HISTORY.c.chain, HISTORY.c.seq),
+                                          rows_at_once), key=itemgetter(0)):
+        yield chain, [(chain, r[_SEQ], r[_PREV], r[_HASH], _recomputed(r)) for r in group]
+
+
+def _raw_rows(conn: Connection, query: Select[Any], rows_at_once: int) -> Iterator[Any]:
+    """The rows of ``query`` as the driver gives them: SQLAlchemy's rows cost a third of the
+    reading here. On the connection's transaction; a server-side cursor on PostgreSQL."""
+    compiled = query.compile(dialect=conn.dialect)
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    postgres = conn.dialect.name == "postgresql"
+    # psycopg: a named (server-side) cursor, fetching itersize rows at a time
+    cursor = dbapi.cursor(name="casefiles_audit") if postgres else dbapi.cursor()
+    try:
+        if postgres:
+            cursor.itersize = rows_at_once  # type: ignore[attr-defined]
+            cursor.execute(compiled.string, compiled.params)
+        else:  # qmark: the parameters in the order they appear
+            cursor.execute(compiled.string, [compiled.params[k] for k in compiled.positiontup or ()])
+        while batch := cursor.fetchmany(rows_at_once):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+def _shanghai_text(at: datetime | str) -> str:
+    """The entry's time as it is hashed: ISO text in Asia/Shanghai, to the microsecond."""
+    if isinstance(at, str):  # SQLite: "YYYY-MM-DD HH:MM:SS.ffffff" in UTC (adapters/types.py)
+        hour = _local_hour(at[:13]) if len(at) == 26 else None
+        if hour is not None:  # most of the time spent otherwise goes to the zone's arithmetic
+            return hour[0] + at[13:] + hour[1]
+        return _shanghai_text(datetime.fromisoformat(at))
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(SHANGHAI).isoformat(timespec="microseconds")
+
+
+@lru_cache(maxsize=1 << 16)
+def _local_hour(utc_hour: str) -> tuple[str, str] | None:
+    """For a UTC hour ("YYYY-MM-DD HH"): Shanghai's text of that hour and its offset, when the
+    offset is whole hours all through it (None otherwise: the caller does the arithmetic)."""
+    start = datetime.fromisoformat(utc_hour + ":00:00").replace(tzinfo=UTC)
+    first = start.astimezone(SHANGHAI)
+    last = (start + timedelta(hours=1, microseconds=-1)).astimezone(SHANGHAI)
+    offset = first.utcoffset()
+    if offset != last.utcoffset() or offset is None or offset % timedelta(hours=1):
+        return None
+    text = first.isoformat(timespec="microseconds")
+    return text[:13], text[26:]
+
+
+def _recomputed(row: Any) -> str:
+    """The hash of a row's hashed fields, as :meth:`Entry.recomputed` gives it."""
+    content = dict(zip(_PLAIN, row, strict=False))  # the row's JSON array comes last
+    del content["hash"]
+    content["at"] = _shanghai_text(row[_AT])
+    fast = True
+    try:
+        values = _DECODE_NO_FLOAT(row[-1])
+    except msgspec.ValidationError:
+        values, fast = _DECODE(row[-1]), False
+    content.update(zip(_JSON_FIELDS, values, strict=True))
+    if content["rule_sets"] is None:
+        del content["rule_sets"]
+    if fast:
+        try:
+            return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        except TypeError:  # an integer beyond 64 bits, an unpaired surrogate, deep nesting
+            pass
+    return content_digest(content)
