@@ -244,6 +244,9 @@ class MeasuresIn(Payload):
     measures: list[MeasureIn] = Field(min_length=1)
     officers: list[Name]
     approved_by: Name | None = None
+    # without approved_by, a seal or seize is refused approval_required (SPEC §6 I4) unless
+    # the officer asks for the head's approval: then it is held until the head decides
+    ask_head: bool = False
 
 
 class DecideIn(Payload):
@@ -350,7 +353,13 @@ def _check(insp: Inspection | None, action: str, p: Any, ctx: Context,
                 if insp.hazard(ref) is None:
                     out.append(_bad(f"measures.{i}.hazards", f"隐患{ref}不在本次检查中",
                                     f"{ref} is no hazard of this inspection"))
-        if p.approved_by is not None and any(m.type in COMPULSORY for m in p.measures):
+        compulsory = any(m.type in COMPULSORY for m in p.measures)
+        if compulsory and p.approved_by is None and not p.ask_head:
+            out.append(Refusal("approval_required",
+                               "查封、扣押应经负责人批准（approved_by），或提请负责人审批（ask_head）",
+                               "seal and seize need the head's approval (approved_by), or a "
+                               "request for it (ask_head)", "approved_by"))
+        if p.approved_by is not None and compulsory:
             head = ctx.people.get(p.approved_by)
             if head is None or not head.has_role("head"):
                 out.append(Refusal("approval_required", "查封、扣押应经负责人批准（approved_by）",

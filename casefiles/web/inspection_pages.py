@@ -195,6 +195,8 @@ def action_payload(action: str, form: Submitted, insp: I.Inspection) -> dict[str
         payload: dict[str, Any] = {"measures": [m], "officers": officers}
         if form.one("approved_by"):
             payload["approved_by"] = form.one("approved_by")
+        else:  # no head named: the seal or seize goes to the head's queue for approval
+            payload["ask_head"] = True
         return payload
     if action in ("approve_measures", "refuse_measures"):
         no = form.one("request")

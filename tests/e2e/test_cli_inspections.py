@@ -58,7 +58,7 @@ steps:
      credit_code: 91430423MA4L0M1N86, address: 衡山县东湖镇东岭村, legal_rep: 刘建国},
      sector: non_coal_mine, place: 采场, officers: [zhang, li], signed_by: 刘建国,
      hazards: [{ref: h1, description: 边坡浮石, level: major, fix: deadline}]}}
-  - {by: zhang, do: measures, inspection: mine, with: {officers: [zhang, li],
+  - {by: zhang, do: measures, inspection: mine, with: {officers: [zhang, li], ask_head: true,
      measures: [{ref: m1, type: seal, object: 一号采场, hazards: [h1]}]},
      expect: {view: {measures: [], approvals: [{request: 1, status: pending}]}}}
   - {at: 2026-03-03T09:00, by: zhao, do: approve_measures, inspection: mine, with: {request: 1},

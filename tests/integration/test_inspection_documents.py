@@ -156,7 +156,7 @@ def test_a_seal_the_head_approved_later_prints_the_head_and_the_officers_who_ask
                                           "level": "major", "fix": "deadline"}]}).case_id or ""
     assert S.act(app, "zhang", "measures", insp, {
         "measures": [{"ref": "m1", "type": "seal", "object": "一号采场", "hazards": ["h1"]}],
-        "officers": ["zhang", "li"]}).ok
+        "officers": ["zhang", "li"], "ask_head": True}).ok
     clock.set(moment("2026-03-04T10:00"))
     assert S.act(app, "zhao", "approve_measures", insp, {"request": 1}).ok
     measures = _text(app, insp, "衡山应急现决〔2026〕1号")

@@ -104,6 +104,7 @@ def test_i4_seal_needs_approval_lasts_30_days_and_extends_once(office: Office) -
     insp = office.inspected("2026-03-02T09:30")
     seal = {"measures": [{"ref": "m1", "type": "seal", "object": "2号破碎机",
                           "hazards": ["h1"]}], "officers": ["zhang", "li"]}
+    assert office.act("zhang", "measures", insp, seal).code == "approval_required"
     assert office.act("zhang", "measures", insp, {**seal, "approved_by": "li"}
                       ).code == "approval_required"
     office.ok("zhang", "measures", insp, {**seal, "approved_by": "zhao"})
@@ -137,7 +138,7 @@ def test_i4_a_seal_asked_without_approval_waits_for_the_head_who_decides(
     insp = office.inspected("2026-03-02T09:30")
     seal = {"measures": [{"ref": "m1", "type": "seal", "object": "2号破碎机",
                           "hazards": ["h1"]}], "officers": ["zhang", "li"]}
-    held = office.ok("zhang", "measures", insp, seal)
+    held = office.ok("zhang", "measures", insp, {**seal, "ask_head": True})
     assert "approval_pending" in held.warnings
     assert office.act("zhang", "measures", insp, {**seal, "approved_by": "zhao"}
                       ).code == "invalid_input"  # m1 is held by the request
@@ -150,7 +151,7 @@ def test_i4_a_seal_asked_without_approval_waits_for_the_head_who_decides(
     assert office.act("zhang", "approve_measures", insp, {"request": 1}).code == "forbidden_role"
     office.ok("zhao", "refuse_measures", insp, {"request": 1, "reason": "责令停止使用即可"})
     assert office.act("zhao", "approve_measures", insp, {"request": 1}).code == "invalid_input"
-    office.ok("zhang", "measures", insp, seal)
+    office.ok("zhang", "measures", insp, {**seal, "ask_head": True})
     office.ok("zhao", "approve_measures", insp, {"request": 2}, at="2026-03-03T10:00")
     v = office.view(insp)
     assert [(a["status"], a["decided_by"], a["reason"]) for a in v["approvals"]] == [

@@ -135,7 +135,10 @@ def test_the_head_approves_or_refuses_a_held_seal_through_the_api_and_on_the_que
     ).json()["inspection"]
     seal = {"measures": [{"ref": "m1", "type": "seal", "object": "2号破碎机",
                           "hazards": ["h1"]}], "officers": ["zhang", "li"]}
-    r = app26.post(f"/api/inspections/{insp}/actions/measures", headers=zhang, json=seal)
+    refused = app26.post(f"/api/inspections/{insp}/actions/measures", headers=zhang, json=seal)
+    assert refused.json()["code"] == "approval_required"  # SPEC §6 I4: neither approved nor asked
+    r = app26.post(f"/api/inspections/{insp}/actions/measures", headers=zhang,
+                   json={**seal, "ask_head": True})
     assert r.status_code == 200 and "approval_pending" in r.json()["warnings"]
     assert r.json()["view"]["measures"] == []
     queue = app26.get("/api/inspections/queue", headers=zhao).json()["approvals"]
@@ -151,7 +154,7 @@ def test_the_head_approves_or_refuses_a_held_seal_through_the_api_and_on_the_que
     assert r.status_code == 200 and r.json()["view"]["approvals"][0]["status"] == "refused"
     assert app26.get("/api/inspections/queue", headers=zhao).json()["approvals"] == []
     assert "查封、扣押待批准" not in app26.get("/queue/head").text
-    app26.post(f"/api/inspections/{insp}/actions/measures", headers=zhang, json=seal)
+    app26.post(f"/api/inspections/{insp}/actions/measures", headers=zhang, json={**seal, "ask_head": True})
     r = app26.post(f"/api/inspections/{insp}/actions/approve_measures", headers=zhao,
                    json={"request": 2})
     assert r.status_code == 200, r.text
