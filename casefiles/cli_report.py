@@ -13,17 +13,22 @@ from rich.markup import escape
 from rich.table import Table
 
 from casefiles.cli_common import dump, err, out, ready
-from casefiles.domain.statistics import COLUMNS, table_rows
+from casefiles.domain.statistics import COLUMNS, EARLIEST, LATEST, table_rows
 from casefiles.services.report import period_report
 
 
 def _day(value: str, option: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         err.print(f"[red]{option} 日期格式应为 YYYY-MM-DD / {option} must be a date "
                   f"YYYY-MM-DD: {escape(value)}[/red]")
         raise typer.Exit(2) from exc
+    if not EARLIEST <= day <= LATEST:
+        err.print(f"[red]统计期间应在{EARLIEST.year}年至{LATEST.year}年之间 / {option} must fall "
+                  f"in {EARLIEST.year}–{LATEST.year}: {day}[/red]")
+        raise typer.Exit(2)
+    return day
 
 
 def report(

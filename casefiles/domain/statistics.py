@@ -15,6 +15,10 @@ from casefiles.domain.vocabulary import PENALTIES, SECTORS
 PENALTY_TYPES = ("warning", "fine", "confiscation", "suspension", "revocation")
 APPEAL_OUTCOMES = ("upheld", "changed", "revoked")
 
+# the days a report's period may span: well around the bureau's records, and far from
+# date.min/max, where a day's arithmetic overflows (the CLI and the 统计 page refuse the rest)
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
 
 def empty_figures() -> dict[str, Any]:
     """One sector's figures, all zero, in the order of SCENARIOS.md. Amounts are in fen

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from casefiles.domain.model import Person
-from casefiles.domain.statistics import COLUMNS, table_rows
+from casefiles.domain.statistics import COLUMNS, EARLIEST, LATEST, table_rows
 from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.services.app import Casefiles
 from casefiles.services.report import period_report
@@ -47,9 +47,6 @@ router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["statistics"], route_class=StrictJSONRoute)
 ROLES = ("head", "supervisor")
 DateBox = Annotated[str | None, Query(max_length=40)]
-# the dates a period may span: well around the bureau's records, and far from date.min/max,
-# where a day's arithmetic overflows
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 @dataclass

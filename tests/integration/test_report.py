@@ -231,6 +231,10 @@ def test_the_cli_prints_the_report_as_json_and_as_csv(tmp_path: Path) -> None:
     assert [r[0] for r in rows[1:]] == ["非煤矿山", "危险化学品", "烟花爆竹", "工贸", "其他", "合计"]
     mine = dict(zip(rows[0], rows[1], strict=True))
     assert (mine["发现隐患"], mine["罚款决定金额（元）"], mine["行政诉讼（件）"]) == ("3", "5000", "1")
+    far = subprocess.run([CASEFILES, "report", "--from", "2026-01-01", "--to", "9999-12-31",
+                          "--db", url, "--json"], capture_output=True, text=True, env=cli_env(),
+                         timeout=120, check=False)
+    assert far.returncode == 2 and "统计期间应在2000年至2099年之间" in far.stderr
 
 
 INSPECTION_KEYS = ("inspections", "units_inspected", "hazards", "orders", "measures", "rechecks")
