@@ -73,7 +73,29 @@ _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（"
                           "【": "〔", "】": "〕", "［": "〔", "］": "〕"})
 
 
-def matching(cf: Casefiles, text: str) -> ColumnElement[bool] | None:
+@dataclass(frozen=True)
+class Found:
+    """What a search finds: ``condition`` on cases, and ``officer`` when every case found is
+    one of that one officer's, and they are many (a list may then page through that officer's
+    index of cases, newest first, rather than walk every case testing the condition)."""
+
+    condition: ColumnElement[bool]
+    officer: str | None = None
+
+    def narrow(self, query: Select[Any]) -> Select[Any]:
+        """``query`` (over cases, newest first) narrowed to the cases found, in the same order."""
+        if self.officer is None:
+            return query.where(self.condition)
+        # ix_case_officers_person (person_id, registered_at) read backwards from the page's
+        # start: a case's registered_at is copied into its officers' rows, so the order is the
+        # cases' own (as my_cases pages)
+        return (query.join(CASE_OFFICERS, CASE_OFFICERS.c.case_id == CASES.c.id)
+                .where(CASE_OFFICERS.c.person_id == self.officer)
+                .order_by(None)
+                .order_by(CASE_OFFICERS.c.registered_at.desc(), CASE_OFFICERS.c.case_id.desc()))
+
+
+def matching(cf: Casefiles, text: str) -> Found | None:
     """The cases a search box's ``text`` finds: part of the party's name, its 统一社会信用代码 or
     身份证号, a case or document number (whole, its prefix 衡山应急 may be left out), or an officer (name or id) who
     registered or investigates it. None for an empty box."""
@@ -104,8 +126,13 @@ def matching(cf: Casefiles, text: str) -> ColumnElement[bool] | None:
         if len(by_officer) <= _FEW or _indexed(cf, text):
             # UNION ALL stops reading once it has enough (UNION would gather every match first)
             found_ids = set(uow.conn.execute(union_all(*found).limit(_FEW + 1)).scalars())
+        # one officer's many cases, and nothing else (the other matches, if any, among them)
+        only_officer = (len(officers) == 1 and len(by_officer) > _FEW and found_ids is not None
+                        and len(found_ids) <= _FEW and (not found_ids or len(found_ids) == len(
+                            list(uow.conn.execute(officer.where(
+                                CASE_OFFICERS.c.case_id.in_(sorted(found_ids))))))))
     if found_ids is not None and len(found_ids | by_officer) <= _FEW:  # few: read by id
-        return CASES.c.id.in_(sorted(found_ids | by_officer))
+        return Found(CASES.c.id.in_(sorted(found_ids | by_officer)))
     # many: the list walks its index of cases newest first, asking of each case until the page
     # is full (read by id, thousands of cases would be read and sorted); an officer's cases,
     # and the others when few, are gathered once (an index each) for that walk to look up
@@ -121,7 +148,7 @@ def matching(cf: Casefiles, text: str) -> ColumnElement[bool] | None:
                  walked.in_(select(CASES.c.id).where(CASES.c.number.in_(numbers)))]
     if officers:
         ways.append(walked.in_(officer))
-    return or_(*ways)
+    return Found(or_(*ways), officers[0] if only_officer else None)
 
 
 def _named(cf: Casefiles, part: str) -> Select[Any]:
@@ -196,8 +223,8 @@ def my_cases(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE
            .where(CASES.c.state.in_(ENDED) if ended else CASES.c.state.not_in(ENDED))
            .order_by(None)
            .order_by(CASE_OFFICERS.c.registered_at.desc(), CASE_OFFICERS.c.case_id.desc()))
-    found = matching(cf, text)
-    return _paged(cf, ids if found is None else ids.where(found), page, size)
+    found = matching(cf, text)  # the officer's own index is joined already: the condition
+    return _paged(cf, ids if found is None else ids.where(found.condition), page, size)
 
 
 def reviewed_by(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_SIZE,
@@ -207,7 +234,7 @@ def reviewed_by(cf: Casefiles, person_id: str, page: int = 1, size: int = PAGE_S
     ids = _ids(cf).where(CASES.c.id.in_(select(reviews.c.case_id).where(
         reviews.c.reviewer == person_id)))
     found = matching(cf, text)
-    return _paged(cf, ids if found is None else ids.where(found), page, size)
+    return _paged(cf, ids if found is None else found.narrow(ids), page, size)
 
 
 def all_cases(cf: Casefiles, filters: Filters, page: int = 1, size: int = PAGE_SIZE) -> Page:
@@ -233,9 +260,7 @@ def _filtered(cf: Casefiles, f: Filters, query: Select[Any] | None = None) -> Se
     if f.overdue:
         query = query.where(_overdue(local_date(cf.clock.now())))
     found = matching(cf, f.text)
-    if found is not None:
-        query = query.where(found)
-    return query
+    return query if found is None else found.narrow(query)
 
 
 def export_rows(cf: Casefiles, f: Filters, chunk: int = 1000) -> Any:

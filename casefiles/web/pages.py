@@ -327,7 +327,7 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000),
 
 def _searched(cf: Casefiles, candidates: ColumnElement[bool], q: str) -> ColumnElement[bool]:
     found = Q.matching(cf, q)
-    return candidates if found is None else and_(candidates, found)
+    return candidates if found is None else and_(candidates, found.condition)
 
 
 def _queue(request: Request, title: str, found: Q.Page, path: str, link: str,

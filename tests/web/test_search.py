@@ -90,3 +90,24 @@ def test_an_officers_name_inside_a_partys_name_finds_both_and_a_renamed_party_it
                      .values(name="衡山县平安五金店"))
     assert [r["id"] for r in all_cases(bureau.cf, Filters(text="平安五金")).rows] == [shop]
     assert all_cases(bureau.cf, Filters(text="伟五金")).rows == []
+
+
+@pytest.mark.parametrize("few", [300, 1], ids=["few-read-by-id", "many-paged"])
+def test_an_officers_many_cases_page_newest_first_with_the_filters_and_other_matches(
+        bureau: Bureau, three: dict[str, str], few: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searching an officer's id ("zhang") lists his cases newest first, one page after another,
+    within the filters, as the unsearched list orders them; a party named after him is found
+    too (many: his own index is paged only when nothing else matches)."""
+    monkeypatch.setattr(lists, "_FEW", few)
+    rows = all_cases(bureau.cf, Filters()).rows
+    order, state = [r["id"] for r in rows], {r["id"]: r["state"] for r in rows}[three["mine"]]
+    mine = [i for i in order if i in {three["trade"], three["mine"], three["person"]}]
+    assert [all_cases(bureau.cf, Filters(text="zhang"), page=p, size=1).rows[0]["id"]
+            for p in (1, 2, 3)] == mine
+    assert not all_cases(bureau.cf, Filters(text="zhang"), page=3, size=1).has_next
+    assert [r["id"] for r in all_cases(bureau.cf, Filters(text="zhang", state=state)).rows] \
+        == [three["mine"]]
+    shop = act(bureau.cf, bureau.clock, "2020-06-12T09:00", "liu", "register", None,
+               register({**MINE, "name": "zhang五金店"})).case_id
+    assert [r["id"] for r in all_cases(bureau.cf, Filters(text="zhang")).rows] == [shop, *mine]
