@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, literal, not_, or_, select, union_all
+from sqlalchemy import (ColumnElement, Select, and_, func, literal, not_, or_, select,
+                        union_all)
 
 from casefiles.adapters.repository import (
     CASE_OFFICERS,
@@ -112,8 +113,8 @@ def matching(cf: Casefiles, text: str) -> Found | None:
     # aggregate); a case's number is its filing document's
     found = [select(DOCUMENTS.c.case_id).where(document),
              select(CASES.c.id).where(CASES.c.number.in_(numbers)),
-             select(PARTIES.c.case_id).where(PARTIES.c.credit_code == code),
-             select(PARTIES.c.case_id).where(PARTIES.c.id_number == code),
+             select(PARTIES.c.case_id).where(_rare(cf, PARTIES.c.credit_code == code)),
+             select(PARTIES.c.case_id).where(_rare(cf, PARTIES.c.id_number == code)),
              _named(cf, text)]
     found_ids: set[str] | None = None
     with cf.uow() as uow:
@@ -149,6 +150,13 @@ def matching(cf: Casefiles, text: str) -> Found | None:
     if officers:
         ways.append(walked.in_(officer))
     return Found(or_(*ways), officers[0] if only_officer else None)
+
+
+def _rare(cf: Casefiles, code: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``code`` (an equality on a party's code) told to SQLite's planner as rarely true: the
+    statistics ANALYZE keeps count the companies' NULL 身份证号 as one value of 100,000 rows,
+    and the planner then read every party (11 ms a search) rather than the index."""
+    return func.unlikely(code) if cf.engine.dialect.name == "sqlite" else code
 
 
 def _named(cf: Casefiles, part: str) -> Select[Any]:
