@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import (ColumnElement, Select, and_, func, literal, not_, or_, select,
-                        union_all)
+from sqlalchemy import ColumnElement, Select, and_, func, literal, not_, or_, select, union_all
 
 from casefiles.adapters.repository import (
     CASE_OFFICERS,
