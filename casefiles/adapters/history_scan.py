@@ -3,10 +3,11 @@ straight from their columns, so that ranges can be verified in processes of thei
 
 Light on purpose (SQLAlchemy Core and the domain's hashing only): a verifying process starts
 by importing this module. JSON columns are read as their stored text and decoded here; an
-entry whose values hold no float is encoded by orjson, whose bytes for such values are the
-canonical ones (keys sorted by code point, characters as they are, the same escapes); an entry
-with a float, an integer beyond 64 bits or anything orjson refuses takes the domain's own
-canonical encoding. Either way the hash compared is the one :meth:`Entry.recomputed` gives."""
+entry whose values hold no float is encoded by msgspec from a struct of its fields in sorted
+order, whose bytes for such values are the canonical ones (keys sorted by code point,
+characters as they are, the same escapes, integers of any size); an entry with a float, or
+anything msgspec refuses, takes the domain's own canonical encoding. Either way the hash
+compared is the one :meth:`Entry.recomputed` gives."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from operator import itemgetter
 from typing import Any
 
 import msgspec
-import orjson
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -37,7 +37,23 @@ from casefiles.domain.history import HASHED, Link, content_digest
 from casefiles.domain.timefmt import SHANGHAI
 
 _JSON_FIELDS = ("payload", "codes", "warnings", "files", "rule_sets")
-_PLAIN = [f for f in (*HASHED, "hash") if f not in _JSON_FIELDS]
+# The hashed fields in canonical order (keys sorted), as msgspec structs: encoded with dict
+# keys sorted, their bytes are the canonical ones (checked for every character and for
+# integers beyond 64 bits) in a fraction of a dict's time. Entries written before rule sets
+# were recorded have no such key.
+_SORTED = sorted(HASHED)
+_Hashed = msgspec.defstruct("_Hashed", [(f, object) for f in _SORTED])
+_HashedBefore = msgspec.defstruct("_HashedBefore", [(f, object) for f in _SORTED
+                                                    if f != "rule_sets"])
+_ENCODE = msgspec.json.Encoder(order="sorted").encode
+# a row's plain hashed fields but the time, in canonical order as _recomputed passes them;
+# then the time, the hash and the JSON columns
+_KEYS = tuple(f for f in _SORTED if f not in _JSON_FIELDS and f != "at")
+_PLAIN = [*_KEYS, "at", "hash"]
+if _SORTED != ["action", "actor", "at", "case_id", "chain", "codes", "files", "payload",
+               "prev_hash", "result", "role", "rule_sets", "seq", "state_after",
+               "state_before", "warnings"]:  # _recomputed's order must follow the entry's
+    raise ImportError("the hashed fields changed: update _recomputed's order")
 HISTORY = table("history", *(column(f) for f in (*HASHED, "hash")))
 _HEADED = [table(name, column("id"), column("history_head"), column("history_length"))
            for name in ("cases", "inspections")]  # inspections keep their own chains (SPEC §6)
@@ -76,7 +92,7 @@ def chain_links(conn: Connection, lo: str | None = None, hi: str | None = None, 
     if hi is not None:
         query = query.where(HISTORY.c.chain < hi)
     for chain, group in groupby(_raw_rows(conn, query.order_by(HISTORY.c.chain, HISTORY.c.seq),
-                                          rows_at_once), key=itemgetter(0)):
+                                          rows_at_once), key=itemgetter(_CHAIN)):
         yield chain, [(chain, r[_SEQ], r[_PREV], r[_HASH], _recomputed(r)) for r in group]
 
 
@@ -106,6 +122,9 @@ def _shanghai_text(at: datetime | str) -> str:
     if isinstance(at, str):  # SQLite: "YYYY-MM-DD HH:MM:SS.ffffff" in UTC (adapters/types.py)
         hour = _local_hour(at[:13]) if len(at) == 26 else None
         if hour is not None:  # most of the time spent otherwise goes to the zone's arithmetic
+            if len(_HOURS) >= _HOURS_KEPT:
+                _HOURS.clear()
+            _HOURS[at[:13]] = hour  # read directly by _recomputed, without a call
             return hour[0] + at[13:] + hour[1]
         return _shanghai_text(datetime.fromisoformat(at))
     if at.tzinfo is None:
@@ -113,7 +132,11 @@ def _shanghai_text(at: datetime | str) -> str:
     return at.astimezone(SHANGHAI).isoformat(timespec="microseconds")
 
 
-@lru_cache(maxsize=1 << 16)
+_HOURS_KEPT = 1 << 16
+_HOURS: dict[str, tuple[str, str]] = {}
+
+
+@lru_cache(maxsize=_HOURS_KEPT)
 def _local_hour(utc_hour: str) -> tuple[str, str] | None:
     """For a UTC hour ("YYYY-MM-DD HH"): Shanghai's text of that hour and its offset, when the
     offset is whole hours all through it (None otherwise: the caller does the arithmetic)."""
@@ -129,20 +152,26 @@ def _local_hour(utc_hour: str) -> tuple[str, str] | None:
 
 def _recomputed(row: Any) -> str:
     """The hash of a row's hashed fields, as :meth:`Entry.recomputed` gives it."""
-    content = dict(zip(_PLAIN, row, strict=False))  # the row's JSON array comes last
-    del content["hash"]
-    content["at"] = _shanghai_text(row[_AT])
+    at = row[_AT]
+    # SQLite's text in UTC, "YYYY-MM-DD HH:MM:SS.ffffff" (adapters/types.py): its hour's
+    # Shanghai text from the cache, the rest as it is (the zone's arithmetic cost a tenth)
+    hour = _HOURS.get(at[:13]) if isinstance(at, str) and len(at) == 26 else None
+    at = hour[0] + at[13:] + hour[1] if hour else _shanghai_text(at)
     fast = True
     try:
         values = _DECODE_NO_FLOAT(row[-1])
     except msgspec.ValidationError:
         values, fast = _DECODE(row[-1]), False
-    content.update(zip(_JSON_FIELDS, values, strict=True))
-    if content["rule_sets"] is None:
-        del content["rule_sets"]
+    payload, codes, warnings, files, rule_sets = values
+    # the fields in canonical (sorted) order, as the row's columns are selected (_KEYS)
+    content = (_Hashed(row[0], row[1], at, row[2], row[3], codes, files, payload, row[4],
+                       row[5], row[6], rule_sets, row[7], row[8], row[9], warnings)
+               if rule_sets is not None else
+               _HashedBefore(row[0], row[1], at, row[2], row[3], codes, files, payload,
+                             row[4], row[5], row[6], row[7], row[8], row[9], warnings))
     if fast:
         try:
-            return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
-        except TypeError:  # an integer beyond 64 bits, an unpaired surrogate, deep nesting
-            pass
-    return content_digest(content)
+            return hashlib.sha256(_ENCODE(content)).hexdigest()
+        except (msgspec.EncodeError, ValueError, RecursionError):
+            pass  # an unpaired surrogate, deep nesting: the canonical encoder says which
+    return content_digest(msgspec.structs.asdict(content))

@@ -10,8 +10,9 @@ inserted in bulk into a scratch database. Printed, for one process and for ``--p
 (chains split by name, `casefiles audit verify`'s default is one a core): the entries verified
 a second by ``verify_all`` (what `casefiles audit verify` runs), the time it would take for
 1,000,000 at that rate, the CPU time of all the processes (what a busy shared machine slows
-less), and the rate of SHA-256 alone over the same canonical bytes, which bounds any verifier
-that recomputes every hash in one process."""
+less) with the CPU time 1,000,000 would take beside what the goal allows on that many idle
+cores, the load average, and the rate of SHA-256 alone over the same canonical bytes, which
+bounds any verifier that recomputes every hash in one process."""
 
 from __future__ import annotations
 
@@ -96,11 +97,16 @@ def main() -> None:
             assert report.ok and report.entries == args.entries, report.breaks[:3]
             rate = report.entries / took
             projected = GOAL_ENTRIES / rate
+            # what the goal allows when each process has a core of its own
+            cpu_goal, cpu_million = GOAL_SECONDS * processes, cpu * GOAL_ENTRIES / report.entries
             print(f"audit verify, {processes} process(es): {report.entries} entries, "
                   f"{report.chains} chains in {took:.2f} s = {rate:,.0f} entries/s; 1,000,000 "
                   f"would take {projected:.1f} s (goal ≤ {GOAL_SECONDS:.0f} s: "
                   f"{'met' if projected <= GOAL_SECONDS else 'NOT met'}); CPU {cpu:.2f} s = "
-                  f"{report.entries / cpu:,.0f} entries per CPU-second")
+                  f"{report.entries / cpu:,.0f} entries per CPU-second, {cpu_million:.1f} CPU-s "
+                  f"per 1,000,000 (≤ {cpu_goal:.0f} fits the goal on {processes} idle core(s): "
+                  f"{'yes' if cpu_million <= cpu_goal else 'no'}); load average "
+                  f"{os.getloadavg()[0]:.1f}")
         print(f"cores: {os.cpu_count()}, load average now {os.getloadavg()[0]:.1f} (other work "
               "on the machine slows the figures above, the per CPU-second rate less so)")
         sample = make_entry(chain="case-x", seq=1, prev_hash=None, case_id=None, at=START,

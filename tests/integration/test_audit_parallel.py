@@ -16,8 +16,9 @@ from casefiles.services.audit import AuditReport, verify_all
 from casefiles.settings import Settings
 from tests.support import DRILL, START
 
-# values whose canonical bytes orjson does not give (floats, integers beyond 64 bits, nesting
-# deeper than it goes) beside those it does (characters, key order by code point)
+# values whose canonical bytes a fast encoder may not give (floats, which take the canonical
+# encoder; integers beyond 64 bits and deep nesting, which msgspec must encode alike) beside
+# characters and key order by code point
 AWKWARD: list[Any] = [
     {"amount": 1500000, "facts": "未按规定培训", "键": "值", "é": 1, "z": [True, None]},
     {"ratio": 0.1, "tiny": 1e-07, "big": 1e16, "neg": -0.0, "huge": 1.5e300},
@@ -37,7 +38,7 @@ def _history(url: str, tmp_path: Path, chains: int = 24, per_chain: int = 6) -> 
         for seq in range(1, per_chain + 1):
             payload = AWKWARD[(c + seq) % len(AWKWARD)]
             if payload is not None and "deep" in payload:
-                payload = {"deep": _nested(300)}  # past orjson's depth of 254
+                payload = {"deep": _nested(300)}  # past orjson's depth of 254 (which verify used before)
             e = make_entry(chain=f"case-{c:03d}", seq=seq, prev_hash=prev, case_id=None,
                            at=START + timedelta(days=c * 97, minutes=seq), actor="zhang",
                            role="officer", action="record", payload=payload, result="ok",
