@@ -118,14 +118,15 @@ def fine_ranges(case: Case, violations: Sequence[dict[str, Any]], penalties: Seq
                         "penalties")], warnings
     # a fine for one violation is judged by that violation's range alone (分别裁量); the other
     # fines together, by the provisions of the violations that have no fine of their own
-    judged: list[tuple[list[Provision], list[str], int]] = []
-    own: set[int] = set()
+    # (fines linked to one violation are summed: split into several, they are still judged
+    # as that violation's one fine)
+    own: dict[int, int] = {}
     for x in linked:
         i = (x.violation or 0) - 1
-        own.add(i)
-        provision = provisions[i]
-        if provision is not None:
-            judged.append(([provision], [violations[i]["tier"]], x.amount or 0))
+        own[i] = own.get(i, 0) + (x.amount or 0)
+    judged: list[tuple[list[Provision], list[str], int]] = [
+        ([p], [violations[i]["tier"]], total) for i, total in own.items()
+        if (p := provisions[i]) is not None]
     rest = [i for i in range(len(violations)) if i not in own]
     judged += _fine_groups(case, [violations[i] for i in rest],
                            [x for x in penalties if x not in linked],

@@ -51,3 +51,13 @@ def test_a_fine_for_a_violation_not_proposed_or_a_linked_warning_is_refused(desk
     assert beyond.codes == ["invalid_input"] and "罚款所对应的违法行为不存在（共2项）" in beyond.message
     warning = _propose(desk, [{"type": "warning", "violation": 1}])
     assert warning.codes == ["invalid_input"] and "只有罚款对应某一违法行为" in warning.message
+
+
+def test_fines_split_over_one_violation_are_judged_as_its_one_fine(desk: Desk) -> None:
+    """Two fines of 60,000 naming art. 97 are each within its 100,000, but together beyond it:
+    splitting a fine does not widen the range."""
+    split = _propose(desk, [{"type": "fine", "amount": 60000, "violation": 1},
+                            {"type": "fine", "amount": 60000, "violation": 1},
+                            {"type": "fine", "amount": 60000, "violation": 2}])
+    assert split.codes == ["amount_out_of_range"]
+    assert "罚款120000.00元超出法定幅度0–100000元" in split.message
