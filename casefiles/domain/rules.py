@@ -116,17 +116,13 @@ def fine_ranges(case: Case, violations: Sequence[dict[str, Any]], penalties: Seq
         return [Refusal("invalid_input", f"罚款所对应的违法行为不存在（共{len(violations)}项）",
                         f"a fine names a violation beyond the {len(violations)} proposed",
                         "penalties")], warnings
-    # a fine for one violation is judged by that violation's range alone (分别裁量); the other
-    # fines together, by the provisions of the violations that have no fine of their own
-    # (fines linked to one violation are summed: split into several, they are still judged
-    # as that violation's one fine)
-    own: dict[int, int] = {}
-    for x in linked:
-        i = (x.violation or 0) - 1
-        own[i] = own.get(i, 0) + (x.amount or 0)
-    judged: list[tuple[list[Provision], list[str], int]] = [
-        ([p], [violations[i]["tier"]], total) for i, total in own.items()
-        if (p := provisions[i]) is not None]
+    # a fine for one violation is judged by that violation's range alone (分别裁量), grouped
+    # by whom it falls on as any fine (several naming one violation are summed: splitting a
+    # fine does not widen its range); the other fines together, by the provisions of the
+    # violations that have no fine of their own
+    own = sorted({(x.violation or 0) - 1 for x in linked})
+    judged = [group for i in own for group in _fine_groups(
+        case, [violations[i]], [x for x in linked if x.violation == i + 1], [provisions[i]])]
     rest = [i for i in range(len(violations)) if i not in own]
     judged += _fine_groups(case, [violations[i] for i in rest],
                            [x for x in penalties if x not in linked],
