@@ -45,8 +45,10 @@ _APPEAL_FIGURES = {"reconsideration": "reconsiderations", "lawsuit": "lawsuits"}
 def period_report(cf: Casefiles, start: date, end: date, *, include_drills: bool = False
                   ) -> dict[str, Any]:
     """The report from ``start`` to ``end`` (both included, days in Asia/Shanghai): every
-    sector of ``register`` with zeros where nothing happened, and the total."""
-    counter = _Counter(start, end, include_drills)
+    sector of ``register`` with zeros where nothing happened, and the total. Drills count when
+    asked, and always on a training installation, whose lists show drills everywhere
+    (settings.show_drills), so the CLI, the page and the API agree."""
+    counter = _Counter(start, end, include_drills or cf.settings.show_drills)
     with cf.uow() as uow:
         counter.count(uow.conn)
     sectors = counter.sectors

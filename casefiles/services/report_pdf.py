@@ -45,5 +45,6 @@ def report_html(cf: Casefiles, report: dict[str, Any], *, drills: bool = False) 
 
 def report_pdf(cf: Casefiles, report: dict[str, Any], *, drills: bool = False) -> bytes:
     """The PDF of a report object of ``services/report.py`` (``drills``: they were counted)."""
-    pdf, _pages = renderer(cf).render_html(report_html(cf, report, drills=drills))
+    counted = drills or cf.settings.show_drills  # as period_report counted them
+    pdf, _pages = renderer(cf).render_html(report_html(cf, report, drills=counted))
     return pdf

@@ -90,10 +90,9 @@ def sees_statistics(person: Person) -> bool:
 
 
 def _report(cf: Casefiles, period: Period, drills: bool) -> dict[str, Any]:
-    """The report; drills counted when asked, and always on a training installation, whose
-    lists show drills everywhere (settings.show_drills)."""
-    return period_report(cf, period.start, period.end,
-                         include_drills=drills or cf.settings.show_drills)
+    """The report; drills counted when asked (and on a training installation: the service
+    decides)."""
+    return period_report(cf, period.start, period.end, include_drills=drills)
 
 
 @router.get("/stats")
@@ -158,7 +157,7 @@ def stats_pdf(request: Request, start: Annotated[DateBox, Query(alias="from")] =
     """The report as the bureau's PDF, named with the period."""
     cf, period, report = _download(request, start, end, drills)
     name = download_name(cf.profile.agency.name, period.start, period.end, "pdf")
-    return Response(report_pdf(cf, report, drills=drills or cf.settings.show_drills),
+    return Response(report_pdf(cf, report, drills=drills),
                     media_type="application/pdf",
                     headers={"Content-Disposition": disposition(name, "attachment")})
 

@@ -6,7 +6,7 @@ one is queued here for each. ``approvals_pending`` marks an inspection whose off
 a seal or seize that the head has not approved or refused yet (the head's queue finds it).
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-06 00:10:00
 """
 from __future__ import annotations

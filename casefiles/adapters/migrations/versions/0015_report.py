@@ -2,7 +2,7 @@
 the report counts by
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-06 00:00:00
 """
 from __future__ import annotations
