@@ -234,7 +234,7 @@ async def preview_document(request: Request, ref: str, action: str) -> Response:
         except UploadRefusedError as exc:
             return _refused_page(request, cf, person, case, action, None, payload, str(exc))
         temp.unlink(missing_ok=True)
-        payload.setdefault(_HASHED[action], sha)
+        payload[_HASHED[action]] = sha  # the file's hash wins over a typed one, as in the action
     shown = preview(cf, person.id, action, case.id, payload, _version(form.one("version")))
     if not shown.outcome.ok:
         return _refused_page(request, cf, person, case, action, shown.outcome,

@@ -200,7 +200,7 @@ def action_payload(action: str, form: Submitted, insp: I.Inspection) -> dict[str
         return payload
     if action in ("approve_measures", "refuse_measures"):
         no = form.one("request")
-        payload = {"request": int(no) if no.isdigit() else no}
+        payload = {"request": int(no) if no.isascii() and no.isdigit() else no}  # "²" too
         return payload | ({"reason": form.one("reason")} if action == "refuse_measures" else {})
     if action == "apply_recheck":
         return {"applied_on": form.one("applied_on")} if form.one("applied_on") else {}

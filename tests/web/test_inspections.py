@@ -147,6 +147,9 @@ def test_the_head_approves_or_refuses_a_held_seal_through_the_api_and_on_the_que
     sign_in(app26, "zhao")
     page = app26.get("/queue/head").text
     assert "查封、扣押待批准" in page and "查封2号破碎机" in page and "张伟" in page
+    odd = app26.post(f"/inspections/{insp}/approve_measures",  # "²".isdigit() is True
+                     data={"csrf": csrf_of(page), "request": "²"})
+    assert odd.status_code == 422 and "申请" in odd.text
     assert app26.post(f"/api/inspections/{insp}/actions/approve_measures", headers=zhang,
                       json={"request": 1}).json()["code"] == "forbidden_role"
     r = app26.post(f"/api/inspections/{insp}/actions/refuse_measures", headers=zhao,
