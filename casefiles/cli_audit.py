@@ -28,6 +28,7 @@ def audit_verify(
 ) -> None:
     """校验全过程记录的哈希链，列出每一处断裂 / verify every history chain, naming every
     broken entry (and, with --checkpoints, every entry that differs from a checkpoint)."""
+    from casefiles.domain.errors import VerifierFailedError
     from casefiles.services.audit import verify_all
     from casefiles.services.checkpoints import compare
     from casefiles.services.checkpoints import public_key as checkpoint_key
@@ -36,7 +37,11 @@ def audit_verify(
     read = 0
     with cf.uow() as uow:
         case_id = uow.cases.resolve(case) if case else None
-        report = verify_all(uow, case_id, processes=processes)
+        try:
+            report = verify_all(uow, case_id, processes=processes)
+        except VerifierFailedError as exc:  # no answer: neither ✓ nor a break
+            err.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(2) from exc
         breaks = list(report.breaks)
         if checkpoints is not None:
             try:

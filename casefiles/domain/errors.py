@@ -137,6 +137,10 @@ class OperatorFileError(CasefilesError):
     database or a file of the data directory)."""
 
 
+class VerifierFailedError(CasefilesError):
+    """A process verifying part of the history failed: the audit has no answer (not a break)."""
+
+
 class NotJSONError(ValueError):
     """Text that is not strict JSON, or a value that has no strict JSON form; ``where`` names
     the place (``party.name``), empty for the whole document."""

@@ -2,8 +2,9 @@
 
 A large history is verified in several processes at once, each streaming the chains of one
 range of names (chains are independent: each links only its own entries). Each range is read
-in one snapshot with the heads it is checked against, so actions taken meanwhile raise no
-false break; the breaks are the same, in the same order, however many processes verify."""
+in one snapshot with the heads it is checked against (REPEATABLE READ on PostgreSQL; SQLite's
+read transaction is one already), so actions taken meanwhile raise no false break; the breaks
+are the same, in the same order, however many processes verify."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection
 
 from casefiles.adapters import history_scan
+from casefiles.domain.errors import VerifierFailedError
 from casefiles.domain.history import BUREAU_CHAIN, Break, Link, link_breaks
 
 if TYPE_CHECKING:
@@ -49,20 +53,30 @@ def verify_all(uow: UnitOfWork, case_id: str | None = None, *,
 
     ``processes``: how many verify at once; by default one per core when the history is large
     enough to gain from it (at least :data:`MIN_CHAINS_PER_PROCESS` chains each)."""
-    heads = history_scan.heads(uow.conn)
-    if case_id:
-        links = [link for _, found in history_scan.chain_links(uow.conn, only=case_id)
-                 for link in found]
-        return AuditReport(1, len(links), _checked(heads, case_id, links))
-    ranges = _ranges(uow.history.chains(), processes)  # in the database's order
+    ranges = _ranges(uow.history.chains(), processes) if not case_id else [(None, None)]
     url = uow.conn.engine.url
-    if len(ranges) == 1 or url.get_backend_name() == "sqlite" and url.database in (None, "",
-                                                                                  ":memory:"):
-        results = [_verify_range(uow.conn, None, None, heads)]
-    else:
-        others = [_start(url.render_as_string(hide_password=False), lo, hi)
-                  for lo, hi in ranges[1:]]
-        results = [_verify_range(uow.conn, *ranges[0], heads), *map(_result, others)]
+    alone = len(ranges) == 1 or url.get_backend_name() == "sqlite" and url.database in (
+        None, "", ":memory:")
+    # the first range's snapshot is taken before the other processes start theirs: its heads,
+    # which name the cases whose entries are all gone below, are then seen by every range
+    with _snapshot(uow.conn) as conn:
+        heads = history_scan.heads(conn)
+        if case_id:
+            links = [link for _, found in history_scan.chain_links(conn, only=case_id)
+                     for link in found]
+            return AuditReport(1, len(links), _checked(heads, case_id, links))
+        if alone:
+            results = [_verify_range(conn, None, None, heads)]
+        else:
+            others = [_start(url.render_as_string(hide_password=False), lo, hi)
+                      for lo, hi in ranges[1:]]
+            try:
+                results = [_verify_range(conn, *ranges[0], heads), *map(_result, others)]
+            finally:  # one failed (or this one did): the others are not left running
+                for proc in others:
+                    if proc.poll() is None:
+                        proc.kill()
+                        proc.wait()
     found: Found = {}
     for _, part in results:
         found |= part
@@ -87,6 +101,21 @@ def _ranges(names: list[str], processes: int | None) -> list[tuple[str | None, s
     cuts: list[str | None] = [names[len(names) * i // processes] for i in range(1, processes)]
     bounds = [None, *cuts, None]
     return list(pairwise(bounds))
+
+
+@contextmanager
+def _snapshot(conn: Connection) -> Iterator[Connection]:
+    """A connection reading one snapshot of the database: on PostgreSQL a REPEATABLE READ
+    transaction of its own (a unit of work reads at READ COMMITTED, where the heads and the
+    chains read by two statements could differ by an action taken between them); on SQLite
+    ``conn`` itself, whose transaction reads one snapshot."""
+    if conn.dialect.name != "postgresql":
+        yield conn
+        return
+    with conn.engine.connect() as own:
+        own = own.execution_options(isolation_level="REPEATABLE READ")
+        with own.begin():
+            yield own
 
 
 def _verify_range(conn: Connection, lo: str | None, hi: str | None,
@@ -118,7 +147,9 @@ def _result(proc: subprocess.Popen[bytes]) -> tuple[int, Found]:
     with proc.stdout:
         out = proc.stdout.read()
     if proc.wait() != 0:
-        raise RuntimeError(f"a verifying process failed (exit {proc.returncode})")
+        raise VerifierFailedError(
+            f"一个校验进程失败（退出码 {proc.returncode}），校验没有结果，请查看其上方的错误后重试 / "
+            f"a verifying process failed (exit {proc.returncode}); the audit has no answer")
     result: tuple[int, Found] = pickle.loads(out)  # our own child's answer
     return result
 
@@ -128,11 +159,8 @@ def _main() -> None:
     from casefiles.adapters.db import engine_for
 
     url, lo, hi = pickle.loads(sys.stdin.buffer.read())  # from our parent
-    with engine_for(url).connect() as conn:
-        if conn.dialect.name == "postgresql":  # one snapshot for the heads and the chains
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
-            sys.stdout.buffer.write(pickle.dumps(_verify_range(conn, lo, hi)))
+    with engine_for(url).connect() as conn, conn.begin(), _snapshot(conn) as snapshot:
+        sys.stdout.buffer.write(pickle.dumps(_verify_range(snapshot, lo, hi)))
 
 
 if __name__ == "__main__":

@@ -91,3 +91,30 @@ def test_what_is_hashed_survives_the_database_byte_for_byte(db_url: str) -> None
         stored = uow.history.chain(case_id)[-1]
     assert canonical_bytes(stored.payload) == canonical_bytes(jsonable(awkward))
     assert _verify(cf).ok
+
+
+def test_an_action_taken_while_verify_reads_raises_no_false_break(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case acted on after verify read the recorded heads but before it read the chains is
+    not named: the heads and the chains are read in one snapshot (on PostgreSQL, a unit of
+    work's READ COMMITTED would see the new entry beside the old head)."""
+    from casefiles.adapters import history_scan
+    from casefiles.services import audit
+
+    cf, clock = open_bureau(db_url)
+    case_id = play(cf, clock, until(SMALL_FINE, "file"))
+    read_heads = history_scan.heads
+    acted = []
+
+    def heads_then_an_action(conn: Any) -> Any:
+        found = read_heads(conn)
+        if not acted:  # another officer's action commits in between
+            play(cf, clock, [("2020-06-03T10:00", "zhang", "record", SMALL_FINE[2][3])],
+                 case=case_id)
+            acted.append(True)
+        return found
+
+    monkeypatch.setattr(audit.history_scan, "heads", heads_then_an_action)
+    report = _verify(cf)
+    assert acted and report.breaks == []
+    assert _verify(cf).ok and _verify(cf).entries == report.entries + 1

@@ -3,10 +3,11 @@ its fast hashing of stored rows agrees with the entries' own for every kind of J
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, insert, update
 
 from casefiles.adapters.stores import HISTORY
@@ -40,7 +41,7 @@ def _history(url: str, tmp_path: Path, chains: int = 24, per_chain: int = 6) -> 
             if payload is not None and "deep" in payload:
                 payload = {"deep": _nested(300)}  # past orjson's depth of 254 (which verify used before)
             e = make_entry(chain=f"case-{c:03d}", seq=seq, prev_hash=prev, case_id=None,
-                           at=START + timedelta(days=c * 97, minutes=seq), actor="zhang",
+                           at=_at(c, seq), actor="zhang",
                            role="officer", action="record", payload=payload, result="ok",
                            codes=["X"] if seq % 2 else [], warnings=[], state_before=None,
                            state_after="investigating", files=[],
@@ -51,6 +52,14 @@ def _history(url: str, tmp_path: Path, chains: int = 24, per_chain: int = 6) -> 
     with cf.engine.begin() as conn:
         conn.execute(insert(HISTORY), rows)
     return cf
+
+
+def _at(chain: int, seq: int) -> datetime:
+    """Entries over years; the first chain's across the hour Shanghai's clocks went forward in
+    1986 (the hour whose offset changes inside it takes the zone's arithmetic)."""
+    if chain == 0:
+        return datetime(1986, 5, 3, 17, 57, 30, 123456, tzinfo=UTC) + timedelta(minutes=seq)
+    return START + timedelta(days=chain * 97, minutes=seq)
 
 
 def _nested(depth: int) -> Any:
@@ -94,3 +103,38 @@ def test_changed_and_removed_entries_are_named_alike_by_one_process_and_by_three
         ("case-012", 4, "content does not match its hash"),
         ("case-023", 3, "entry 2 is missing")]
     assert three == one
+
+
+def test_a_failed_verifying_process_stops_the_others_and_says_so(
+        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When one process verifying a range fails (its connection lost, killed), `audit verify`
+    answers with an error saying so in Chinese, not with a report, and leaves no other
+    verifying process running."""
+    import subprocess
+    import sys
+
+    from casefiles.domain.errors import VerifierFailedError
+    from casefiles.services import audit
+
+    cf = _history(db_url, tmp_path)
+    if db_url.startswith("sqlite") and ":memory:" in db_url:
+        pytest.skip("an in-memory database is verified in one process")
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = audit._start
+
+    def start(url: str, lo: str | None, hi: str | None) -> subprocess.Popen[bytes]:
+        if not started:  # the first range's process dies at once
+            proc = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"],
+                                    stdout=subprocess.PIPE)
+        else:  # the others would take long
+            proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                                    stdout=subprocess.PIPE)
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(audit, "_start", start)
+    with pytest.raises(VerifierFailedError, match="校验进程失败（退出码 3）"):
+        _verify(cf, 3)
+    assert len(started) == 2 and all(p.poll() is not None for p in started)
+    monkeypatch.setattr(audit, "_start", real_start)
+    assert _verify(cf, 3).ok
