@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -127,7 +126,8 @@ def _raw_rows(conn: Connection, query: Select[Any], rows_at_once: int) -> Iterat
 
 def _shanghai_text(at: datetime | str) -> str:
     """The entry's time as it is hashed: ISO text in Asia/Shanghai, to the microsecond."""
-    if isinstance(at, str):  # SQLite: "YYYY-MM-DD HH:MM:SS.ffffff" in UTC (adapters/types.py)
+    if isinstance(at, str):  # "YYYY-MM-DD HH:MM:SS.ffffff" in UTC: as SQLite stores it
+        # (adapters/types.py) and as _UTC_TEXT reads it from PostgreSQL
         hour = _local_hour(at[:13]) if len(at) == 26 else None
         if hour is not None:  # most of the time spent otherwise goes to the zone's arithmetic
             if len(_HOURS) >= _HOURS_KEPT:
@@ -144,7 +144,6 @@ _HOURS_KEPT = 1 << 16
 _HOURS: dict[str, tuple[str, str]] = {}
 
 
-@lru_cache(maxsize=_HOURS_KEPT)
 def _local_hour(utc_hour: str) -> tuple[str, str] | None:
     """For a UTC hour ("YYYY-MM-DD HH"): Shanghai's text of that hour and its offset, when the
     offset is whole hours all through it (None otherwise: the caller does the arithmetic)."""
@@ -161,7 +160,7 @@ def _local_hour(utc_hour: str) -> tuple[str, str] | None:
 def _recomputed(row: Any) -> str:
     """The hash of a row's hashed fields, as :meth:`Entry.recomputed` gives it."""
     at = row[_AT]
-    # SQLite's text in UTC, "YYYY-MM-DD HH:MM:SS.ffffff" (adapters/types.py): its hour's
+    # UTC text, "YYYY-MM-DD HH:MM:SS.ffffff" (SQLite's, or _UTC_TEXT's): its hour's
     # Shanghai text from the cache, the rest as it is (the zone's arithmetic cost a tenth)
     hour = _HOURS.get(at[:13]) if isinstance(at, str) and len(at) == 26 else None
     at = hour[0] + at[13:] + hour[1] if hour else _shanghai_text(at)
