@@ -273,6 +273,14 @@ def _revoke(case: Case, reason: str, ctx: Context, fx: Effects) -> None:
         fx.events.append(("withdraw_publication", {"decision_id": d.id}))
 
 
+def check_appeal(case: Case, p: P.AppealIn, ctx: Context) -> list[Refusal]:
+    decided_on = local_date(_decision(case).decided_at)
+    if p.filed_on < decided_on:
+        return [Refusal("invalid_input", f"申请（起诉）日期早于决定日期{decided_on.isoformat()}",
+                        f"filed before the decision of {decided_on.isoformat()}", "filed_on")]
+    return []
+
+
 def apply_appeal(case: Case, p: P.AppealIn, ctx: Context, fx: Effects) -> None:
     """Record a reconsideration or lawsuit; a later one of the same kind, while the first is
     pending, gives its outcome. A revoking outcome revokes the decision as ``revoke`` does, but

@@ -88,3 +88,16 @@ def test_appeals_enter_the_case_history_chain(desk: Desk) -> None:
     assert entries[-1].action == "appeal" and entries[-1].payload["kind"] == "reconsideration"
     with desk.app.uow() as uow:
         assert verify_all(uow, case).ok
+
+
+def test_an_appeal_filed_before_the_decision_is_refused(desk: Desk) -> None:
+    """Decided on 22 June: a reconsideration dated 21 June is ``invalid_input`` naming
+    ``filed_on`` (Chinese first) and records nothing; one filed that same day is accepted."""
+    case = desk.decided("2020-06-22")
+    early = desk.act("zhang", "appeal", case, {**FILED, "filed_on": "2020-06-21"},
+                     at="2020-07-11")
+    assert early.code == "invalid_input"
+    assert "filed_on" in early.message and early.message.startswith("申请（起诉）日期早于决定日期")
+    assert desk.view(case)["appeals"] == []
+    desk.ok("zhang", "appeal", case, {**FILED, "filed_on": "2020-06-22"})
+    assert [a["filed_on"] for a in desk.view(case)["appeals"]] == ["2020-06-22"]
