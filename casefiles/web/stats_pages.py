@@ -17,7 +17,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
-from casefiles.domain.model import Person
 from casefiles.domain.statistics import COLUMNS, EARLIEST, LATEST, table_rows
 from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.services.app import Casefiles
@@ -31,6 +30,7 @@ from casefiles.services.report_view import (
     period_text,
     tables,
 )
+from casefiles.web.access import STATISTICS_ROLES, sees_statistics
 from casefiles.web.api import ERRORS, Me, OutcomeOut
 from casefiles.web.case_pages import disposition
 from casefiles.web.common import (
@@ -45,7 +45,6 @@ from casefiles.web.strictjson import StrictJSONRoute
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["statistics"], route_class=StrictJSONRoute)
-ROLES = ("head", "supervisor")
 DateBox = Annotated[str | None, Query(max_length=40)]
 
 
@@ -84,11 +83,6 @@ def period_asked(start: str | None, end: str | None, today: date) -> Period:
     return Period(days["from"], days["to"], typed, errors)
 
 
-def sees_statistics(person: Person) -> bool:
-    """The head and supervisors read the statistics; no one else."""
-    return any(person.has_role(r) for r in ROLES)
-
-
 def _report(cf: Casefiles, period: Period, drills: bool) -> dict[str, Any]:
     """The report; drills counted when asked (and on a training installation: the service
     decides)."""
@@ -100,7 +94,7 @@ def stats_page(request: Request, start: Annotated[DateBox, Query(alias="from")] 
                end: Annotated[DateBox, Query(alias="to")] = None,
                drills: bool = False) -> Response:
     """统计: the period picker, then the report's tables and charts with its downloads."""
-    signed_in(request, *ROLES)
+    signed_in(request, *STATISTICS_ROLES)
     cf = web(request).cf
     period = period_asked(start, end, local_date(cf.clock.now()))
     drills = drills or cf.settings.show_drills
@@ -116,7 +110,7 @@ def stats_page(request: Request, start: Annotated[DateBox, Query(alias="from")] 
 
 def _download(request: Request, start: str | None, end: str | None,
               drills: bool) -> tuple[Casefiles, Period, dict[str, Any]]:
-    signed_in(request, *ROLES)
+    signed_in(request, *STATISTICS_ROLES)
     cf = web(request).cf
     period = period_asked(start, end, local_date(cf.clock.now()))
     if period.errors:
@@ -209,5 +203,5 @@ def landing_glance(request: Request) -> dict[str, Any]:
 @router.get("/stats/glance")
 def glance_part(request: Request) -> Response:
     """The landing page's figures, fetched after the page has shown (a part, not a page)."""
-    signed_in(request, *ROLES)
+    signed_in(request, *STATISTICS_ROLES)
     return render(request, "stats_glance.html", {"glance": landing_glance(request)})
