@@ -20,6 +20,15 @@ APPEAL_OUTCOMES = ("upheld", "changed", "revoked")
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
+def period_bound_refused(day: date) -> tuple[str, str] | None:
+    """Why ``day`` cannot bound a report's period, in Chinese and English (None: it can). The
+    CLI and the 统计 page both ask this, so they refuse the same days with the same words."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    return (f"统计期间应在{EARLIEST.year}年至{LATEST.year}年之间",
+            f"must fall in {EARLIEST.year}–{LATEST.year}")
+
+
 def empty_figures() -> dict[str, Any]:
     """One sector's figures, all zero, in the order of SCENARIOS.md. Amounts are in fen
     here; the report turns them into yuan."""

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
-from casefiles.domain.statistics import COLUMNS, EARLIEST, LATEST, table_rows
+from casefiles.domain.statistics import COLUMNS, period_bound_refused, table_rows
 from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.services.app import Casefiles
 from casefiles.services.report import period_report
@@ -76,8 +76,9 @@ def period_asked(start: str | None, end: str | None, today: date) -> Period:
         except ValueError:
             errors[box] = "日期应按“年-月-日”填写，如 2026-06-30"
             continue
-        if not EARLIEST <= days[box] <= LATEST:
-            errors[box] = f"统计期间应在{EARLIEST.year}年至{LATEST.year}年之间"
+        refused = period_bound_refused(days[box])
+        if refused is not None:
+            errors[box] = refused[0]
     if not errors and days["to"] < days["from"]:
         errors["to"] = "结束日期不能早于开始日期"
     return Period(days["from"], days["to"], typed, errors)
