@@ -14,7 +14,7 @@ from rich.table import Table
 
 from casefiles.cli_common import dump, err, out, ready
 from casefiles.domain.statistics import COLUMNS, period_bound_refused, table_rows
-from casefiles.services.report import period_report
+from casefiles.services.report import jsonable_report, period_report
 
 
 def _day(value: str, option: str) -> date:
@@ -59,7 +59,7 @@ def report(
         pdf.write_bytes(report_pdf(cf, data, drills=include_drills))
         err.print(f"已生成统计报告 / report written: {escape(str(pdf))}")
     if as_json:
-        dump(data)
+        dump(jsonable_report(data))
         return
     rows = table_rows(data)
     if as_csv:

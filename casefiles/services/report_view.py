@@ -3,8 +3,8 @@ laid out in the sections of the bureau's half-year summary, one table per sectio
 sector and the total), the charts, and the name of a download. The PDF, the 统计 page and the
 head's landing page all read the report through this module, so they show the same words.
 
-Amounts arrive in yuan as JSON numbers (SCENARIOS.md) and are read exactly through ``str``,
-never through float arithmetic."""
+Amounts arrive in yuan as Decimal (``services/report.py``) and are printed as they are, never
+through a float."""
 
 from __future__ import annotations
 
@@ -56,8 +56,8 @@ class Table:
 
 
 def figure(figures: dict[str, Any], path: tuple[str, ...]) -> Decimal:
-    """The figure at ``path`` of one sector's figures, exactly (amounts through ``str``)."""
-    return Decimal(str(statistics.figure(figures, path)))
+    """The figure at ``path`` of one sector's figures (a count, or an amount in yuan), exactly."""
+    return Decimal(statistics.figure(figures, path))
 
 
 def number(value: Decimal, money: bool = False) -> str:

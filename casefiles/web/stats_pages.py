@@ -20,7 +20,7 @@ from starlette.responses import Response
 from casefiles.domain.statistics import COLUMNS, period_bound_refused, table_rows
 from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.services.app import Casefiles
-from casefiles.services.report import period_report
+from casefiles.services.report import jsonable_report, period_report
 from casefiles.services.report_pdf import report_pdf
 from casefiles.services.report_view import (
     charts,
@@ -171,7 +171,7 @@ def report_json(request: Request, person: Me,
     if period.errors:
         box, reason = next(iter(period.errors.items()))
         return JSONResponse(invalid_body(reason, "invalid period", box), status_code=422)
-    return JSONResponse(_report(cf, period, include_drills))
+    return JSONResponse(jsonable_report(_report(cf, period, include_drills)))
 
 
 # the landing figures are recounted at most this often per application: two reports over
