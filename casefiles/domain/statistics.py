@@ -95,11 +95,20 @@ def figure(figures: dict[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
+TOTAL = "合计"
+
+
+def sector_name(code: str) -> str:
+    """A sector's Chinese name (the code itself for one the vocabulary lacks)."""
+    return SECTORS.get(code, code)
+
+
 def table_rows(report: dict[str, Any]) -> list[list[Any]]:
-    """The report as rows: one per sector (its Chinese name first), then 合计."""
-    named = [(SECTORS.get(s, s), f) for s, f in report["sectors"].items()]
+    """The report as rows: one per sector (its Chinese name first), then 合计; the figures in
+    the order of :data:`COLUMNS`."""
+    named = [(sector_name(s), f) for s, f in report["sectors"].items()]
     return [[name, *(figure(f, path) for path, _ in COLUMNS)]
-            for name, f in [*named, ("合计", report["total"])]]
+            for name, f in [*named, (TOTAL, report["total"])]]
 
 
 # the path of an inspection event's figure in a sector's figures
