@@ -13,8 +13,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from casefiles.cli_common import dump, err, out, ready
-from casefiles.domain.statistics import COLUMNS, EARLIEST, LATEST, table_rows
-from casefiles.services.report import period_report
+from casefiles.domain.statistics import COLUMNS, period_bound_refused, table_rows
+from casefiles.services.report import jsonable_report, period_report
 
 
 def _day(value: str, option: str) -> date:
@@ -24,9 +24,10 @@ def _day(value: str, option: str) -> date:
         err.print(f"[red]{option} 日期格式应为 YYYY-MM-DD / {option} must be a date "
                   f"YYYY-MM-DD: {escape(value)}[/red]")
         raise typer.Exit(2) from exc
-    if not EARLIEST <= day <= LATEST:
-        err.print(f"[red]统计期间应在{EARLIEST.year}年至{LATEST.year}年之间 / {option} must fall "
-                  f"in {EARLIEST.year}–{LATEST.year}: {day}[/red]")
+    refused = period_bound_refused(day)
+    if refused is not None:
+        zh, en = refused
+        err.print(f"[red]{zh} / {option} {en}: {day}[/red]")
         raise typer.Exit(2)
     return day
 
@@ -58,7 +59,7 @@ def report(
         pdf.write_bytes(report_pdf(cf, data, drills=include_drills))
         err.print(f"已生成统计报告 / report written: {escape(str(pdf))}")
     if as_json:
-        dump(data)
+        dump(jsonable_report(data))
         return
     rows = table_rows(data)
     if as_csv:

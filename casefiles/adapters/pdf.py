@@ -137,12 +137,17 @@ class Renderer:
         self.stylesheet = CSS(string=faces + (self.dir / "style.css").read_text("utf-8"),
                               font_config=self.font_config, url_fetcher=self.fetch)
 
-    def html(self, template: str, facts: dict[str, Any], **extra: Any) -> tuple[str, list[str]]:
-        """The HTML of a document, and the characters replaced because no font has them."""
+    def printable(self, facts: Any) -> tuple[Any, list[str]]:
+        """``facts`` (text, or dicts and lists holding text) with every character no font has
+        replaced by 〓, and those characters named (``U+XXXX``)."""
         missing = set(self.fonts.lacks("".join(_strings(facts))))
         if missing:
             facts = _replace(facts, missing)
-        named = [f"U+{ord(ch):04X}" for ch in sorted(missing)]
+        return facts, [f"U+{ord(ch):04X}" for ch in sorted(missing)]
+
+    def html(self, template: str, facts: dict[str, Any], **extra: Any) -> tuple[str, list[str]]:
+        """The HTML of a document, and the characters replaced because no font has them."""
+        facts, named = self.printable(facts)
         page = self.env.get_template(template).render(d=facts, b=facts.get("body", {}),
                                                       missing=named, **extra)
         return page, named

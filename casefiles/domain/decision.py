@@ -273,12 +273,27 @@ def _revoke(case: Case, reason: str, ctx: Context, fx: Effects) -> None:
         fx.events.append(("withdraw_publication", {"decision_id": d.id}))
 
 
+def check_appeal(case: Case, p: P.AppealIn, ctx: Context) -> list[Refusal]:
+    decided_on = local_date(_decision(case).decided_at)
+    if p.filed_on < decided_on:
+        return [Refusal("invalid_input", f"申请（起诉）日期早于决定日期{decided_on.isoformat()}",
+                        f"filed before the decision of {decided_on.isoformat()}", "filed_on")]
+    if p.outcome in (None, "pending") and _pending_appeal(case, p.kind) is not None:
+        return _not_in_state(f"已有未决的{APPEAL_KINDS[p.kind]}，再次登记应写明结果",
+                             f"a {p.kind} is already pending: give its outcome")
+    return []
+
+
+def _pending_appeal(case: Case, kind: str) -> Appeal | None:
+    return next((a for a in reversed(case.appeals)
+                 if a.kind == kind and a.outcome == "pending"), None)
+
+
 def apply_appeal(case: Case, p: P.AppealIn, ctx: Context, fx: Effects) -> None:
     """Record a reconsideration or lawsuit; a later one of the same kind, while the first is
     pending, gives its outcome. A revoking outcome revokes the decision as ``revoke`` does, but
     the bureau issues no document: the revoking decision or judgment is the other body's."""
-    appeal = next((a for a in reversed(case.appeals)
-                   if a.kind == p.kind and a.outcome == "pending"), None)
+    appeal = _pending_appeal(case, p.kind)
     if appeal is None:
         appeal = Appeal(kind=p.kind, filed_on=p.filed_on, body=p.body, recorded_at=ctx.now,
                         recorded_by=ctx.actor.id)

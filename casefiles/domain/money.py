@@ -64,6 +64,11 @@ def yuan_number(fen: int) -> int | float:
     return fen // 100 if fen % 100 == 0 else float(to_yuan(fen))
 
 
+def yuan_json(yuan: Decimal) -> int | float:
+    """Exact yuan (at most two decimals) as :func:`yuan_number` writes it for JSON."""
+    return yuan_number(to_fen(yuan))
+
+
 def capitals(fen: int) -> str:
     """The amount in Chinese capitals as a decision writes it (陆万元整)."""
     return str(cn2an.an2cn(str(to_yuan(fen)), "rmb"))

@@ -43,7 +43,7 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec("close", HEAD, D.check_close, D.apply_close),
         ActionSpec("archive", OFFICER, _none, D.apply_archive, investigators_only=True),
         ActionSpec("revoke", HEAD, D.check_revoke, D.apply_revoke),
-        ActionSpec("appeal", OFFICER, _none, D.apply_appeal),
+        ActionSpec("appeal", OFFICER, D.check_appeal, D.apply_appeal),
         ActionSpec("withdraw", SYSTEM, D.check_withdraw, D.apply_withdraw),
         ActionSpec("terminate", HEAD, _none, A.apply_terminate),
     )

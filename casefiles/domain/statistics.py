@@ -20,6 +20,15 @@ APPEAL_OUTCOMES = ("upheld", "changed", "revoked")
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
+def period_bound_refused(day: date) -> tuple[str, str] | None:
+    """Why ``day`` cannot bound a report's period, in Chinese and English (None: it can). The
+    CLI and the 统计 page both ask this, so they refuse the same days with the same words."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    return (f"统计期间应在{EARLIEST.year}年至{LATEST.year}年之间",
+            f"must fall in {EARLIEST.year}–{LATEST.year}")
+
+
 def empty_figures() -> dict[str, Any]:
     """One sector's figures, all zero, in the order of SCENARIOS.md. Amounts are in fen
     here; the report turns them into yuan."""
@@ -86,11 +95,20 @@ def figure(figures: dict[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
+TOTAL = "合计"
+
+
+def sector_name(code: str) -> str:
+    """A sector's Chinese name (the code itself for one the vocabulary lacks)."""
+    return SECTORS.get(code, code)
+
+
 def table_rows(report: dict[str, Any]) -> list[list[Any]]:
-    """The report as rows: one per sector (its Chinese name first), then 合计."""
-    named = [(SECTORS.get(s, s), f) for s, f in report["sectors"].items()]
+    """The report as rows: one per sector (its Chinese name first), then 合计; the figures in
+    the order of :data:`COLUMNS`."""
+    named = [(sector_name(s), f) for s, f in report["sectors"].items()]
     return [[name, *(figure(f, path) for path, _ in COLUMNS)]
-            for name, f in [*named, ("合计", report["total"])]]
+            for name, f in [*named, (TOTAL, report["total"])]]
 
 
 # the path of an inspection event's figure in a sector's figures

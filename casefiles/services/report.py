@@ -2,19 +2,22 @@
 counted from the events whose day falls in the period, with one aggregate query per kind of
 record (``GROUP BY`` sector over an index range of its day), never a loop over the cases.
 
-Drills are left out unless asked for. Amounts are counted in fen and given in yuan."""
+Drills are left out unless asked for. Amounts are counted in fen and given in yuan as Decimal
+(two decimals), which the CSV and PDF print as they are; :func:`jsonable_report` writes them as the
+JSON numbers of SCENARIOS.md."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, case, func, not_, or_, select
 
 from casefiles.adapters import tables as T
 from casefiles.adapters.inspection_store import INSPECTION_EVENTS
-from casefiles.domain.money import yuan_number
+from casefiles.domain.money import to_yuan, yuan_json
 from casefiles.domain.statistics import (
     INSPECTION_FIGURES,
     PENALTY_TYPES,
@@ -37,7 +40,7 @@ DEADLINES = T.table_of(T.DeadlineRow)
 COMPLAINTS = T.table_of(T.ComplaintRow)
 APPEALS = T.table_of(T.AppealRow)
 
-# the figures in fen, turned into yuan for the report
+# the figures in fen, turned into Decimal yuan for the report
 _AMOUNTS = ("decided", "collected", "surcharge_collected")
 _APPEAL_FIGURES = {"reconsideration": "reconsiderations", "lawsuit": "lawsuits"}
 
@@ -58,9 +61,19 @@ def period_report(cf: Casefiles, start: date, end: date, *, include_drills: bool
     for figures in [*sectors.values(), total]:
         fines = figures["fines"]
         for key in _AMOUNTS:
-            fines[key] = yuan_number(fines[key])
+            fines[key] = to_yuan(fines[key])
     return {"from": start.isoformat(), "to": end.isoformat(), "sectors": sectors,
             "total": total}
+
+
+def jsonable_report(report: dict[str, Any]) -> dict[str, Any]:
+    """The report of :func:`period_report` ready for JSON: its amounts as JSON numbers in yuan
+    (an integer when whole, SCENARIOS.md "Report"), everything else as it is."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return yuan_json(value) if isinstance(value, Decimal) else value
+    return plain(report)
 
 
 class _Counter:

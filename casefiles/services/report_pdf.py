@@ -12,7 +12,6 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from casefiles.adapters.pdf import GETA
 from casefiles.domain.docfacts import cn_date
 from casefiles.domain.timefmt import local_date
 from casefiles.services.app import Casefiles
@@ -30,10 +29,7 @@ def _environment(reports_dir: Path) -> Environment:
 def report_html(cf: Casefiles, report: dict[str, Any], *, drills: bool = False) -> str:
     """The report's page of HTML (the bureau's name cleaned of characters no font has); the
     cover says so when ``drills`` were counted."""
-    r = renderer(cf)
-    agency = cf.profile.agency.name
-    missing = set(r.fonts.lacks(agency))
-    agency = "".join(GETA if ch in missing else ch for ch in agency)
+    agency, _missing = renderer(cf).printable(cf.profile.agency.name)
     start, end = date.fromisoformat(report["from"]), date.fromisoformat(report["to"])
     made = local_date(cf.clock.now())
     page = _environment((cf.settings.templates_dir / "reports").resolve())

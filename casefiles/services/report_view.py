@@ -3,8 +3,8 @@ laid out in the sections of the bureau's half-year summary, one table per sectio
 sector and the total), the charts, and the name of a download. The PDF, the 统计 page and the
 head's landing page all read the report through this module, so they show the same words.
 
-Amounts arrive in yuan as JSON numbers (SCENARIOS.md) and are read exactly through ``str``,
-never through float arithmetic."""
+Amounts arrive in yuan as Decimal (``services/report.py``) and are printed as they are, never
+through a float."""
 
 from __future__ import annotations
 
@@ -17,11 +17,9 @@ from markupsafe import Markup
 
 from casefiles.domain import statistics
 from casefiles.domain.docfacts import cn_date
-from casefiles.domain.statistics import APPEAL_OUTCOMES, COLUMNS, PENALTY_TYPES
-from casefiles.domain.vocabulary import SECTORS
+from casefiles.domain.statistics import APPEAL_OUTCOMES, COLUMNS, PENALTY_TYPES, sector_name
 from casefiles.services.report_charts import Series, bar_chart
 
-TOTAL = "合计"
 MONEY = "（元）"
 _LABELS = dict(COLUMNS)
 
@@ -56,8 +54,8 @@ class Table:
 
 
 def figure(figures: dict[str, Any], path: tuple[str, ...]) -> Decimal:
-    """The figure at ``path`` of one sector's figures, exactly (amounts through ``str``)."""
-    return Decimal(str(statistics.figure(figures, path)))
+    """The figure at ``path`` of one sector's figures (a count, or an amount in yuan), exactly."""
+    return Decimal(statistics.figure(figures, path))
 
 
 def number(value: Decimal, money: bool = False) -> str:
@@ -65,21 +63,15 @@ def number(value: Decimal, money: bool = False) -> str:
     return f"{value:,.2f}" if money else f"{value:,.0f}"
 
 
-def sector_name(code: str) -> str:
-    """A sector's Chinese name (the code itself for one the vocabulary lacks)."""
-    return SECTORS.get(code, code)
-
-
 def tables(report: dict[str, Any]) -> list[Table]:
-    """The report's sections as tables: every sector of the report in its order, then 合计."""
-    rows_of = [(sector_name(code), figures) for code, figures in report["sectors"].items()]
-    rows_of.append((TOTAL, report["total"]))
-    out = []
-    for title, columns in SECTIONS:
-        rows = [(name, [number(figure(f, path), label.endswith(MONEY))
-                        for label, path in columns]) for name, f in rows_of]
-        out.append(Table(title, [label for label, _ in columns], rows))
-    return out
+    """The report's sections as tables: the rows of the CSV (every sector of the report in its
+    order, then 合计), each cut to its section's columns."""
+    rows = statistics.table_rows(report)
+    cell = {path: i for i, (path, _) in enumerate(COLUMNS, start=1)}
+    return [Table(title, [label for label, _ in columns],
+                  [(row[0], [number(Decimal(row[cell[path]]), label.endswith(MONEY))
+                             for label, path in columns]) for row in rows])
+            for title, columns in SECTIONS]
 
 
 def period_text(start: date, end: date) -> str:

@@ -23,6 +23,10 @@ from casefiles.domain.model import Case, Person
 from casefiles.domain.registry import ACTIONS
 from casefiles.domain.states import CaseState
 
+# who reads the statistics (SPEC §7): the 统计 page, its downloads, /api/report, the landing
+# figures and the navigation link all ask this one tuple
+STATISTICS_ROLES: tuple[str, ...] = ("head", "supervisor")
+
 # Actions that the web offers on a case page, in the order of the lifecycle ("system" is the
 # flows' role: people act as head for publish and withdraw).
 CASE_ACTIONS: tuple[str, ...] = tuple(a for a in ACTIONS if a != "register")
@@ -43,6 +47,11 @@ def can_see(person: Person, case: Case) -> bool:
         if any(r.reviewer == person.id for r in case.reviews):
             return True
     return person.has_role("host") and any(h.host == person.id for h in case.hearings)
+
+
+def sees_statistics(person: Person) -> bool:
+    """The head and supervisors read the statistics; no one else."""
+    return any(person.has_role(r) for r in STATISTICS_ROLES)
 
 
 def offered(person: Person, case: Case) -> list[str]:
@@ -86,6 +95,6 @@ def workplaces(person: Person) -> list[tuple[str, str]]:
         links.append(("/inspections", "检查记录"))  # inspections (SPEC §6)
     if person.has_role("head"):
         links.append(("/queue/inspections", "检查督办"))
-    if person.has_role("head") or person.has_role("supervisor"):
+    if sees_statistics(person):
         links.append(("/stats", "统计"))  # statistics (SPEC §7)
     return links

@@ -17,11 +17,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
-from casefiles.domain.model import Person
-from casefiles.domain.statistics import COLUMNS, EARLIEST, LATEST, table_rows
+from casefiles.domain.statistics import COLUMNS, period_bound_refused, table_rows
 from casefiles.domain.timefmt import local_date, parse_date
 from casefiles.services.app import Casefiles
-from casefiles.services.report import period_report
+from casefiles.services.report import jsonable_report, period_report
 from casefiles.services.report_pdf import report_pdf
 from casefiles.services.report_view import (
     charts,
@@ -31,6 +30,7 @@ from casefiles.services.report_view import (
     period_text,
     tables,
 )
+from casefiles.web.access import STATISTICS_ROLES, sees_statistics
 from casefiles.web.api import ERRORS, Me, OutcomeOut
 from casefiles.web.case_pages import disposition
 from casefiles.web.common import (
@@ -45,7 +45,6 @@ from casefiles.web.strictjson import StrictJSONRoute
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["statistics"], route_class=StrictJSONRoute)
-ROLES = ("head", "supervisor")
 DateBox = Annotated[str | None, Query(max_length=40)]
 
 
@@ -77,16 +76,12 @@ def period_asked(start: str | None, end: str | None, today: date) -> Period:
         except ValueError:
             errors[box] = "日期应按“年-月-日”填写，如 2026-06-30"
             continue
-        if not EARLIEST <= days[box] <= LATEST:
-            errors[box] = f"统计期间应在{EARLIEST.year}年至{LATEST.year}年之间"
+        refused = period_bound_refused(days[box])
+        if refused is not None:
+            errors[box] = refused[0]
     if not errors and days["to"] < days["from"]:
         errors["to"] = "结束日期不能早于开始日期"
     return Period(days["from"], days["to"], typed, errors)
-
-
-def sees_statistics(person: Person) -> bool:
-    """The head and supervisors read the statistics; no one else."""
-    return any(person.has_role(r) for r in ROLES)
 
 
 def _report(cf: Casefiles, period: Period, drills: bool) -> dict[str, Any]:
@@ -100,7 +95,7 @@ def stats_page(request: Request, start: Annotated[DateBox, Query(alias="from")] 
                end: Annotated[DateBox, Query(alias="to")] = None,
                drills: bool = False) -> Response:
     """统计: the period picker, then the report's tables and charts with its downloads."""
-    signed_in(request, *ROLES)
+    signed_in(request, *STATISTICS_ROLES)
     cf = web(request).cf
     period = period_asked(start, end, local_date(cf.clock.now()))
     drills = drills or cf.settings.show_drills
@@ -116,7 +111,7 @@ def stats_page(request: Request, start: Annotated[DateBox, Query(alias="from")] 
 
 def _download(request: Request, start: str | None, end: str | None,
               drills: bool) -> tuple[Casefiles, Period, dict[str, Any]]:
-    signed_in(request, *ROLES)
+    signed_in(request, *STATISTICS_ROLES)
     cf = web(request).cf
     period = period_asked(start, end, local_date(cf.clock.now()))
     if period.errors:
@@ -176,7 +171,7 @@ def report_json(request: Request, person: Me,
     if period.errors:
         box, reason = next(iter(period.errors.items()))
         return JSONResponse(invalid_body(reason, "invalid period", box), status_code=422)
-    return JSONResponse(_report(cf, period, include_drills))
+    return JSONResponse(jsonable_report(_report(cf, period, include_drills)))
 
 
 # the landing figures are recounted at most this often per application: two reports over
@@ -209,5 +204,5 @@ def landing_glance(request: Request) -> dict[str, Any]:
 @router.get("/stats/glance")
 def glance_part(request: Request) -> Response:
     """The landing page's figures, fetched after the page has shown (a part, not a page)."""
-    signed_in(request, *ROLES)
+    signed_in(request, *STATISTICS_ROLES)
     return render(request, "stats_glance.html", {"glance": landing_glance(request)})

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from casefiles.domain.vocabulary import SECTORS
-from casefiles.services.report import period_report
+from casefiles.services.report import jsonable_report, period_report
 from tests.report_world import half_year
 from tests.support import CASEFILES, cli_env, moment, open_bureau
 
@@ -28,7 +28,7 @@ def test_report_pdf_writes_the_bureaus_report_beside_the_json(tmp_path: Path) ->
                          timeout=120, check=False)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == json.loads(json.dumps(
-        period_report(cf, date(2026, 1, 1), date(2026, 6, 30))))
+        jsonable_report(period_report(cf, date(2026, 1, 1), date(2026, 6, 30)))))
     assert "已生成统计报告" in run.stderr
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True,
                           capture_output=True, text=True).stdout

@@ -10,6 +10,7 @@ import io
 import json
 import subprocess
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from casefiles.domain.model import Person
 from casefiles.replay import load, run
 from casefiles.services import complaints as C
 from casefiles.services.app import Casefiles
-from casefiles.services.report import period_report
+from casefiles.services.report import jsonable_report, period_report
 from casefiles.settings import Settings
 from tests.support import CASEFILES, cli_env, moment
 
@@ -172,6 +173,19 @@ def test_a_period_of_one_day_counts_that_days_events_only(replayed: Casefiles) -
     assert day["total"] == _figures(fines={"collected": 60000}, deadlines={"met": 1})
 
 
+def test_amounts_are_exact_yuan_and_json_writes_them_as_numbers(replayed: Casefiles) -> None:
+    """The report carries amounts as Decimal yuan with fen (never a float), which jsonable_report
+    writes as SCENARIOS.md's JSON numbers: an integer when whole, else with its fen."""
+    fines = period_report(replayed, *H1)["total"]["fines"]
+    assert {k: str(v) for k, v in fines.items()} == {
+        "decided": "65000.00", "collected": "5000.00", "surcharge_collected": "0.00"}
+    assert all(type(v) is Decimal for v in fines.values())
+    assert jsonable_report({"total": {"fines": fines}}) == {"total": {"fines": {
+        "decided": 65000, "collected": 5000, "surcharge_collected": 0}}}
+    assert json.dumps(jsonable_report({"fines": {"decided": Decimal("8000.50")}, "orders": 3})) == \
+        '{"fines": {"decided": 8000.5}, "orders": 3}'
+
+
 def test_drills_are_left_out_unless_included(tmp_path: Path) -> None:
     """The same scenario replayed as a drill (its cases and inspections marked 演练) counts
     nothing, and everything with include_drills."""
@@ -225,12 +239,16 @@ def test_the_cli_prints_the_report_as_json_and_as_csv(tmp_path: Path) -> None:
                               text=True, env=cli_env(), timeout=120, check=True)
         return done.stdout
 
-    assert json.loads(report("--json")) == EXPECTED_H1
+    printed = report("--json")
+    assert json.loads(printed) == EXPECTED_H1
+    assert '"fines": {"decided": 5000, "collected": 5000, "surcharge_collected": 0}' in printed
     rows = list(csv.reader(io.StringIO(report("--csv"))))
     assert rows[0][:3] == ["行业领域", "检查次数", "检查单位数"]
     assert [r[0] for r in rows[1:]] == ["非煤矿山", "危险化学品", "烟花爆竹", "工贸", "其他", "合计"]
     mine = dict(zip(rows[0], rows[1], strict=True))
-    assert (mine["发现隐患"], mine["罚款决定金额（元）"], mine["行政诉讼（件）"]) == ("3", "5000", "1")
+    assert (mine["发现隐患"], mine["罚款决定金额（元）"], mine["行政诉讼（件）"]) == \
+        ("3", "5000.00", "1")
+    assert mine["加处罚款收缴金额（元）"] == "0.00"
     far = subprocess.run([CASEFILES, "report", "--from", "2026-01-01", "--to", "9999-12-31",
                           "--db", url, "--json"], capture_output=True, text=True, env=cli_env(),
                          timeout=120, check=False)

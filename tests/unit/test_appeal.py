@@ -88,3 +88,33 @@ def test_appeals_enter_the_case_history_chain(desk: Desk) -> None:
     assert entries[-1].action == "appeal" and entries[-1].payload["kind"] == "reconsideration"
     with desk.app.uow() as uow:
         assert verify_all(uow, case).ok
+
+
+def test_an_appeal_filed_before_the_decision_is_refused(desk: Desk) -> None:
+    """Decided on 22 June: a reconsideration dated 21 June is ``invalid_input`` naming
+    ``filed_on`` (Chinese first) and records nothing; one filed that same day is accepted."""
+    case = desk.decided("2020-06-22")
+    early = desk.act("zhang", "appeal", case, {**FILED, "filed_on": "2020-06-21"},
+                     at="2020-07-11")
+    assert early.code == "invalid_input"
+    assert "filed_on" in early.message and early.message.startswith("申请（起诉）日期早于决定日期")
+    assert desk.view(case)["appeals"] == []
+    desk.ok("zhang", "appeal", case, {**FILED, "filed_on": "2020-06-22"})
+    assert [a["filed_on"] for a in desk.view(case)["appeals"]] == ["2020-06-22"]
+
+
+def test_a_second_filing_of_a_pending_kind_is_refused_not_merged(desk: Desk) -> None:
+    """While a reconsideration is pending, another one without an outcome is refused
+    ``not_allowed_in_state`` instead of being dropped into the first; a lawsuit is still
+    accepted, and the outcome of the pending reconsideration still is."""
+    case = desk.decided("2020-06-22")
+    desk.ok("zhang", "appeal", case, FILED, at="2020-07-11")
+    again = desk.act("zhang", "appeal", case, {**FILED, "filed_on": "2020-07-11",
+                                                "body": "衡阳市应急管理局"})
+    assert again.code == "not_allowed_in_state" and again.message.startswith("已有未决的")
+    assert desk.act("zhang", "appeal", case, {**FILED, "outcome": "pending"}).code == \
+        "not_allowed_in_state"
+    desk.ok("zhang", "appeal", case, SUED)
+    desk.ok("zhang", "appeal", case, {**FILED, "outcome": "upheld", "decided_on": "2020-07-11"})
+    assert [(a["kind"], a["body"], a["outcome"]) for a in desk.view(case)["appeals"]] == [
+        ("reconsideration", "衡山县人民政府", "upheld"), ("lawsuit", "衡山县人民法院", "pending")]
