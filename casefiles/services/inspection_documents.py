@@ -15,7 +15,7 @@ from casefiles.domain import inspections as I
 from casefiles.domain.timefmt import local_date
 from casefiles.services.app import Casefiles
 from casefiles.services.documents import renderer
-from casefiles.services.inspections import InspectionNotFoundError, _rules, get, record
+from casefiles.services.inspections import InspectionNotFoundError, get, record, rule_stamps
 
 
 def _document(insp: I.Inspection | None, document_id: str) -> Any:
@@ -58,7 +58,7 @@ def store_document(app: Casefiles, inspection_id: str, document_id: str,
                         "number": stored.number, "pages": pages},
                result="ok", codes=[], warnings=[], state_before=locked.state,
                state_after=locked.state, files=[sha],
-               rule_sets=[_rules(app, locked, local_date(now))[0].stamp()])
+               rule_sets=rule_stamps(app, locked, local_date(now)))
         if not store.save(locked, local_date(now), bump=False):
             raise RuntimeError("the inspection changed while its document was stored; retried")
         uow.commit()

@@ -33,6 +33,12 @@ def _rules(app: Casefiles, insp: I.Inspection | None, today: date) -> Any:
     return found or app.profile.rule_sets[-1], False
 
 
+def rule_stamps(app: Casefiles, insp: I.Inspection, today: date) -> list[dict[str, str]]:
+    """What an entry the system writes in the inspection's chain (a sweep, a document stored)
+    records of the rule set of ``today``."""
+    return [_rules(app, insp, today)[0].stamp()]
+
+
 def context(app: Casefiles, uow: UnitOfWork, by: str, insp: I.Inspection | None,
             year: int) -> tuple[Context, Numbers, bool]:
     """What an inspection action is judged against, with the document numbers it may take."""
@@ -213,7 +219,7 @@ def sweep(app: Casefiles) -> int:
             record(uow, insp, at=now, actor="system", role="system", action="sweep",
                    payload={"missed": kinds}, result="ok", codes=[], warnings=[],
                    state_before=insp.state, state_after=insp.state, files=[],
-                   rule_sets=[_rules(app, insp, today)[0].stamp()])
+                   rule_sets=rule_stamps(app, insp, today))
             if store.save(insp, today):
                 uow.commit()
                 marked += len(kinds)
