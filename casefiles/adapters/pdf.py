@@ -161,6 +161,11 @@ class Renderer:
     def render(self, kind: str, facts: dict[str, Any], created: str) -> Rendered:
         """Render a document of ``kind`` from its facts; ``created`` (ISO time of issue) is
         the PDF's date, so the same facts always give the same bytes."""
-        page, missing = self.html(TEMPLATES[kind], facts, created=created)
+        return self.render_template(TEMPLATES[kind], facts, created)
+
+    def render_template(self, template: str, facts: dict[str, Any], created: str) -> Rendered:
+        """Render ``template`` from the facts as :meth:`render` does (an inspection's document
+        names its own template: its kinds share names with a case's)."""
+        page, missing = self.html(template, facts, created=created)
         pdf, pages = self.render_html(page)
         return Rendered(pdf=pdf, pages=pages, missing=missing)

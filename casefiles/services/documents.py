@@ -9,11 +9,13 @@ issued document never changes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from casefiles.adapters.dossier import Part, assemble
 from casefiles.adapters.files import Store
@@ -27,6 +29,7 @@ from casefiles.domain.states import CaseState
 from casefiles.domain.timefmt import aware, local_date
 from casefiles.domain.vocabulary import EVIDENCE_KINDS
 from casefiles.services.app import SYSTEM_PERSON, Casefiles, Outcome
+from casefiles.services.uow import UnitOfWork
 from casefiles.services.work import lease, record_failure, run_owner
 
 ISSUED = "document_issued"
@@ -105,54 +108,76 @@ def _render_item(cf: Casefiles, item: dict[str, Any]) -> bool:
     with cf.uow() as uow:
         case = uow.cases.get(item["case_id"])
         facts = item["payload"].get("facts") or uow.contents.get(document_id)
-    doc = _document(case, document_id)
-    if doc is None or doc.sha256 is not None or facts is None:
-        return _claim_only(cf, item)
-    created = aware(doc.issued_at).isoformat()
-    if doc.kind == DOSSIER:
-        assert case is not None
-        rendered = assemble(renderer(cf), facts, _parts(cf, case, doc), created)
-    else:
-        rendered = renderer(cf).render(doc.kind, facts, created)
-    sha, path = cf.settings.store().put_bytes(rendered.pdf, "documents", ".pdf")
-    return _record_stored(cf, item, document_id, sha, path, rendered, facts)
+    doc = document_of(case, document_id)
+    rendered = None
+    if case is not None and doc is not None and doc.sha256 is None and facts is not None:
+        created = aware(doc.issued_at).isoformat()
+        if doc.kind == DOSSIER:
+            rendered = assemble(renderer(cf), facts, _parts(cf, case, doc), created)
+        else:
+            rendered = renderer(cf).render(doc.kind, facts, created)
 
-
-def _document(case: Case | None, document_id: str) -> Document | None:
-    if case is None:
-        return None
-    return next((d for d in case.documents if d.id == document_id), None)
-
-
-def _claim_only(cf: Casefiles, item: dict[str, Any]) -> bool:
-    with cf.uow(write=True) as uow:
-        uow.outbox.claim(item["id"], cf.clock.now())
-        uow.commit()
-    return False
-
-
-def _record_stored(cf: Casefiles, item: dict[str, Any], document_id: str, sha: str, path: str,
-                   rendered: Rendered, facts: dict[str, Any]) -> bool:
-    now = cf.clock.now()
-    with cf.uow(write=True) as uow:
-        if not uow.outbox.claim(item["id"], now):
-            return False  # another run stored it meanwhile
-        case = uow.cases.get(item["case_id"], lock=True)
-        doc = _document(case, document_id)
-        if case is None or doc is None or doc.sha256 is not None:
-            uow.commit()
-            return False
-        doc.sha256, doc.path = sha, path
-        if uow.contents.get(document_id) is None:  # kept for re-rendering and the case file
-            uow.contents.add(document_id, case.id, doc.kind, facts)
+    def keep(uow: UnitOfWork, case: Case, doc: Document, rendered: Rendered,
+             now: datetime) -> None:
+        # the facts are kept for re-rendering and the case file
+        if facts is not None and uow.contents.get(doc.id) is None:
+            uow.contents.add(doc.id, case.id, doc.kind, facts)
         cf.record(uow, case, at=now, actor=SYSTEM_PERSON.id, role="system",
                   action="store_document",
                   payload={"document_id": doc.id, "kind": doc.kind, "number": doc.number,
                            "pages": rendered.pages, "missing_characters": rendered.missing},
                   result="ok", codes=[], warnings=[], state_before=case.state.value,
-                  state_after=case.state.value, files=[sha])
+                  state_after=case.state.value, files=[str(doc.sha256)])
         if not uow.cases.save(case, bump=False):
             raise RuntimeError("the case changed while its document was stored; retried later")
+
+    return store_once(cf, item["id"], document_id, rendered,
+                      lambda uow: uow.cases.get(item["case_id"], lock=True), keep)
+
+
+class WithDocuments(Protocol):
+    """A case or an inspection: what issues documents."""
+
+    documents: list[Document]
+
+
+Holder = TypeVar("Holder", bound=WithDocuments)
+
+
+def document_of(holder: WithDocuments | None, document_id: str) -> Document | None:
+    """The document ``document_id`` of a case or an inspection (None without either)."""
+    if holder is None:
+        return None
+    return next((d for d in holder.documents if d.id == document_id), None)
+
+
+def store_once(cf: Casefiles, item_id: int | None, document_id: str,
+               rendered: Rendered | None, lock: Callable[[UnitOfWork], Holder | None],
+               keep: Callable[[UnitOfWork, Holder, Document, Rendered, datetime], None]
+               ) -> bool:
+    """Keep a rendered document once: its PDF in the store by SHA-256, then in one transaction
+    the outbox item ``item_id`` claimed, its case or inspection locked (``lock``), the hash and
+    path set on the document, and ``keep`` recording it in the chain and saving. False when
+    nothing was rendered, the document was stored already or the item was done by another
+    run; the item is claimed either way."""
+    if rendered is None:
+        if item_id is not None:
+            with cf.uow(write=True) as uow:
+                uow.outbox.claim(item_id, cf.clock.now())
+                uow.commit()
+        return False
+    sha, path = cf.settings.store().put_bytes(rendered.pdf, "documents", ".pdf")
+    now = cf.clock.now()
+    with cf.uow(write=True) as uow:
+        if item_id is not None and not uow.outbox.claim(item_id, now):
+            return False  # another run stored it meanwhile
+        holder = lock(uow)
+        doc = document_of(holder, document_id)
+        if holder is None or doc is None or doc.sha256 is not None:
+            uow.commit()
+            return False
+        doc.sha256, doc.path = sha, path
+        keep(uow, holder, doc, rendered, now)
         uow.commit()
     return True
 
@@ -253,7 +278,7 @@ def _as_pdf(data: bytes) -> bytes | None:
 def document_path(cf: Casefiles, case_ref: str, document_id: str) -> Path | None:
     """The stored PDF of one document of the case (None until the flows have rendered it)."""
     case = cf.case(case_ref)
-    doc = _document(case, document_id)
+    doc = document_of(case, document_id)
     if doc is None or doc.path is None or doc.sha256 is None:
         return None
     return cf.settings.store().local(doc.path, doc.sha256)
@@ -270,7 +295,7 @@ def rendered_now(cf: Casefiles, case_id: str, document_id: str) -> bytes | None:
             facts = next((i["payload"].get("facts")
                           for i in uow.outbox.pending(1000, kinds=[ISSUED], case_id=case_id)
                           if i["payload"].get("document_id") == document_id), None)
-    doc = _document(case, document_id)
+    doc = document_of(case, document_id)
     if doc is None or doc.kind == DOSSIER or facts is None:
         return None
     return renderer(cf).render(doc.kind, facts, aware(doc.issued_at).isoformat()).pdf

@@ -7,62 +7,51 @@ finds it stored and only claims its item, so each document is stored exactly onc
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from casefiles.adapters.inspection_store import InspectionStore
+from casefiles.adapters.pdf import Rendered
 from casefiles.domain import inspections as I
+from casefiles.domain.model import Document
 from casefiles.domain.timefmt import local_date
 from casefiles.services.app import Casefiles
-from casefiles.services.documents import renderer
+from casefiles.services.documents import document_of, renderer, store_once
 from casefiles.services.inspections import InspectionNotFoundError, get, record, rule_stamps
-
-
-def _document(insp: I.Inspection | None, document_id: str) -> Any:
-    if insp is None:
-        return None
-    return next((d for d in insp.documents if d.id == document_id), None)
+from casefiles.services.uow import UnitOfWork
 
 
 def store_document(app: Casefiles, inspection_id: str, document_id: str,
                    item_id: int | None = None) -> bool:
-    """Render one issued document from its fixed facts and keep it: its hash and path on the
-    inspection, a ``document_stored`` entry in its chain, and the outbox item ``item_id``
-    claimed in the same transaction. False when it was stored already (or the item was done
-    by another run); the item is claimed either way."""
+    """Render one issued document from its fixed facts and keep it as a case's is kept
+    (:func:`~casefiles.services.documents.store_once`): its hash and path on the inspection, a
+    ``document_stored`` entry in its chain, and the outbox item ``item_id`` claimed in the same
+    transaction. False when it was stored already (or the item was done by another run); the
+    item is claimed either way."""
     from casefiles.domain.inspection_facts import TEMPLATES
 
     with app.uow() as uow:
         insp = InspectionStore(uow.conn).get(inspection_id)
-    doc = _document(insp, document_id)
+    doc = document_of(insp, document_id)
     rendered = None
     if insp is not None and doc is not None and doc.sha256 is None:
-        page, _ = renderer(app).html(TEMPLATES[doc.kind], insp.facts[doc.id],
-                                     created=doc.issued_at.isoformat())
-        pdf, pages = renderer(app).render_html(page)
-        rendered = app.settings.store().put_bytes(pdf, "documents", ".pdf"), pages
-    now = app.clock.now()
-    with app.uow(write=True) as uow:
-        if item_id is not None and not uow.outbox.claim(item_id, now):
-            return False  # another run stored it meanwhile
-        store = InspectionStore(uow.conn)
-        locked = store.get(inspection_id, lock=True)
-        stored = _document(locked, document_id)
-        if locked is None or stored is None or stored.sha256 is not None or rendered is None:
-            uow.commit()
-            return False
-        (sha, path), pages = rendered
-        stored.sha256, stored.path = sha, path
+        rendered = renderer(app).render_template(TEMPLATES[doc.kind], insp.facts[doc.id],
+                                                 doc.issued_at.isoformat())
+
+    def keep(uow: UnitOfWork, locked: I.Inspection, stored: Document, rendered: Rendered,
+             now: datetime) -> None:
         record(uow, locked, at=now, actor="system", role="system", action="document_stored",
                payload={"document_id": stored.id, "kind": stored.kind,
-                        "number": stored.number, "pages": pages},
+                        "number": stored.number, "pages": rendered.pages},
                result="ok", codes=[], warnings=[], state_before=locked.state,
-               state_after=locked.state, files=[sha],
+               state_after=locked.state, files=[str(stored.sha256)],
                rule_sets=rule_stamps(app, locked, local_date(now)))
-        if not store.save(locked, local_date(now), bump=False):
+        if not InspectionStore(uow.conn).save(locked, local_date(now), bump=False):
             raise RuntimeError("the inspection changed while its document was stored; retried")
-        uow.commit()
-    return True
+
+    return store_once(app, item_id, document_id, rendered,
+                      lambda uow: InspectionStore(uow.conn).get(inspection_id, lock=True), keep)
 
 
 def store_item(app: Casefiles, item: dict[str, Any]) -> bool:
@@ -91,6 +80,6 @@ def document(app: Casefiles, ref: str, which: str) -> Path:
                                       f"{which!r}")
     if doc.sha256 is None:
         store_document(app, insp.id, doc.id)
-        doc = _document(get(app, insp.id), doc.id)
-    assert doc.sha256 is not None and doc.path is not None
+        doc = document_of(get(app, insp.id), doc.id)
+    assert doc is not None and doc.sha256 is not None and doc.path is not None
     return app.settings.store().local(doc.path, doc.sha256)
