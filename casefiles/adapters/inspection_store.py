@@ -19,7 +19,7 @@ from casefiles.adapters.tables import (
     table_of,
 )
 from casefiles.domain import inspections as I
-from casefiles.domain.statistics import inspection_events
+from casefiles.domain.statistics import inspection_events, unit_key
 
 INSPECTIONS = table_of(InspectionRow)
 INSPECTION_OFFICERS = table_of(InspectionOfficerRow)
@@ -66,7 +66,7 @@ def officers_of(insp: I.Inspection) -> list[str]:
 def write_events(conn: Connection, insp: I.Inspection) -> None:
     """Replace the rows of ``inspection_events`` of ``insp`` with its events now."""
     conn.execute(delete(INSPECTION_EVENTS).where(INSPECTION_EVENTS.c.inspection_id == insp.id))
-    unit = insp.unit.credit_code or insp.unit.id_number or insp.unit.name
+    unit = unit_key(insp.unit)
     conn.execute(insert(INSPECTION_EVENTS), [
         {"inspection_id": insp.id, "kind": e.kind, "ref": e.ref, "on": e.on,
          "sector": insp.sector, "drill": insp.drill,
@@ -109,7 +109,7 @@ class InspectionStore:
     def _columns(self, insp: I.Inspection, today: date) -> dict[str, Any]:
         return {"number": insp.number, "state": insp.state, "sector": insp.sector,
                 "unit_name": insp.unit.name,
-                "unit_code": insp.unit.credit_code or insp.unit.id_number,
+                "unit_code": unit_key(insp.unit),
                 "inspected_at": insp.inspected_at, "inspected_by": insp.inspected_by,
                 "major_hazard": insp.major_hazard, "next_due": next_due(insp),
                 "held_until": held_until(insp),

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from casefiles.domain.inspections import Inspection
+from casefiles.domain.model import Party
 from casefiles.domain.timefmt import local_date
 from casefiles.domain.vocabulary import PENALTIES, SECTORS
 
@@ -128,6 +129,12 @@ class Event:
     kind: str
     ref: str
     on: date
+
+
+def unit_key(unit: Party) -> str:
+    """The key inspections of the same unit are grouped by (检查单位数 counts them once): its
+    统一社会信用代码, else its 身份证号, else its name."""
+    return unit.credit_code or unit.id_number or unit.name
 
 
 def inspection_events(insp: Inspection) -> list[Event]:
