@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, delete, func, insert, select, true, update
+from sqlalchemy import Connection, delete, func, insert, select, true, tuple_, update
 
 from casefiles.adapters.aggregate import _in_shanghai, _times
 from casefiles.adapters.tables import (
@@ -63,15 +63,30 @@ def officers_of(insp: I.Inspection) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def write_events(conn: Connection, insp: I.Inspection) -> None:
-    """Replace the rows of ``inspection_events`` of ``insp`` with its events now."""
-    conn.execute(delete(INSPECTION_EVENTS).where(INSPECTION_EVENTS.c.inspection_id == insp.id))
+def event_rows(insp: I.Inspection) -> list[dict[str, Any]]:
+    """The rows of ``inspection_events`` that ``insp`` has now."""
     unit = unit_key(insp.unit)
-    conn.execute(insert(INSPECTION_EVENTS), [
-        {"inspection_id": insp.id, "kind": e.kind, "ref": e.ref, "on": e.on,
-         "sector": insp.sector, "drill": insp.drill,
-         "unit_code": unit if e.kind == "inspection" else None}
-        for e in inspection_events(insp)])
+    return [{"inspection_id": insp.id, "kind": e.kind, "ref": e.ref, "on": e.on,
+             "sector": insp.sector, "drill": insp.drill,
+             "unit_code": unit if e.kind == "inspection" else None}
+            for e in inspection_events(insp)]
+
+
+def write_events(conn: Connection, insp: I.Inspection) -> None:
+    """Bring the rows of ``inspection_events`` of ``insp`` up to its events now, writing only
+    those added, changed or gone (most actions change none; a recheck, an order or the sweep
+    a few)."""
+    now = {(r["kind"], r["ref"]): r for r in event_rows(insp)}
+    held = {(r["kind"], r["ref"]): dict(r) for r in conn.execute(
+        select(INSPECTION_EVENTS).where(INSPECTION_EVENTS.c.inspection_id == insp.id)).mappings()}
+    stale = [key for key, row in held.items() if now.get(key) != row]
+    if stale:
+        conn.execute(delete(INSPECTION_EVENTS).where(
+            INSPECTION_EVENTS.c.inspection_id == insp.id,
+            tuple_(INSPECTION_EVENTS.c.kind, INSPECTION_EVENTS.c.ref).in_(stale)))
+    fresh = [row for key, row in now.items() if held.get(key) != row]
+    if fresh:
+        conn.execute(insert(INSPECTION_EVENTS), fresh)
 
 
 class InspectionStore:
@@ -125,7 +140,7 @@ class InspectionStore:
         self.conn.execute(insert(INSPECTIONS), {"id": insp.id, "version": 1,
                                                 **self._columns(insp, today)})
         self._officers(insp)
-        self._events(insp)
+        self.conn.execute(insert(INSPECTION_EVENTS), event_rows(insp))
 
     def save(self, insp: I.Inspection, today: date, bump: bool = True) -> bool:
         """Write the inspection back; False when its version moved under us."""
@@ -137,12 +152,8 @@ class InspectionStore:
             return False
         insp.version = version
         self._officers(insp)
-        self._events(insp)
-        return True
-
-    def _events(self, insp: I.Inspection) -> None:
-        """The inspection's report events, rewritten (a recheck or the sweep changes them)."""
         write_events(self.conn, insp)
+        return True
 
     def _officers(self, insp: I.Inspection) -> None:
         self.conn.execute(delete(INSPECTION_OFFICERS)

@@ -600,8 +600,9 @@ class AppealRow(SQLModel, table=True):
 
 class InspectionEventRow(SQLModel, table=True):
     """A dated event of an inspection that the period report counts (domain.statistics):
-    rewritten with the inspection at each of its actions, with its sector and drill mark so
-    that the report counts them by sector from one index range."""
+    kept up to date with the inspection at each of its actions (only the rows that change are
+    written), with its sector and drill mark so that the report counts them by sector from one
+    index range."""
 
     __tablename__ = "inspection_events"
     __table_args__ = (Index("ix_inspection_events_on", "on", "drill", "sector", "kind",
