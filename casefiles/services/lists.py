@@ -292,63 +292,67 @@ def in_states(states: Sequence[str]) -> ColumnElement[bool]:
     return CASES.c.state.in_(list(states))
 
 
-def head_candidates(near: date) -> ColumnElement[bool]:
+def head_candidates(near: date) -> tuple[ColumnElement[bool], ...]:
     """The cases that may wait for the head (``domain.queues``), for :func:`waiting`: those
     in states that may wait whatever their deadlines, and those whose decision deadline is
-    open and due by ``near``."""
+    open and due by ``near`` (two ways that never find the same case)."""
     decision_near = select(DEADLINES.c.case_id).where(
         DEADLINES.c.kind == "decision", DEADLINES.c.done_on.is_(None),
         DEADLINES.c.not_applicable.is_(False), DEADLINES.c.missed.is_(False),
         DEADLINES.c.due <= near)
-    return or_(in_states(HEAD_STATES),
-               and_(in_states(HEAD_STATES_NEAR_DECISION_DUE), CASES.c.id.in_(decision_near)))
+    # ``id || ''``: the cases in those states are read from ix_cases_state_registered and
+    # looked up in the deadlines found, rather than read from the table one id at a time
+    return (in_states(HEAD_STATES),
+            and_(in_states(HEAD_STATES_NEAR_DECISION_DUE),
+                 CASES.c.id.concat("").in_(decision_near)))
 
 
-def waiting(cf: Casefiles, candidates: ColumnElement[bool], step: Callable[[Case], str],
-            memo: Hashable, page: int = 1, size: int = PAGE_SIZE, batch: int = 200) -> Page:
-    """The queues: of the ``candidates`` (a condition on cases), those that wait for
-    someone, what waited longest first, each row with ``todo``, the step ``step(case)`` names
-    ("" when the case waits for nothing of theirs). Every such case is found, however many
-    there are: the candidates' ids are read in order, then their cases a batch at a time
-    until the page is full.
+def waiting(cf: Casefiles, candidates: ColumnElement[bool] | Sequence[ColumnElement[bool]],
+            step: Callable[[Case], str], memo: Hashable, page: int = 1, size: int = PAGE_SIZE,
+            batch: int = 200) -> Page:
+    """The queues: of the ``candidates`` (a condition on cases, or several that never find
+    the same case, each read through its own index), those that wait for someone, what waited
+    longest first, each row with ``todo``, the step ``step(case)`` names ("" when the case
+    waits for nothing of theirs). Every such case is found, however many there are: the
+    candidates' ids are read in order, then their cases a batch at a time until the page is
+    full.
 
     ``step`` must depend on nothing but the case and ``memo`` (who asks, and the day): what it
     said of a case is remembered under (database, ``memo``, case id, version), so a queue
     asked again reads only the cases that changed since."""
     page = max(page, 1)
     skip, todo = (page - 1) * size, {}
-    # gathered first (through the indexes the condition names), then ordered: read in date
-    # order, the cases table would be walked through the years of ended cases first
+    ways = [candidates] if isinstance(candidates, ColumnElement) else list(candidates)
     if not cf.settings.show_drills:
-        candidates = and_(candidates, not_(CASES.c.drill))
-    found = (select(CASES.c.registered_at, CASES.c.id, CASES.c.version).where(candidates)
-             .cte("candidates").prefix_with("MATERIALIZED"))
+        ways = [and_(way, not_(CASES.c.drill)) for way in ways]
+    # gathered first (through the indexes the conditions name), then ordered: read in date
+    # order, the cases table would be walked through the years of ended cases first
+    found = union_all(*(select(CASES.c.registered_at, CASES.c.id, CASES.c.version).where(way)
+                        for way in ways)).cte("candidates").prefix_with("MATERIALIZED")
+    ordered = select(found.c.id, found.c.version).order_by(found.c.registered_at, found.c.id)
     with cf.uow() as uow:
-        keys: list[_Key] = [(cf.url, memo, r["id"], r["version"]) for r in uow.conn.execute(
-            select(found.c.id, found.c.version).order_by(found.c.registered_at, found.c.id))
-            .mappings()]
-    for start in range(0, len(keys), batch):
-        chunk = keys[start:start + batch]
-        labels = _STEPS.get_many(chunk)
-        unknown = [k[2] for k in chunk if k not in labels]
-        fresh: dict[str, str] = {}  # by id: a case may have moved on since its key was read
-        if unknown:
-            with cf.uow() as uow:
+        # the keys a batch at a time, until the page is full: a first page asks of a few
+        # hundred candidates, not of every one
+        for chunk_rows in uow.conn.execute(ordered).partitions(batch):
+            chunk: list[_Key] = [(cf.url, memo, r.id, r.version) for r in chunk_rows]
+            labels = _STEPS.get_many(chunk)
+            unknown = [k[2] for k in chunk if k not in labels]
+            fresh: dict[str, str] = {}  # by id: a case may have moved on since its key was read
+            if unknown:
                 cases = uow.cases.get_many(unknown)
-            fresh = {c.id: step(c) for c in cases.values()}
-            _STEPS.put_many({(cf.url, memo, c.id, c.version): fresh[c.id]
-                             for c in cases.values()})
-        for key in chunk:
-            case_id = key[2]
-            label = labels[key] if key in labels else fresh.get(case_id, "")
-            if label and skip:
-                skip -= 1
-            elif label:
-                todo[case_id] = label
-        if len(todo) > size:
-            break
-    shown = list(todo)[:size]
-    with cf.uow() as uow:
+                fresh = {c.id: step(c) for c in cases.values()}
+                _STEPS.put_many({(cf.url, memo, c.id, c.version): fresh[c.id]
+                                 for c in cases.values()})
+            for key in chunk:
+                case_id = key[2]
+                label = labels[key] if key in labels else fresh.get(case_id, "")
+                if label and skip:
+                    skip -= 1
+                elif label:
+                    todo[case_id] = label
+            if len(todo) > size:
+                break
+        shown = list(todo)[:size]
         rows_by_id = {r["id"]: dict(r) for r in uow.conn.execute(
             _base().where(CASES.c.id.in_(shown))).mappings()}
     rows = [rows_by_id[i] | {"todo": todo[i]} for i in shown]
@@ -393,14 +397,17 @@ def _attach_deadlines(cf: Casefiles, rows: list[dict[str, Any]]) -> None:
         return
     today = local_date(cf.clock.now())
     soon = today + timedelta(days=cf.settings.due_soon_days)
-    query = (select(DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed)
-             .where(and_(DEADLINES.c.case_id.in_([r["id"] for r in rows]),
-                         DEADLINES.c.done_on.is_(None),
-                         DEADLINES.c.not_applicable.is_(False))))
+    # the page's cases' deadlines by case id, the open ones kept here: asked for the open ones,
+    # the planner would rather read every open deadline from ix_deadlines_open
+    query = select(DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
+                   DEADLINES.c.done_on, DEADLINES.c.not_applicable).where(
+        DEADLINES.c.case_id.in_([r["id"] for r in rows]))
     with cf.uow() as uow:
         found = uow.conn.execute(query).mappings().all()
     best: dict[str, dict[str, Any]] = {}
     for d in found:
+        if d["done_on"] is not None or d["not_applicable"]:
+            continue
         current = best.get(d["case_id"])
         if current is None or d["due"] < current["due"]:
             best[d["case_id"]] = dict(d)

@@ -325,9 +325,11 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000),
                   glance="/stats/glance")  # SPEC §7
 
 
-def _searched(cf: Casefiles, candidates: ColumnElement[bool], q: str) -> ColumnElement[bool]:
+def _searched(cf: Casefiles, candidates: ColumnElement[bool] | tuple[ColumnElement[bool], ...],
+              q: str) -> ColumnElement[bool] | list[ColumnElement[bool]]:
+    ways = [candidates] if isinstance(candidates, ColumnElement) else list(candidates)
     found = Q.matching(cf, q)
-    return candidates if found is None else and_(candidates, found.condition)
+    return ways if found is None else [and_(way, found.condition) for way in ways]
 
 
 def _queue(request: Request, title: str, found: Q.Page, path: str, link: str,
