@@ -427,25 +427,47 @@ def due_for(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[dict
     the cases ``person_id`` registered or investigates, or of every case (None: the head's
     and supervisors' view). Each with its case's id, number and party and a ``status``
     (``overdue`` or ``due_soon``)."""
-    today = local_date(cf.clock.now())
-    soon = today + timedelta(days=cf.settings.due_soon_days)
     columns = (DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
                CASES.c.number, CASES.c.state, PARTIES.c.name.label("party"), _source_number())
+    query = _due(cf, person_id, select(*columns)).join(
+        PARTIES, PARTIES.c.case_id == CASES.c.id).limit(limit)
+    with cf.uow() as uow:
+        rows = [dict(r) for r in uow.conn.execute(query).mappings()]
+    today = local_date(cf.clock.now())
+    for r in rows:
+        r["status"] = _due_status(r["missed"], r["due"], today)
+    return rows
+
+
+def due_statuses(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[str]:
+    """The ``status`` of each deadline :func:`due_for` lists, read from the deadlines' index
+    alone (the badge every page shows counts them)."""
+    query = _due(cf, person_id, select(DEADLINES.c.missed, DEADLINES.c.due)).limit(limit)
+    with cf.uow() as uow:
+        found = uow.conn.execute(query).tuples().all()
+    today = local_date(cf.clock.now())
+    return [_due_status(bool(missed), due, today) for missed, due in found]
+
+
+def _due_status(missed: bool, due: date, today: date) -> str:
+    return "overdue" if missed or due < today else "due_soon"
+
+
+def _due(cf: Casefiles, person_id: str | None, query: Select[Any]) -> Select[Any]:
+    """``query`` over the undone deadlines due soon or past, soonest first, of the person's
+    cases or of every case (None). Every case has its party row, so :func:`due_for`'s join to
+    it finds the same deadlines."""
+    soon = local_date(cf.clock.now()) + timedelta(days=cf.settings.due_soon_days)
     if person_id is None:  # every case: the open deadlines' index, by due date
-        query = select(*columns).select_from(DEADLINES)
+        query = query.select_from(DEADLINES)
     else:  # the person's cases first (an index lookup), then their deadlines
-        query = (select(*columns).select_from(CASE_OFFICERS)
+        query = (query.select_from(CASE_OFFICERS)
                  .join(DEADLINES, DEADLINES.c.case_id == CASE_OFFICERS.c.case_id)
                  .where(CASE_OFFICERS.c.person_id == person_id))
     query = (query.join(CASES, CASES.c.id == DEADLINES.c.case_id)
-             .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
              .where(DEADLINES.c.done_on.is_(None), DEADLINES.c.not_applicable.is_(False),
                     DEADLINES.c.due <= soon)
-             .order_by(DEADLINES.c.due, DEADLINES.c.case_id).limit(limit))
+             .order_by(DEADLINES.c.due, DEADLINES.c.case_id))
     if not cf.settings.show_drills:
         query = query.where(not_(CASES.c.drill))
-    with cf.uow() as uow:
-        rows = [dict(r) for r in uow.conn.execute(query).mappings()]
-    for r in rows:
-        r["status"] = "overdue" if r["missed"] or r["due"] < today else "due_soon"
-    return rows
+    return query
