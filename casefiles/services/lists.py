@@ -287,49 +287,47 @@ def export_rows(cf: Casefiles, f: Filters, chunk: int = 1000) -> Any:
         offset += chunk
 
 
-def in_states(states: Sequence[str]) -> ColumnElement[bool]:
-    """The cases in ``states``, for :func:`waiting`."""
-    return CASES.c.state.in_(list(states))
+def in_states(states: Sequence[str]) -> tuple[ColumnElement[bool], ...]:
+    """The cases in ``states``, for :func:`waiting`: a way for each state."""
+    return tuple(CASES.c.state == state for state in states)
 
 
 def head_candidates(near: date) -> tuple[ColumnElement[bool], ...]:
     """The cases that may wait for the head (``domain.queues``), for :func:`waiting`: those
     in states that may wait whatever their deadlines, and those whose decision deadline is
-    open and due by ``near`` (two ways that never find the same case)."""
+    open and due by ``near``."""
     decision_near = select(DEADLINES.c.case_id).where(
         DEADLINES.c.kind == "decision", DEADLINES.c.done_on.is_(None),
         DEADLINES.c.not_applicable.is_(False), DEADLINES.c.missed.is_(False),
-        DEADLINES.c.due <= near)
-    # ``id || ''``: the cases in those states are read from ix_cases_state_registered and
-    # looked up in the deadlines found, rather than read from the table one id at a time
-    return (in_states(HEAD_STATES),
-            and_(in_states(HEAD_STATES_NEAR_DECISION_DUE),
-                 CASES.c.id.concat("").in_(decision_near)))
+        DEADLINES.c.due <= near).cte("decision_near").prefix_with("MATERIALIZED")
+    # ``id || ''``: the cases of each state are read from ix_cases_state_registered and looked
+    # up among the deadlines found (gathered once), rather than read from the table by id
+    near_due = CASES.c.id.concat("").in_(select(decision_near.c.case_id))
+    return (*in_states(HEAD_STATES),
+            *(and_(way, near_due) for way in in_states(HEAD_STATES_NEAR_DECISION_DUE)))
 
 
-def waiting(cf: Casefiles, candidates: ColumnElement[bool] | Sequence[ColumnElement[bool]],
-            step: Callable[[Case], str], memo: Hashable, page: int = 1, size: int = PAGE_SIZE,
-            batch: int = 200) -> Page:
-    """The queues: of the ``candidates`` (a condition on cases, or several that never find
-    the same case, each read through its own index), those that wait for someone, what waited
-    longest first, each row with ``todo``, the step ``step(case)`` names ("" when the case
-    waits for nothing of theirs). Every such case is found, however many there are: the
-    candidates' ids are read in order, then their cases a batch at a time until the page is
-    full.
+def waiting(cf: Casefiles, candidates: Sequence[ColumnElement[bool]], step: Callable[[Case], str],
+            memo: Hashable, page: int = 1, size: int = PAGE_SIZE, batch: int = 200) -> Page:
+    """The queues: of the ``candidates`` (conditions on cases that never find the same case,
+    each within one state), those that wait for someone, what waited longest first, each row
+    with ``todo``, the step ``step(case)`` names ("" when the case waits for nothing of
+    theirs). Every such case is found, however many there are: the candidates' ids are read
+    in order, then their cases a batch at a time until the page is full.
 
     ``step`` must depend on nothing but the case and ``memo`` (who asks, and the day): what it
     said of a case is remembered under (database, ``memo``, case id, version), so a queue
     asked again reads only the cases that changed since."""
     page = max(page, 1)
     skip, todo = (page - 1) * size, {}
-    ways = [candidates] if isinstance(candidates, ColumnElement) else list(candidates)
+    ways = list(candidates)
     if not cf.settings.show_drills:
         ways = [and_(way, not_(CASES.c.drill)) for way in ways]
-    # gathered first (through the indexes the conditions name), then ordered: read in date
-    # order, the cases table would be walked through the years of ended cases first
-    found = union_all(*(select(CASES.c.registered_at, CASES.c.id, CASES.c.version).where(way)
-                        for way in ways)).cte("candidates").prefix_with("MATERIALIZED")
-    ordered = select(found.c.id, found.c.version).order_by(found.c.registered_at, found.c.id)
+    # each way read oldest first from ix_cases_state_registered, the ways merged as they are
+    # read: a page reads as many candidates as it needs, not every one sorted first
+    ordered = union_all(*(select(CASES.c.registered_at, CASES.c.id, CASES.c.version)
+                          .where(way) for way in ways)).order_by(CASES.c.registered_at,
+                                                                 CASES.c.id)
     with cf.uow() as uow:
         # the keys a batch at a time, until the page is full: a first page asks of a few
         # hundred candidates, not of every one

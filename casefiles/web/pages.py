@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -325,11 +325,11 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000),
                   glance="/stats/glance")  # SPEC §7
 
 
-def _searched(cf: Casefiles, candidates: ColumnElement[bool] | tuple[ColumnElement[bool], ...],
-              q: str) -> ColumnElement[bool] | list[ColumnElement[bool]]:
-    ways = [candidates] if isinstance(candidates, ColumnElement) else list(candidates)
+def _searched(cf: Casefiles, candidates: Sequence[ColumnElement[bool]],
+              q: str) -> list[ColumnElement[bool]]:
     found = Q.matching(cf, q)
-    return ways if found is None else [and_(way, found.condition) for way in ways]
+    return list(candidates) if found is None else [and_(way, found.condition)
+                                                   for way in candidates]
 
 
 def _queue(request: Request, title: str, found: Q.Page, path: str, link: str,
