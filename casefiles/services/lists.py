@@ -401,23 +401,22 @@ def _attach_deadlines(cf: Casefiles, rows: list[dict[str, Any]]) -> None:
                    DEADLINES.c.done_on, DEADLINES.c.not_applicable).where(
         DEADLINES.c.case_id.in_([r["id"] for r in rows]))
     with cf.uow() as uow:
-        found = uow.conn.execute(query).mappings().all()
-    best: dict[str, dict[str, Any]] = {}
-    for d in found:
-        if d["done_on"] is not None or d["not_applicable"]:
+        found = uow.conn.execute(query).tuples().all()
+    best: dict[str, tuple[str, date, bool]] = {}  # case id: its nearest (kind, due, missed)
+    for case_id, kind, due, missed, done_on, not_applicable in found:
+        if done_on is not None or not_applicable:
             continue
-        current = best.get(d["case_id"])
-        if current is None or d["due"] < current["due"]:
-            best[d["case_id"]] = dict(d)
+        current = best.get(case_id)
+        if current is None or due < current[1]:
+            best[case_id] = (kind, due, missed)
     for r in rows:
         nearest = best.get(r["id"])
         if nearest is None:
             r["next_deadline"] = None
             continue
-        due = nearest["due"]
-        status = ("overdue" if nearest["missed"] or due < today
-                  else "due_soon" if due <= soon else "open")
-        r["next_deadline"] = {"kind": nearest["kind"], "due": due.isoformat(), "status": status}
+        kind, due, missed = nearest
+        status = "overdue" if missed or due < today else "due_soon" if due <= soon else "open"
+        r["next_deadline"] = {"kind": kind, "due": due.isoformat(), "status": status}
 
 
 def due_for(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[dict[str, Any]]:
