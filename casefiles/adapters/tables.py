@@ -62,7 +62,12 @@ class CaseRow(SQLModel, table=True):
                       Index("ix_cases_registered_report", "registered_at", "drill", "sector"),
                       Index("ix_cases_filed_at", "filed_at", "drill", "sector"),
                       Index("ix_cases_closed_at", "closed_at", "drill", "sector"),
-                      Index("ix_cases_report", "id", "sector", "drill"))
+                      # (and the lists find the state of a person's case from it alone)
+                      Index("ix_cases_report", "id", "sector", "drill", "state"),
+                      # the queues gather the cases of their states with their versions, oldest
+                      # first, from this index alone
+                      Index("ix_cases_state_registered", "state", "registered_at", "id",
+                            "version", "drill"))
     id: str = Field(primary_key=True)
     number: str | None = Field(default=None, index=True, unique=True)
     state: str
@@ -343,8 +348,9 @@ class DeadlineRow(SQLModel, table=True):
     __tablename__ = "deadlines"
     __table_args__ = (UniqueConstraint("case_id", "kind"),
                       # open deadlines past due, and their cases, from the index alone (the
-                      # sweep and the overdue filter)
-                      Index("ix_deadlines_open", "done_on", "not_applicable", "due", "case_id"),
+                      # sweep, the overdue filter, the head's queue and the reminders)
+                      Index("ix_deadlines_open", "done_on", "not_applicable", "due", "case_id",
+                            "kind", "missed"),
                       # the period report counts deadlines met by the day done and missed by
                       # the day due
                       Index("ix_deadlines_due", "due", "not_applicable", "missed", "done_on",
@@ -473,7 +479,8 @@ class CaseOfficerRow(SQLModel, table=True):
     repository with the action that names them, so that "my cases" is an index lookup."""
 
     __tablename__ = "case_officers"
-    __table_args__ = (Index("ix_case_officers_person", "person_id", "registered_at"),)
+    # with the case id: a person's cases, newest first, from the index alone
+    __table_args__ = (Index("ix_case_officers_person", "person_id", "registered_at", "case_id"),)
     case_id: str = Field(foreign_key="cases.id", primary_key=True)
     person_id: str = Field(primary_key=True)
     registered_at: datetime = _at()

@@ -287,68 +287,70 @@ def export_rows(cf: Casefiles, f: Filters, chunk: int = 1000) -> Any:
         offset += chunk
 
 
-def in_states(states: Sequence[str]) -> ColumnElement[bool]:
-    """The cases in ``states``, for :func:`waiting`."""
-    return CASES.c.state.in_(list(states))
+def in_states(states: Sequence[str]) -> tuple[ColumnElement[bool], ...]:
+    """The cases in ``states``, for :func:`waiting`: a way for each state."""
+    return tuple(CASES.c.state == state for state in states)
 
 
-def head_candidates(near: date) -> ColumnElement[bool]:
+def head_candidates(near: date) -> tuple[ColumnElement[bool], ...]:
     """The cases that may wait for the head (``domain.queues``), for :func:`waiting`: those
     in states that may wait whatever their deadlines, and those whose decision deadline is
     open and due by ``near``."""
     decision_near = select(DEADLINES.c.case_id).where(
         DEADLINES.c.kind == "decision", DEADLINES.c.done_on.is_(None),
         DEADLINES.c.not_applicable.is_(False), DEADLINES.c.missed.is_(False),
-        DEADLINES.c.due <= near)
-    return or_(in_states(HEAD_STATES),
-               and_(in_states(HEAD_STATES_NEAR_DECISION_DUE), CASES.c.id.in_(decision_near)))
+        DEADLINES.c.due <= near).cte("decision_near").prefix_with("MATERIALIZED")
+    # ``id || ''``: the cases of each state are read from ix_cases_state_registered and looked
+    # up among the deadlines found (gathered once), rather than read from the table by id
+    near_due = CASES.c.id.concat("").in_(select(decision_near.c.case_id))
+    return (*in_states(HEAD_STATES),
+            *(and_(way, near_due) for way in in_states(HEAD_STATES_NEAR_DECISION_DUE)))
 
 
-def waiting(cf: Casefiles, candidates: ColumnElement[bool], step: Callable[[Case], str],
+def waiting(cf: Casefiles, candidates: Sequence[ColumnElement[bool]], step: Callable[[Case], str],
             memo: Hashable, page: int = 1, size: int = PAGE_SIZE, batch: int = 200) -> Page:
-    """The queues: of the ``candidates`` (a condition on cases), those that wait for
-    someone, what waited longest first, each row with ``todo``, the step ``step(case)`` names
-    ("" when the case waits for nothing of theirs). Every such case is found, however many
-    there are: the candidates' ids are read in order, then their cases a batch at a time
-    until the page is full.
+    """The queues: of the ``candidates`` (conditions on cases that never find the same case,
+    each within one state), those that wait for someone, what waited longest first, each row
+    with ``todo``, the step ``step(case)`` names ("" when the case waits for nothing of
+    theirs). Every such case is found, however many there are: the candidates' ids are read
+    in order, then their cases a batch at a time until the page is full.
 
     ``step`` must depend on nothing but the case and ``memo`` (who asks, and the day): what it
     said of a case is remembered under (database, ``memo``, case id, version), so a queue
     asked again reads only the cases that changed since."""
     page = max(page, 1)
     skip, todo = (page - 1) * size, {}
-    # gathered first (through the indexes the condition names), then ordered: read in date
-    # order, the cases table would be walked through the years of ended cases first
+    ways = list(candidates)
     if not cf.settings.show_drills:
-        candidates = and_(candidates, not_(CASES.c.drill))
-    found = (select(CASES.c.registered_at, CASES.c.id, CASES.c.version).where(candidates)
-             .cte("candidates").prefix_with("MATERIALIZED"))
+        ways = [and_(way, not_(CASES.c.drill)) for way in ways]
+    # each way read oldest first from ix_cases_state_registered, the ways merged as they are
+    # read: a page reads as many candidates as it needs, not every one sorted first
+    ordered = union_all(*(select(CASES.c.registered_at, CASES.c.id, CASES.c.version)
+                          .where(way) for way in ways)).order_by(CASES.c.registered_at,
+                                                                 CASES.c.id)
     with cf.uow() as uow:
-        keys: list[_Key] = [(cf.url, memo, r["id"], r["version"]) for r in uow.conn.execute(
-            select(found.c.id, found.c.version).order_by(found.c.registered_at, found.c.id))
-            .mappings()]
-    for start in range(0, len(keys), batch):
-        chunk = keys[start:start + batch]
-        labels = _STEPS.get_many(chunk)
-        unknown = [k[2] for k in chunk if k not in labels]
-        fresh: dict[str, str] = {}  # by id: a case may have moved on since its key was read
-        if unknown:
-            with cf.uow() as uow:
+        # the keys a batch at a time, until the page is full: a first page asks of a few
+        # hundred candidates, not of every one
+        for chunk_rows in uow.conn.execute(ordered).partitions(batch):
+            chunk: list[_Key] = [(cf.url, memo, r.id, r.version) for r in chunk_rows]
+            labels = _STEPS.get_many(chunk)
+            unknown = [k[2] for k in chunk if k not in labels]
+            fresh: dict[str, str] = {}  # by id: a case may have moved on since its key was read
+            if unknown:
                 cases = uow.cases.get_many(unknown)
-            fresh = {c.id: step(c) for c in cases.values()}
-            _STEPS.put_many({(cf.url, memo, c.id, c.version): fresh[c.id]
-                             for c in cases.values()})
-        for key in chunk:
-            case_id = key[2]
-            label = labels[key] if key in labels else fresh.get(case_id, "")
-            if label and skip:
-                skip -= 1
-            elif label:
-                todo[case_id] = label
-        if len(todo) > size:
-            break
-    shown = list(todo)[:size]
-    with cf.uow() as uow:
+                fresh = {c.id: step(c) for c in cases.values()}
+                _STEPS.put_many({(cf.url, memo, c.id, c.version): fresh[c.id]
+                                 for c in cases.values()})
+            for key in chunk:
+                case_id = key[2]
+                label = labels[key] if key in labels else fresh.get(case_id, "")
+                if label and skip:
+                    skip -= 1
+                elif label:
+                    todo[case_id] = label
+            if len(todo) > size:
+                break
+        shown = list(todo)[:size]
         rows_by_id = {r["id"]: dict(r) for r in uow.conn.execute(
             _base().where(CASES.c.id.in_(shown))).mappings()}
     rows = [rows_by_id[i] | {"todo": todo[i]} for i in shown]
@@ -393,26 +395,28 @@ def _attach_deadlines(cf: Casefiles, rows: list[dict[str, Any]]) -> None:
         return
     today = local_date(cf.clock.now())
     soon = today + timedelta(days=cf.settings.due_soon_days)
-    query = (select(DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed)
-             .where(and_(DEADLINES.c.case_id.in_([r["id"] for r in rows]),
-                         DEADLINES.c.done_on.is_(None),
-                         DEADLINES.c.not_applicable.is_(False))))
+    # the page's cases' deadlines by case id, the open ones kept here: asked for the open ones,
+    # the planner would rather read every open deadline from ix_deadlines_open
+    query = select(DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
+                   DEADLINES.c.done_on, DEADLINES.c.not_applicable).where(
+        DEADLINES.c.case_id.in_([r["id"] for r in rows]))
     with cf.uow() as uow:
-        found = uow.conn.execute(query).mappings().all()
-    best: dict[str, dict[str, Any]] = {}
-    for d in found:
-        current = best.get(d["case_id"])
-        if current is None or d["due"] < current["due"]:
-            best[d["case_id"]] = dict(d)
+        found = uow.conn.execute(query).tuples().all()
+    best: dict[str, tuple[str, date, bool]] = {}  # case id: its nearest (kind, due, missed)
+    for case_id, kind, due, missed, done_on, not_applicable in found:
+        if done_on is not None or not_applicable:
+            continue
+        current = best.get(case_id)
+        if current is None or due < current[1]:
+            best[case_id] = (kind, due, missed)
     for r in rows:
         nearest = best.get(r["id"])
         if nearest is None:
             r["next_deadline"] = None
             continue
-        due = nearest["due"]
-        status = ("overdue" if nearest["missed"] or due < today
-                  else "due_soon" if due <= soon else "open")
-        r["next_deadline"] = {"kind": nearest["kind"], "due": due.isoformat(), "status": status}
+        kind, due, missed = nearest
+        status = "overdue" if missed or due < today else "due_soon" if due <= soon else "open"
+        r["next_deadline"] = {"kind": kind, "due": due.isoformat(), "status": status}
 
 
 def due_for(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[dict[str, Any]]:
@@ -420,25 +424,47 @@ def due_for(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[dict
     the cases ``person_id`` registered or investigates, or of every case (None: the head's
     and supervisors' view). Each with its case's id, number and party and a ``status``
     (``overdue`` or ``due_soon``)."""
-    today = local_date(cf.clock.now())
-    soon = today + timedelta(days=cf.settings.due_soon_days)
     columns = (DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
                CASES.c.number, CASES.c.state, PARTIES.c.name.label("party"), _source_number())
+    query = _due(cf, person_id, select(*columns)).join(
+        PARTIES, PARTIES.c.case_id == CASES.c.id).limit(limit)
+    with cf.uow() as uow:
+        rows = [dict(r) for r in uow.conn.execute(query).mappings()]
+    today = local_date(cf.clock.now())
+    for r in rows:
+        r["status"] = _due_status(r["missed"], r["due"], today)
+    return rows
+
+
+def due_statuses(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[str]:
+    """The ``status`` of each deadline :func:`due_for` lists, read from the deadlines' index
+    alone (the badge every page shows counts them)."""
+    query = _due(cf, person_id, select(DEADLINES.c.missed, DEADLINES.c.due)).limit(limit)
+    with cf.uow() as uow:
+        found = uow.conn.execute(query).tuples().all()
+    today = local_date(cf.clock.now())
+    return [_due_status(bool(missed), due, today) for missed, due in found]
+
+
+def _due_status(missed: bool, due: date, today: date) -> str:
+    return "overdue" if missed or due < today else "due_soon"
+
+
+def _due(cf: Casefiles, person_id: str | None, query: Select[Any]) -> Select[Any]:
+    """``query`` over the undone deadlines due soon or past, soonest first, of the person's
+    cases or of every case (None). Every case has its party row, so :func:`due_for`'s join to
+    it finds the same deadlines."""
+    soon = local_date(cf.clock.now()) + timedelta(days=cf.settings.due_soon_days)
     if person_id is None:  # every case: the open deadlines' index, by due date
-        query = select(*columns).select_from(DEADLINES)
+        query = query.select_from(DEADLINES)
     else:  # the person's cases first (an index lookup), then their deadlines
-        query = (select(*columns).select_from(CASE_OFFICERS)
+        query = (query.select_from(CASE_OFFICERS)
                  .join(DEADLINES, DEADLINES.c.case_id == CASE_OFFICERS.c.case_id)
                  .where(CASE_OFFICERS.c.person_id == person_id))
     query = (query.join(CASES, CASES.c.id == DEADLINES.c.case_id)
-             .join(PARTIES, PARTIES.c.case_id == CASES.c.id)
              .where(DEADLINES.c.done_on.is_(None), DEADLINES.c.not_applicable.is_(False),
                     DEADLINES.c.due <= soon)
-             .order_by(DEADLINES.c.due, DEADLINES.c.case_id).limit(limit))
+             .order_by(DEADLINES.c.due, DEADLINES.c.case_id))
     if not cf.settings.show_drills:
         query = query.where(not_(CASES.c.drill))
-    with cf.uow() as uow:
-        rows = [dict(r) for r in uow.conn.execute(query).mappings()]
-    for r in rows:
-        r["status"] = "overdue" if r["missed"] or r["due"] < today else "due_soon"
-    return rows
+    return query

@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 from casefiles.adapters.tables import PersonReminderRow, table_of
 from casefiles.domain.model import Person, new_id
 from casefiles.services.app import Casefiles
-from casefiles.services.lists import due_for
+from casefiles.services.lists import due_statuses
 
 REMINDERS = table_of(PersonReminderRow)
 
@@ -32,8 +32,8 @@ def due_counts(cf: Casefiles, person: Person) -> dict[str, int]:
     whose = whose_deadlines(person)
     if whose == "":
         return {"overdue": 0, "due_soon": 0}
-    rows = due_for(cf, whose)
-    return {k: sum(1 for r in rows if r["status"] == k) for k in ("overdue", "due_soon")}
+    statuses = due_statuses(cf, whose)
+    return {k: statuses.count(k) for k in ("overdue", "due_soon")}
 
 
 def write_reminders(cf: Casefiles, day: date) -> int:

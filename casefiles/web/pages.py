@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -325,9 +325,11 @@ def head_queue(request: Request, page: int = Query(1, ge=1, le=100000),
                   glance="/stats/glance")  # SPEC §7
 
 
-def _searched(cf: Casefiles, candidates: ColumnElement[bool], q: str) -> ColumnElement[bool]:
+def _searched(cf: Casefiles, candidates: Sequence[ColumnElement[bool]],
+              q: str) -> list[ColumnElement[bool]]:
     found = Q.matching(cf, q)
-    return candidates if found is None else and_(candidates, found.condition)
+    return list(candidates) if found is None else [and_(way, found.condition)
+                                                   for way in candidates]
 
 
 def _queue(request: Request, title: str, found: Q.Page, path: str, link: str,

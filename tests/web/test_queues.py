@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from casefiles.adapters.repository import CASES
 from casefiles.clock import SimulatedClock
@@ -123,6 +123,6 @@ def _asked_and_candidates(cf: Casefiles) -> set[str]:
                            may_take(zhao, "decide", c), near)}
     with cf.uow() as uow:
         candidates = {r[0] for r in uow.conn.execute(
-            select(CASES.c.id).where(Q.head_candidates(near)))}
+            select(CASES.c.id).where(or_(*Q.head_candidates(near))))}
     assert asked <= candidates
     return asked
