@@ -55,11 +55,12 @@ def _history(url: str, tmp_path: Path, chains: int = 24, per_chain: int = 6) -> 
 
 
 def _at(chain: int, seq: int) -> datetime:
-    """Entries over years; the first chain's across the hour Shanghai's clocks went forward in
+    """Entries over years, at whole seconds and at fractions of one; the first chain's across the hour Shanghai's clocks went forward in
     1986 (the hour whose offset changes inside it takes the zone's arithmetic)."""
     if chain == 0:
         return datetime(1986, 5, 3, 17, 57, 30, 123456, tzinfo=UTC) + timedelta(minutes=seq)
-    return START + timedelta(days=chain * 97, minutes=seq)
+    # microseconds with trailing zeros, which PostgreSQL's text of a time leaves out
+    return START + timedelta(days=chain * 97, minutes=seq, microseconds=chain % 4 * 250000)
 
 
 def _nested(depth: int) -> Any:
@@ -138,3 +139,27 @@ def test_a_failed_verifying_process_stops_the_others_and_says_so(
     assert len(started) == 2 and all(p.poll() is not None for p in started)
     monkeypatch.setattr(audit, "_start", real_start)
     assert _verify(cf, 3).ok
+
+
+def test_a_time_or_json_column_changed_into_text_that_is_none_is_a_break(
+        db_url: str, tmp_path: Path) -> None:
+    """SQLite keeps times and JSON as text, which anyone with the file can overwrite with
+    anything: such an entry is named as changed, and the rest of the history still verified,
+    rather than `audit verify` stopping with a traceback."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's typed columns refuse such text")
+    cf = _history(db_url, tmp_path)
+    with cf.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE history SET at = 'yesterday' WHERE chain = 'case-002' "
+                             "AND seq = 2")
+        conn.exec_driver_sql("UPDATE history SET payload = '{\"amount\": 15' WHERE "
+                             "chain = 'case-005' AND seq = 3")
+        conn.exec_driver_sql("UPDATE history SET codes = '[0.5,' WHERE chain = 'case-007' "
+                             "AND seq = 1")
+    for processes in (1, 3):
+        report = _verify(cf, processes)
+        assert [(b.chain, b.seq, b.reason) for b in report.breaks] == [
+            ("case-002", 2, "content does not match its hash"),
+            ("case-005", 3, "content does not match its hash"),
+            ("case-007", 1, "content does not match its hash")]
+        assert report.entries == 24 * 6
