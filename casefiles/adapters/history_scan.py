@@ -120,7 +120,7 @@ def _raw_rows(conn: Connection, query: Select[Any], rows_at_once: int) -> Iterat
     cursor = dbapi.cursor()
     try:
         if conn.dialect.name == "postgresql":
-            yield from cursor.stream(compiled.string, compiled.params,  # type: ignore[attr-defined]
+            yield from cursor.stream(compiled.string, compiled.params,
                                      size=rows_at_once)
             return
         # qmark: the parameters in the order they appear
