@@ -275,6 +275,12 @@ class EnforcementApplication:
     id: str = field(default_factory=new_id)
 
 
+def urgency(due: date, missed: bool, today: date, soon: date) -> str:
+    """How an undone deadline is shown to the people who owe it: ``overdue`` (flagged missed,
+    or past its day), ``due_soon`` (due by ``soon``) or ``open``."""
+    return "overdue" if missed or due < today else "due_soon" if due <= soon else "open"
+
+
 @dataclass
 class Deadline:
     """A legal deadline of the case; ``done_on`` is the day the act was done."""

@@ -21,7 +21,7 @@ from casefiles.adapters.repository import (
     PARTY_NAMES,
     PEOPLE,
 )
-from casefiles.domain.model import SOURCE_RECORD, Case
+from casefiles.domain.model import SOURCE_RECORD, Case, urgency
 from casefiles.domain.queues import HEAD_STATES, HEAD_STATES_NEAR_DECISION_DUE
 from casefiles.domain.timefmt import SHANGHAI, local_date
 from casefiles.services.app import Casefiles
@@ -393,8 +393,7 @@ def _attach_deadlines(cf: Casefiles, rows: list[dict[str, Any]]) -> None:
     ``overdue``, ``due_soon`` (within settings.due_soon_days) or ``open``."""
     if not rows:
         return
-    today = local_date(cf.clock.now())
-    soon = today + timedelta(days=cf.settings.due_soon_days)
+    today, soon = _soon(cf)
     # the page's cases' deadlines by case id, the open ones kept here: asked for the open ones,
     # the planner would rather read every open deadline from ix_deadlines_open
     query = select(DEADLINES.c.case_id, DEADLINES.c.kind, DEADLINES.c.due, DEADLINES.c.missed,
@@ -415,8 +414,8 @@ def _attach_deadlines(cf: Casefiles, rows: list[dict[str, Any]]) -> None:
             r["next_deadline"] = None
             continue
         kind, due, missed = nearest
-        status = "overdue" if missed or due < today else "due_soon" if due <= soon else "open"
-        r["next_deadline"] = {"kind": kind, "due": due.isoformat(), "status": status}
+        r["next_deadline"] = {"kind": kind, "due": due.isoformat(),
+                              "status": urgency(due, missed, today, soon)}
 
 
 def due_for(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[dict[str, Any]]:
@@ -430,9 +429,9 @@ def due_for(cf: Casefiles, person_id: str | None, limit: int = 200) -> list[dict
         PARTIES, PARTIES.c.case_id == CASES.c.id).limit(limit)
     with cf.uow() as uow:
         rows = [dict(r) for r in uow.conn.execute(query).mappings()]
-    today = local_date(cf.clock.now())
-    for r in rows:
-        r["status"] = _due_status(r["missed"], r["due"], today)
+    today, soon = _soon(cf)
+    for r in rows:  # due by ``soon`` all: overdue or due soon
+        r["status"] = urgency(r["due"], r["missed"], today, soon)
     return rows
 
 
@@ -442,19 +441,21 @@ def due_statuses(cf: Casefiles, person_id: str | None, limit: int = 200) -> list
     query = _due(cf, person_id, select(DEADLINES.c.missed, DEADLINES.c.due)).limit(limit)
     with cf.uow() as uow:
         found = uow.conn.execute(query).tuples().all()
+    today, soon = _soon(cf)
+    return [urgency(due, bool(missed), today, soon) for missed, due in found]
+
+
+def _soon(cf: Casefiles) -> tuple[date, date]:
+    """Today, and the last day a deadline is due soon (settings.due_soon_days)."""
     today = local_date(cf.clock.now())
-    return [_due_status(bool(missed), due, today) for missed, due in found]
-
-
-def _due_status(missed: bool, due: date, today: date) -> str:
-    return "overdue" if missed or due < today else "due_soon"
+    return today, today + timedelta(days=cf.settings.due_soon_days)
 
 
 def _due(cf: Casefiles, person_id: str | None, query: Select[Any]) -> Select[Any]:
     """``query`` over the undone deadlines due soon or past, soonest first, of the person's
     cases or of every case (None). Every case has its party row, so :func:`due_for`'s join to
     it finds the same deadlines."""
-    soon = local_date(cf.clock.now()) + timedelta(days=cf.settings.due_soon_days)
+    _, soon = _soon(cf)
     if person_id is None:  # every case: the open deadlines' index, by due date
         query = query.select_from(DEADLINES)
     else:  # the person's cases first (an index lookup), then their deadlines
