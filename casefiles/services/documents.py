@@ -118,7 +118,7 @@ def _render_item(cf: Casefiles, item: dict[str, Any]) -> bool:
             rendered = renderer(cf).render(doc.kind, facts, created)
 
     def keep(uow: UnitOfWork, case: Case, doc: Document, rendered: Rendered,
-             now: datetime) -> None:
+             now: datetime) -> bool:
         # the facts are kept for re-rendering and the case file
         if facts is not None and uow.contents.get(doc.id) is None:
             uow.contents.add(doc.id, case.id, doc.kind, facts)
@@ -128,8 +128,7 @@ def _render_item(cf: Casefiles, item: dict[str, Any]) -> bool:
                            "pages": rendered.pages, "missing_characters": rendered.missing},
                   result="ok", codes=[], warnings=[], state_before=case.state.value,
                   state_after=case.state.value, files=[str(doc.sha256)])
-        if not uow.cases.save(case, bump=False):
-            raise RuntimeError("the case changed while its document was stored; retried later")
+        return uow.cases.save(case, bump=False)
 
     return store_once(cf, item["id"], document_id, rendered,
                       lambda uow: uow.cases.get(item["case_id"], lock=True), keep)
@@ -153,13 +152,14 @@ def document_of(holder: WithDocuments | None, document_id: str) -> Document | No
 
 def store_once(cf: Casefiles, item_id: int | None, document_id: str,
                rendered: Rendered | None, lock: Callable[[UnitOfWork], Holder | None],
-               keep: Callable[[UnitOfWork, Holder, Document, Rendered, datetime], None]
+               keep: Callable[[UnitOfWork, Holder, Document, Rendered, datetime], bool]
                ) -> bool:
     """Keep a rendered document once: its PDF in the store by SHA-256, then in one transaction
     the outbox item ``item_id`` claimed, its case or inspection locked (``lock``), the hash and
-    path set on the document, and ``keep`` recording it in the chain and saving. False when
-    nothing was rendered, the document was stored already or the item was done by another
-    run; the item is claimed either way."""
+    path set on the document, and ``keep`` recording it in the chain and saving (False when
+    the holder's version moved: an error, and the item is retried). False when nothing was
+    rendered, the document was stored already or the item was done by another run; the item
+    is claimed either way."""
     if rendered is None:
         if item_id is not None:
             with cf.uow(write=True) as uow:
@@ -177,7 +177,9 @@ def store_once(cf: Casefiles, item_id: int | None, document_id: str,
             uow.commit()
             return False
         doc.sha256, doc.path = sha, path
-        keep(uow, holder, doc, rendered, now)
+        if not keep(uow, holder, doc, rendered, now):  # saved under its version: not
+            raise RuntimeError("保存文书时案件或检查记录已被修改，稍后重试 / the case or "
+                               "inspection changed while its document was stored; retried later")
         uow.commit()
     return True
 

@@ -40,15 +40,14 @@ def store_document(app: Casefiles, inspection_id: str, document_id: str,
                                                  doc.issued_at.isoformat())
 
     def keep(uow: UnitOfWork, locked: I.Inspection, stored: Document, rendered: Rendered,
-             now: datetime) -> None:
+             now: datetime) -> bool:
         record(uow, locked, at=now, actor="system", role="system", action="document_stored",
                payload={"document_id": stored.id, "kind": stored.kind,
                         "number": stored.number, "pages": rendered.pages},
                result="ok", codes=[], warnings=[], state_before=locked.state,
                state_after=locked.state, files=[str(stored.sha256)],
                rule_sets=rule_stamps(app, locked, local_date(now)))
-        if not InspectionStore(uow.conn).save(locked, local_date(now), bump=False):
-            raise RuntimeError("the inspection changed while its document was stored; retried")
+        return InspectionStore(uow.conn).save(locked, local_date(now), bump=False)
 
     return store_once(app, item_id, document_id, rendered,
                       lambda uow: InspectionStore(uow.conn).get(inspection_id, lock=True), keep)
