@@ -40,8 +40,7 @@ async def act_with_file(request: Request, case: str, action: Attaching, person: 
     attempt = Attempt(w, person)
     temp: Path | None = None
     try:
-        temp, sha = await spooled(file, w.cf.settings.upload_max_bytes,
-                                  Path(w.cf.settings.data_dir) / "uploads")
+        temp, sha = await spooled(file, w.cf.settings)
         o = attempt.act(action.value, case, data, expected_version,
                         {ATTACHING[action.value]: Attachment(temp, sha)})
     except UploadRefusedError as exc:

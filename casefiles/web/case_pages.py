@@ -157,8 +157,7 @@ async def act(request: Request, ref: str, action: str) -> Response:
         upload = form.files.get(field)
         files: dict[str, Attachment] = {}
         if upload is not None:  # the service keeps it only if the action is accepted
-            temp, sha = await spooled(upload, cf.settings.upload_max_bytes,
-                                      Path(cf.settings.data_dir) / "uploads")
+            temp, sha = await spooled(upload, cf.settings)
             files[field] = Attachment(temp, sha)
         outcome = attempt.act(action, ref, payload, _version(version), files)
     except UploadRefusedError as exc:  # refused before any action: the case is read for the page
@@ -229,8 +228,7 @@ async def preview_document(request: Request, ref: str, action: str) -> Response:
     upload = form.files.get(ATTACHING.get(action, ""))
     if upload is not None and action in _HASHED:  # 听证's recording: previewed by its hash only
         try:
-            temp, sha = await spooled(upload, cf.settings.upload_max_bytes,
-                                      Path(cf.settings.data_dir) / "uploads")
+            temp, sha = await spooled(upload, cf.settings)
         except UploadRefusedError as exc:
             return _refused_page(request, cf, person, case, action, None, payload, str(exc))
         temp.unlink(missing_ok=True)

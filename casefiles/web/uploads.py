@@ -11,6 +11,7 @@ from pathlib import Path
 
 from starlette.datastructures import UploadFile
 
+from casefiles.settings import Settings
 from casefiles.web.common import WebError
 
 # signature → (extension, media type)
@@ -44,9 +45,11 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 ACCEPTED = "PDF、JPEG、PNG、MP3、WAV、MP4/MOV、AVI、Office 文档"
 
 
-async def spooled(upload: UploadFile, limit: int, folder: Path) -> tuple[Path, str]:
-    """Copy an upload to a private temporary file, checking size and type; (path, SHA-256).
-    The caller removes the file."""
+async def spooled(upload: UploadFile, settings: Settings) -> tuple[Path, str]:
+    """Copy an upload to a private temporary file under the data directory's ``uploads``,
+    checking its size (``settings.upload_max_bytes``) and type; (path, SHA-256). The caller
+    removes the file."""
+    limit, folder = settings.upload_max_bytes, Path(settings.data_dir) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=folder, prefix="upload-")
     path, size, digest, head = Path(name), 0, hashlib.sha256(), b""
